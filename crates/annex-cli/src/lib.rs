@@ -1,0 +1,1 @@
+//! annex-cli: the pipeline driver behind the `annex` binary. STUB.

@@ -1,0 +1,2 @@
+//! The `annex` binary. STUB.
+fn main() {}

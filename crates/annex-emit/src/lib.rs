@@ -1,0 +1,1 @@
+//! annex-emit: typed records → canonical JSON (RFC 8785). STUB.

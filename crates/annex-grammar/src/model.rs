@@ -1,0 +1,231 @@
+//! The typed record of one project table: the output contract of `SCHEMA.md`, as Rust.
+//!
+//! Field order here is irrelevant to the output (canonical JSON sorts keys); field *names*
+//! are the contract. Every money or quantity is a [`Number`] (a decimal), never a float
+//! computed by multiplication.
+
+use std::collections::BTreeMap;
+
+use annex_normalize::Warning;
+use rust_decimal::Decimal;
+use schemars::JsonSchema;
+use serde::{Serialize, Serializer};
+
+/// The schema id every record carries.
+pub const SCHEMA_ID: &str = "annex/perf-target-table/v1";
+
+/// One 部门项目支出预算绩效目标表.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[schemars(title = "annex/perf-target-table/v1")]
+pub struct Record {
+    /// Always `annex/perf-target-table/v1`.
+    pub schema: String,
+    /// Where the record came from.
+    pub source: Source,
+    /// The annex heading above the tables, if any.
+    pub document: Document,
+    /// The form's title as printed, e.g. `部门项目支出预算绩效目标表`.
+    pub form: String,
+    /// From `（2024年度）`.
+    pub fiscal_year: Option<i32>,
+    /// Header fields of the project.
+    pub project: Project,
+    /// 项目资金.
+    pub funds: Funds,
+    /// 年度总体目标, one item per numbered goal, numbering removed.
+    pub goals: Vec<String>,
+    /// One per 三级指标 row, in source order.
+    pub indicators: Vec<Indicator>,
+    /// Consistency checks keyed by id (`funds_sum`, `cost_sum`, `goal_numbering`,
+    /// `required_indicators`).
+    pub checks: BTreeMap<String, Check>,
+    /// What was odd or repaired, in source order.
+    pub warnings: Vec<Warning>,
+}
+
+/// Where a record came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Source {
+    /// The input path as given by the user (`-` for stdin).
+    pub path: String,
+    /// Lowercase hex SHA-256 of the input file's bytes.
+    pub sha256: String,
+    /// 1-based ordinal of this table in the input.
+    pub table: u32,
+    /// Source line span, for text inputs.
+    pub lines: Option<Span>,
+    /// Page span, for PDF inputs.
+    pub pages: Option<Span>,
+}
+
+/// A 1-based inclusive span of lines or pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Span {
+    /// First line or page.
+    pub start: u32,
+    /// Last line or page (inclusive).
+    pub end: u32,
+}
+
+/// The annex heading (`附件 2：…`) above the tables.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Document {
+    /// E.g. `附件2`.
+    pub annex: Option<String>,
+    /// The heading's title, e.g. `平罗县社会保险事业管理中心项目支出预算绩效目标表`.
+    pub title: Option<String>,
+}
+
+/// Header fields of a project table.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Project {
+    /// 项目名称.
+    pub name: Option<String>,
+    /// 主管部门.
+    pub department: Option<String>,
+    /// The code after 主管部门及代码, null when none is printed.
+    pub department_code: Option<String>,
+    /// 实施单位.
+    pub implementing_unit: Option<String>,
+    /// 项目属性, e.g. `0101-一年期项目`.
+    pub attribute: Option<Attribute>,
+    /// 项目期, e.g. `1年`.
+    pub period: Option<String>,
+}
+
+/// 项目属性 split into code and name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Attribute {
+    /// E.g. `0101`; null when the cell has no code.
+    pub code: Option<String>,
+    /// E.g. `一年期项目`.
+    pub name: String,
+}
+
+/// 项目资金.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
+pub struct Funds {
+    /// The unit from the label, e.g. `万元`.
+    pub unit: Option<String>,
+    /// 年度资金总额.
+    pub total: Option<Number>,
+    /// 其中：财政拨款.
+    pub fiscal: Option<Number>,
+    /// 其他资金.
+    pub other: Option<Number>,
+}
+
+/// One 三级指标 row.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct Indicator {
+    /// 一级指标: `产出指标`, `效益指标`, `满意度指标`, `成本指标`.
+    pub level1: String,
+    /// 二级指标 without its annotation, e.g. `数量指标`.
+    pub level2: String,
+    /// The bracketed annotation after the 二级指标, e.g. `必填硬性指标`.
+    pub level2_note: Option<String>,
+    /// 三级指标 text.
+    pub name: String,
+    /// 指标值, parsed.
+    pub value: Value,
+    /// Source line span of the row, for text inputs.
+    pub lines: Option<Span>,
+    /// Page span of the row, for PDF inputs.
+    pub pages: Option<Span>,
+}
+
+/// A parsed 指标值.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
+pub struct Value {
+    /// The value as printed, in canonical text form (an unreadable mark left out).
+    pub text: String,
+    /// `≥`, `≤`, `>`, `<`, `=`; null when none is printed or the mark is unreadable.
+    pub comparator: Option<String>,
+    /// The quantity, e.g. `3.43` for `3.43亿元`.
+    pub number: Option<Number>,
+    /// E.g. `人`, `%`, `万元`.
+    pub unit: Option<String>,
+    /// Money in 元 when `unit` is exactly 元/万元/亿元, computed in decimal.
+    pub yuan: Option<Number>,
+    /// For spans such as `1月—12月`.
+    pub range: Option<Range>,
+}
+
+/// A span value such as `1月—12月`.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct Range {
+    /// Start of the span.
+    pub from: Number,
+    /// End of the span.
+    pub to: Number,
+    /// Unit of both ends, e.g. `月`.
+    pub unit: Option<String>,
+}
+
+/// A consistency check's outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Check {
+    /// `pass`, `fail` or `skip`.
+    pub status: CheckStatus,
+    /// What was compared, readable by a person, e.g. `2053+320+820 = 3193 万元`.
+    pub detail: String,
+}
+
+/// Outcome of a [`Check`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckStatus {
+    /// The check held.
+    Pass,
+    /// The check failed; the detail says how.
+    Fail,
+    /// Not applicable (nothing to compare).
+    Skip,
+}
+
+/// An exact decimal quantity, written to JSON as a plain number.
+///
+/// Integral values serialize as integers so that `343000000` never turns into
+/// `343000000.0` or `342999999.99…`; fractional values go through `f64`, whose shortest
+/// round-trip form (RFC 8785) prints the decimal as written (`3.43`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Number(pub Decimal);
+
+impl Serialize for Number {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let d = self.0.normalize();
+        if d.scale() == 0 {
+            if let Ok(i) = i64::try_from(d) {
+                return serializer.serialize_i64(i);
+            }
+        }
+        match f64::try_from(d) {
+            Ok(f) => serializer.serialize_f64(f),
+            Err(_) => Err(serde::ser::Error::custom("decimal out of range for a JSON number")),
+        }
+    }
+}
+
+impl JsonSchema for Number {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Number".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "number",
+            "description": "an exact decimal quantity written as a JSON number"
+        })
+    }
+}
+
+impl std::fmt::Display for Number {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0.normalize())
+    }
+}
+
+impl From<Decimal> for Number {
+    fn from(d: Decimal) -> Self {
+        Self(d)
+    }
+}

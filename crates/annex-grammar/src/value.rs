@@ -1,0 +1,1 @@
+//! Parsing of one 指标值 cell into a [`Value`](crate::Value). STUB.

@@ -1,0 +1,825 @@
+//! One project table: header fields, goals, and the indicator section, read by vocabulary.
+
+use std::str::FromStr;
+
+use annex_normalize::{Line, Warning, WarningCode, canonical_text};
+use rust_decimal::Decimal;
+
+use crate::checks::{self, CheckInput, Level2Label};
+use crate::model::{
+    Attribute, Document, Funds, Indicator, Number, Project, Record, SCHEMA_ID, Source, Span,
+};
+use crate::value::parse_value;
+use crate::vocab::{self, HeaderLabel, Label};
+
+/// What a table parse needs besides its lines.
+pub(crate) struct TableContext<'a> {
+    pub path: &'a str,
+    pub sha256: &'a str,
+    pub ordinal: u32,
+    pub document: Document,
+    pub paged: bool,
+}
+
+/// A non-empty cell of a line, with its column index as printed (a hint for warnings only).
+#[derive(Debug, Clone, Copy)]
+struct Cell<'a> {
+    col: usize,
+    text: &'a str,
+}
+
+fn cells(line: &Line) -> Vec<Cell<'_>> {
+    line.text
+        .split('\t')
+        .enumerate()
+        .filter(|(_, t)| !t.trim().is_empty())
+        .map(|(col, t)| Cell {
+            col,
+            text: t.trim(),
+        })
+        .collect()
+}
+
+/// An indicator row being assembled; it may still grow (a continued name, a late value).
+#[derive(Debug)]
+struct Row {
+    level1: String,
+    level2: String,
+    note: Option<String>,
+    name: String,
+    value: Option<String>,
+    first: usize,
+    last: usize,
+}
+
+/// The text field a header line without a label continues.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TextField {
+    Name,
+    Department,
+    Unit,
+    Goals,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    warnings: Vec<Warning>,
+    project: Project,
+    funds: Funds,
+    goals_text: String,
+    goals_line: Option<usize>,
+    fiscal_year: Option<i32>,
+    in_indicators: bool,
+    seen_column_header: bool,
+    last_text_field: Option<TextField>,
+    level1: Option<String>,
+    level2: Option<String>,
+    note: Option<String>,
+    /// A cut label waiting for its tail (`效益指` … `标`): full label, fragment, line index.
+    pending_fragment: Option<(String, String, usize)>,
+    labels: Vec<Level2Label>,
+    rows: Vec<Row>,
+}
+
+/// Parse one table. `lines[0]` is its title line; the slice ends where the next table (or
+/// the input) does. Never fails.
+pub(crate) fn parse_table(lines: &[Line], stray: Vec<Warning>, ctx: &TableContext<'_>) -> Record {
+    let mut st = State {
+        warnings: stray,
+        ..State::default()
+    };
+    let form = lines
+        .first()
+        .map(|l| cells(l).iter().map(|c| c.text).collect::<String>())
+        .unwrap_or_default();
+    let mut titles_seen = 1usize;
+    let mut last_nonblank = 0usize;
+
+    for (idx, line) in lines.iter().enumerate().skip(1) {
+        let cs = cells(line);
+        if cs.is_empty() {
+            continue;
+        }
+        last_nonblank = idx;
+        let joined: String = cs.iter().map(|c| c.text).collect();
+        if vocab::is_form_title(&joined) {
+            titles_seen += 1;
+            st.warn(
+                WarningCode::DuplicateHeader,
+                line,
+                format!("form title `{joined}` printed again (a page header): dropped"),
+            );
+            continue;
+        }
+        if let Some(year) = vocab::fiscal_year(&joined) {
+            if st.fiscal_year.is_some() || titles_seen > 1 {
+                st.warn(
+                    WarningCode::DuplicateHeader,
+                    line,
+                    format!("年度 line `{joined}` printed again (a page header): dropped"),
+                );
+                if st.fiscal_year.is_none() {
+                    st.fiscal_year = Some(year);
+                }
+            } else {
+                st.fiscal_year = Some(year);
+            }
+            continue;
+        }
+        let first = cs[0].text;
+        let starts_indicators = vocab::is_column_header(first)
+            || vocab::classify_label(first).is_some()
+            || vocab::label_prefix(first).is_some();
+        if !st.in_indicators && starts_indicators {
+            st.in_indicators = true;
+        }
+        if vocab::header_label(first).is_some() && !starts_indicators {
+            st.header_line(idx, line, &cs);
+        } else if st.in_indicators {
+            st.indicator_line(idx, lines, &cs);
+        } else {
+            st.header_continuation(idx, line, &cs);
+        }
+    }
+    st.finish(lines, form, last_nonblank, ctx)
+}
+
+fn parse_amount(cell: &str) -> Option<Decimal> {
+    let t: String = cell
+        .chars()
+        .filter(|c| !matches!(c, ',' | '，' | ' '))
+        .collect();
+    let t = t.trim_end_matches("万元").trim_end_matches('元');
+    Decimal::from_str(t).ok()
+}
+
+fn span(lines: &[Line], first: usize, last: usize) -> (Span, Option<Span>) {
+    let top = lines.len().saturating_sub(1);
+    let (head, tail) = (&lines[first.min(top)], &lines[last.min(top)]);
+    let by_line = Span {
+        start: head.first,
+        end: tail.last.max(head.first),
+    };
+    let by_page = match (head.page, tail.page) {
+        (Some(start), Some(end)) => Some(Span {
+            start,
+            end: end.max(start),
+        }),
+        _ => None,
+    };
+    (by_line, by_page)
+}
+
+/// Does this name stop mid-sentence, so that text on the next line continues it?
+fn ends_mid_sentence(name: &str) -> bool {
+    name.ends_with(['，', '、', '；', '：', '（', ',', '(', '—', '-'])
+}
+
+/// A cell short and shaped like a 指标值 (a quantity, a range, a date, or a short word).
+fn is_value_like(cell: &str) -> bool {
+    let parsed = parse_value(cell);
+    let v = &parsed.value;
+    v.number.is_some()
+        || v.comparator.is_some()
+        || v.range.is_some()
+        || parsed.unreadable.is_some()
+        || (cell.chars().count() <= 8
+            && !cell.contains(['，', '。', '；', '、', '：'])
+            && !cell.is_ascii())
+}
+
+const COMPARATOR_WORDS: [&str; 13] = [
+    "≥",
+    "≤",
+    ">=",
+    "<=",
+    ">",
+    "<",
+    "=",
+    "不低于",
+    "不少于",
+    "不高于",
+    "不超过",
+    "大于",
+    "小于",
+];
+
+/// Split `开通网上申报单位覆盖率，调查达到≥98%` into name and value, where a cell holds both.
+///
+/// Only a suffix that is unmistakably a value splits: a number with a comparator before it,
+/// a percent sign after it, or an unmatched closing bracket before it (an unreadable
+/// comparator, `达) 95%`). A name that merely ends in digits (`人数2018年`) never splits.
+pub(crate) fn split_trailing_value(cell: &str) -> Option<(String, String)> {
+    let chars: Vec<(usize, char)> = cell.char_indices().collect();
+    let last_digit = chars.iter().rposition(|(_, c)| c.is_ascii_digit())?;
+    let unit: String = chars[last_digit + 1..].iter().map(|(_, c)| *c).collect();
+    let unit_ok = unit.trim() == "%"
+        || (unit.chars().count() <= 3
+            && !unit
+                .chars()
+                .any(|c| matches!(c, '，' | '。' | '；' | '、' | '）' | ')' | '年')));
+    if !unit_ok {
+        return None;
+    }
+    let mut start = last_digit;
+    while start > 0 && matches!(chars[start - 1].1, '0'..='9' | '.') {
+        start -= 1;
+    }
+    let mut pos = chars[start].0;
+    let before = cell[..pos].trim_end();
+    let mut has_cmp = false;
+    let mut prefix = before;
+    for w in COMPARATOR_WORDS {
+        if let Some(p) = before.strip_suffix(w) {
+            prefix = p.trim_end();
+            has_cmp = true;
+            break;
+        }
+    }
+    let mut has_mark = false;
+    if !has_cmp {
+        if let Some(c) = before.chars().last() {
+            let unmatched = match c {
+                ')' => !before.contains('('),
+                '）' => !before.contains('（'),
+                ']' | '】' | '》' | '|' => true,
+                _ => false,
+            };
+            if unmatched {
+                prefix = &before[..before.len() - c.len_utf8()];
+                has_mark = true;
+            }
+        }
+    }
+    if !(has_cmp || has_mark || unit.trim() == "%") {
+        return None;
+    }
+    let name = prefix.trim_end();
+    if name.is_empty() {
+        return None;
+    }
+    pos = name.len();
+    let value = cell[pos..].trim();
+    Some((name.to_owned(), value.to_owned()))
+}
+
+impl State {
+    fn warn(&mut self, code: WarningCode, line: &Line, message: String) {
+        self.warnings.push(Warning {
+            code,
+            message,
+            line: Some(line.first),
+            page: line.page,
+        });
+    }
+
+    fn header_line(&mut self, idx: usize, line: &Line, cs: &[Cell<'_>]) {
+        let mut current: Option<HeaderLabel> = None;
+        for cell in cs {
+            if let Some((label, rest)) = vocab::header_label(cell.text) {
+                if let HeaderLabel::Funds(unit) = &label {
+                    self.funds.unit.clone_from(unit);
+                }
+                if label == HeaderLabel::Goals {
+                    self.goals_line.get_or_insert(idx);
+                }
+                current = Some(label.clone());
+                self.last_text_field = match label {
+                    HeaderLabel::Name => Some(TextField::Name),
+                    HeaderLabel::Department => Some(TextField::Department),
+                    HeaderLabel::ImplementingUnit => Some(TextField::Unit),
+                    HeaderLabel::Goals => Some(TextField::Goals),
+                    _ => None,
+                };
+                if !rest.is_empty() {
+                    self.assign(&label, rest, line);
+                }
+            } else if let Some(label) = &current {
+                self.assign(&label.clone(), cell.text, line);
+            } else {
+                self.unparsed(line, cell.text);
+            }
+        }
+    }
+
+    fn assign(&mut self, label: &HeaderLabel, text: &str, line: &Line) {
+        fn append(field: &mut Option<String>, text: &str) {
+            let joined = format!("{}{}", field.as_deref().unwrap_or(""), text);
+            *field = Some(canonical_text(&joined));
+        }
+        match label {
+            HeaderLabel::Name => append(&mut self.project.name, text),
+            HeaderLabel::Department => self.department(text),
+            HeaderLabel::ImplementingUnit => append(&mut self.project.implementing_unit, text),
+            HeaderLabel::Period => append(&mut self.project.period, text),
+            HeaderLabel::Attribute => self.project.attribute = Some(attribute(text)),
+            HeaderLabel::Goals => {
+                self.goals_text.push_str(text);
+            }
+            HeaderLabel::Funds(_) => {
+                // `项目资金（万元）	14500`: a number straight after the funds label is the total.
+                if let (Some(d), None) = (parse_amount(text), self.funds.total) {
+                    self.funds.total = Some(Number(d));
+                } else {
+                    self.unparsed(line, text);
+                }
+            }
+            HeaderLabel::Total | HeaderLabel::Fiscal | HeaderLabel::Other => {
+                let slot = match label {
+                    HeaderLabel::Total => &mut self.funds.total,
+                    HeaderLabel::Fiscal => &mut self.funds.fiscal,
+                    _ => &mut self.funds.other,
+                };
+                if let Some(d) = parse_amount(text) {
+                    if slot.is_none() {
+                        *slot = Some(Number(d));
+                        return;
+                    }
+                }
+                self.warn(
+                    WarningCode::BadNumber,
+                    line,
+                    format!("`{text}` is not an amount; the field is left null"),
+                );
+            }
+        }
+    }
+
+    /// 主管部门及代码: the department, and a code when one is printed (`123001` in its own
+    /// cell, or before/after the name).
+    fn department(&mut self, text: &str) {
+        let is_code = |s: &str| s.len() >= 3 && s.chars().all(|c| c.is_ascii_digit());
+        let t = text.trim_matches(|c| matches!(c, '[' | ']' | '【' | '】'));
+        if is_code(t) {
+            self.project.department_code = Some(t.to_owned());
+            return;
+        }
+        let lead: String = t.chars().take_while(char::is_ascii_digit).collect();
+        let trail: String = {
+            let mut v: Vec<char> = t.chars().rev().take_while(char::is_ascii_digit).collect();
+            v.reverse();
+            v.into_iter().collect()
+        };
+        let (code, name) = if is_code(&lead) {
+            (
+                Some(lead.clone()),
+                t[lead.len()..].trim_matches(|c| "-—_ ［］[]【】".contains(c)),
+            )
+        } else if is_code(&trail) {
+            let base = &t[..t.len() - trail.len()];
+            (
+                Some(trail.clone()),
+                base.trim_matches(|c| "-—_ （）()［］[]【】".contains(c)),
+            )
+        } else {
+            (None, t)
+        };
+        if code.is_some() {
+            self.project.department_code = code;
+        }
+        if !name.is_empty() {
+            let joined = format!(
+                "{}{}",
+                self.project.department.as_deref().unwrap_or(""),
+                name
+            );
+            self.project.department = Some(canonical_text(&joined));
+        }
+    }
+
+    fn header_continuation(&mut self, idx: usize, line: &Line, cs: &[Cell<'_>]) {
+        let text: String = cs.iter().map(|c| c.text).collect();
+        match self.last_text_field {
+            Some(field) => {
+                let what = match field {
+                    TextField::Name => {
+                        self.project.name = Some(canonical_text(&format!(
+                            "{}{text}",
+                            self.project.name.as_deref().unwrap_or("")
+                        )));
+                        "项目名称"
+                    }
+                    TextField::Department => {
+                        self.department(&text);
+                        "主管部门"
+                    }
+                    TextField::Unit => {
+                        self.project.implementing_unit = Some(canonical_text(&format!(
+                            "{}{text}",
+                            self.project.implementing_unit.as_deref().unwrap_or("")
+                        )));
+                        "实施单位"
+                    }
+                    TextField::Goals => {
+                        self.goals_text.push_str(&text);
+                        "年度总体目标"
+                    }
+                };
+                let _ = idx;
+                self.warn(
+                    WarningCode::ContinuedName,
+                    line,
+                    format!("line without a label read as the continuation of {what}"),
+                );
+            }
+            None => {
+                for c in cs {
+                    self.unparsed(line, c.text);
+                }
+            }
+        }
+    }
+
+    fn unparsed(&mut self, line: &Line, text: &str) {
+        self.warn(
+            WarningCode::UnparsedLine,
+            line,
+            format!("unparsed text: `{text}`"),
+        );
+    }
+
+    fn indicator_line(&mut self, idx: usize, lines: &[Line], cs: &[Cell<'_>]) {
+        let line = &lines[idx];
+        if cs.iter().all(|c| vocab::is_column_header(c.text)) {
+            if self.seen_column_header {
+                self.warn(
+                    WarningCode::DuplicateHeader,
+                    line,
+                    "indicator column headers printed again (a page break): dropped".into(),
+                );
+            }
+            self.seen_column_header = true;
+            return;
+        }
+        let mut data: Vec<Cell<'_>> = Vec::new();
+        let mut saw_label = false;
+        let mut joined_fragment = false;
+        for (k, cell) in cs.iter().enumerate() {
+            if !data.is_empty() {
+                data.push(*cell);
+                continue;
+            }
+            let next_is_level2 = matches!(
+                cs.get(k + 1).and_then(|c| vocab::classify_label(c.text)),
+                Some(Label::Level2 { .. })
+            );
+            if let Some(label) = vocab::classify_label(cell.text) {
+                self.apply_label(label, next_is_level2, line);
+                saw_label = true;
+            } else if let Some(full) = vocab::label_prefix(cell.text).filter(|_| k + 1 < cs.len()) {
+                if let Some(label) = vocab::classify_label(&full) {
+                    self.apply_label(label, next_is_level2, line);
+                }
+                self.pending_fragment = Some((full, cell.text.to_owned(), idx));
+                saw_label = true;
+            } else if let Some((full, head, at)) = self
+                .pending_fragment
+                .clone()
+                .filter(|(full, head, _)| *full == format!("{head}{}", cell.text))
+            {
+                self.pending_fragment = None;
+                joined_fragment = true;
+                let first_line = lines[at].first;
+                self.warn(
+                    WarningCode::JoinedLabel,
+                    line,
+                    format!(
+                        "label `{head}` (line {first_line}) and `{}` joined into `{full}`",
+                        cell.text
+                    ),
+                );
+            } else {
+                data.push(*cell);
+            }
+        }
+        self.place_data(idx, lines, &data, saw_label, joined_fragment);
+    }
+
+    fn apply_label(&mut self, label: Label, next_is_level2: bool, line: &Line) {
+        match label {
+            Label::Section => {}
+            Label::Level1(l1) => {
+                self.level1 = Some(l1.to_owned());
+                self.level2 = None;
+                self.note = None;
+            }
+            // `成本指标` followed by a 二级 label on its row is the newer templates' 一级.
+            Label::Level2 { name, note }
+                if name == "成本指标" && note.is_none() && next_is_level2 =>
+            {
+                self.level1 = Some(name);
+                self.level2 = None;
+                self.note = None;
+            }
+            Label::Level2 { name, note } => {
+                self.labels.push(Level2Label {
+                    level1: self.level1.clone().unwrap_or_default(),
+                    level2: name.clone(),
+                    note: note.clone(),
+                    line: Some(line.first),
+                });
+                self.level2 = Some(name);
+                self.note = note;
+            }
+        }
+    }
+
+    fn new_row(&mut self, idx: usize, name: String, value: Option<String>) {
+        self.rows.push(Row {
+            level1: self.level1.clone().unwrap_or_default(),
+            level2: self.level2.clone().unwrap_or_default(),
+            note: self.note.clone(),
+            name,
+            value,
+            first: idx,
+            last: idx,
+        });
+    }
+
+    fn place_data(
+        &mut self,
+        idx: usize,
+        lines: &[Line],
+        data: &[Cell<'_>],
+        saw_label: bool,
+        joined_fragment: bool,
+    ) {
+        let line = &lines[idx];
+        match data {
+            [] => {}
+            [only] => {
+                let cell = only.text;
+                let last = self.rows.last();
+                let awaiting_value = last.is_some_and(|r| r.value.is_none());
+                let continues = last.is_some_and(|r| ends_mid_sentence(&r.name)) || joined_fragment;
+                if !saw_label && awaiting_value && is_value_like(cell) {
+                    if let Some(row) = self.rows.last_mut() {
+                        row.value = Some(cell.to_owned());
+                        row.last = idx;
+                        let from = lines[row.first].first;
+                        self.warn(
+                            WarningCode::ValueFromNextLine,
+                            line,
+                            format!(
+                                "value `{cell}` alone on its line, joined to the row of line {from}"
+                            ),
+                        );
+                    }
+                } else if !saw_label && continues && self.rows.last().is_some() {
+                    if let Some(row) = self.rows.last_mut() {
+                        row.name = canonical_text(&format!("{}{cell}", row.name));
+                        row.last = idx;
+                        let from = lines[row.first].first;
+                        self.warn(
+                            WarningCode::ContinuedName,
+                            line,
+                            format!("`{cell}` continues the 三级指标 of line {from}"),
+                        );
+                    }
+                } else {
+                    self.shifted(saw_label, only, line, cell);
+                    self.new_row(idx, cell.to_owned(), None);
+                }
+            }
+            [names @ .., value] => {
+                let name: String = names.iter().map(|c| c.text).collect();
+                if names.len() > 1 {
+                    self.warn(
+                        WarningCode::SplitCell,
+                        line,
+                        format!(
+                            "三级指标 spread over {} cells, joined: `{name}`",
+                            names.len()
+                        ),
+                    );
+                }
+                self.shifted(saw_label, &names[0], line, &name);
+                self.new_row(idx, canonical_text(&name), Some(value.text.to_owned()));
+            }
+        }
+    }
+
+    /// A row with no labels whose name sits in the 名称 or 一级 column lost its leading
+    /// cells: its levels are inherited, which a person may want to review.
+    fn shifted(&mut self, saw_label: bool, first: &Cell<'_>, line: &Line, name: &str) {
+        if !saw_label && first.col <= 1 && !self.rows.is_empty() {
+            let (l1, l2) = (
+                self.level1.clone().unwrap_or_default(),
+                self.level2.clone().unwrap_or_default(),
+            );
+            self.warn(
+                WarningCode::ShiftedRow,
+                line,
+                format!("row `{name}` lost its leading cells; levels inherited: {l1} / {l2}"),
+            );
+        }
+    }
+
+    fn finish(
+        mut self,
+        lines: &[Line],
+        form: String,
+        last: usize,
+        ctx: &TableContext<'_>,
+    ) -> Record {
+        if let Some((full, head, at)) = self.pending_fragment.take() {
+            self.warn(
+                WarningCode::JoinedLabel,
+                &lines[at],
+                format!("label `{head}` completed to `{full}` (its tail was not found)"),
+            );
+        }
+        let rows = std::mem::take(&mut self.rows);
+        let mut indicators = Vec::with_capacity(rows.len());
+        for mut row in rows {
+            let line = &lines[row.first];
+            if row.value.is_none() {
+                if let Some((name, value)) = split_trailing_value(&row.name) {
+                    self.warn(
+                        WarningCode::SplitCell,
+                        line,
+                        format!("name and value in one cell, split into `{name}` and `{value}`"),
+                    );
+                    row.name = name;
+                    row.value = Some(value);
+                } else {
+                    self.warn(
+                        WarningCode::MissingValue,
+                        line,
+                        format!("no 指标值 found for `{}`", row.name),
+                    );
+                }
+            }
+            let parsed = parse_value(row.value.as_deref().unwrap_or(""));
+            if let Some(mark) = &parsed.unreadable {
+                self.warn(
+                    WarningCode::UnreadableMark,
+                    &lines[row.last],
+                    format!(
+                        "unreadable mark `{mark}` before `{}` in `{}`: comparator left null",
+                        parsed.value.text,
+                        row.value.as_deref().unwrap_or("")
+                    ),
+                );
+            }
+            let (l, p) = span(lines, row.first, row.last);
+            indicators.push(Indicator {
+                level1: row.level1,
+                level2: row.level2,
+                level2_note: row.note,
+                name: row.name,
+                value: parsed.value,
+                lines: (!ctx.paged).then_some(l),
+                pages: if ctx.paged { p } else { None },
+            });
+        }
+
+        let (goals, goal_numbers) = split_goals(&self.goals_text);
+        if goal_numbers.iter().any(Option::is_some) {
+            let expected: Vec<Option<u32>> = (1..=goal_numbers.len() as u32).map(Some).collect();
+            if goal_numbers != expected {
+                let shown: Vec<String> = goal_numbers
+                    .iter()
+                    .map(|n| n.map_or_else(|| "none".to_owned(), |n| n.to_string()))
+                    .collect();
+                let at = self.goals_line.unwrap_or(0);
+                self.warn(
+                    WarningCode::GoalNumbering,
+                    &lines[at.min(lines.len().saturating_sub(1))],
+                    format!("goals numbered {}", shown.join(", ")),
+                );
+            }
+        }
+        self.missing_fields(lines);
+
+        let checks = checks::run(&CheckInput {
+            funds: &self.funds,
+            indicators: &indicators,
+            goal_numbers: &goal_numbers,
+            labels: &self.labels,
+        });
+        let (l, p) = span(lines, 0, last);
+        let mut warnings = self.warnings;
+        warnings.sort_by_key(|w| (w.page, w.line));
+        if ctx.paged {
+            for w in &mut warnings {
+                w.line = None;
+            }
+        }
+        Record {
+            schema: SCHEMA_ID.to_owned(),
+            source: Source {
+                path: ctx.path.to_owned(),
+                sha256: ctx.sha256.to_owned(),
+                table: ctx.ordinal,
+                lines: (!ctx.paged).then_some(l),
+                pages: if ctx.paged { p } else { None },
+            },
+            document: ctx.document.clone(),
+            form,
+            fiscal_year: self.fiscal_year,
+            project: self.project,
+            funds: self.funds,
+            goals,
+            indicators,
+            checks,
+            warnings,
+        }
+    }
+
+    fn missing_fields(&mut self, lines: &[Line]) {
+        let title = &lines[0];
+        let mut missing = Vec::new();
+        if self.project.name.is_none() {
+            missing.push("项目名称");
+        }
+        if self.project.department.is_none() {
+            missing.push("主管部门");
+        }
+        if self.project.implementing_unit.is_none() {
+            missing.push("实施单位");
+        }
+        if self.funds.total.is_none() {
+            missing.push("年度资金总额");
+        }
+        if self.goals_text.trim().is_empty() {
+            missing.push("年度总体目标");
+        }
+        if self.fiscal_year.is_none() {
+            missing.push("年度");
+        }
+        for m in missing {
+            self.warn(
+                WarningCode::MissingField,
+                title,
+                format!("{m} not found in this table"),
+            );
+        }
+    }
+}
+
+/// 项目属性 `0101-一年期项目` → code `0101`, name `一年期项目`.
+fn attribute(text: &str) -> Attribute {
+    let code: String = text.chars().take_while(char::is_ascii_digit).collect();
+    if code.is_empty() {
+        return Attribute {
+            code: None,
+            name: text.to_owned(),
+        };
+    }
+    let rest = text[code.len()..].trim_start_matches(['-', '—', '–', '－', ' ', '_', '：', ':']);
+    Attribute {
+        code: Some(code),
+        name: rest.to_owned(),
+    }
+}
+
+/// Split 年度总体目标 on its numbering. Returns goals (numbering removed, text and final
+/// punctuation kept) and the number each goal carried.
+///
+/// A number starts a goal only at the start of the text or after sentence punctuation or
+/// a space, so `2021.1-2021.8` and `3.43亿元` inside a goal never split it.
+pub(crate) fn split_goals(text: &str) -> (Vec<String>, Vec<Option<u32>>) {
+    let text = canonical_text(text);
+    let mut starts: Vec<(usize, usize, u32)> = Vec::new(); // (marker start, text start, n)
+    let mut prev: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        let boundary = prev.is_none_or(|p| {
+            p.is_whitespace() || matches!(p, '。' | '；' | ';' | '！' | '？' | '!' | '?')
+        });
+        if boundary {
+            if let Ok((rest, n)) = vocab::goal_marker(&text[i..]) {
+                let after = text.len() - rest.len();
+                // `1.5万人` is a number, not a marker.
+                if !rest.starts_with(|c: char| c.is_ascii_digit()) {
+                    starts.push((i, after, n));
+                }
+            }
+        }
+        prev = Some(c);
+    }
+    if starts.is_empty() {
+        let t = text.trim();
+        return if t.is_empty() {
+            (vec![], vec![])
+        } else {
+            (vec![t.to_owned()], vec![None])
+        };
+    }
+    let mut goals = Vec::new();
+    let mut numbers = Vec::new();
+    let head = text[..starts[0].0].trim();
+    if !head.is_empty() {
+        goals.push(head.to_owned());
+        numbers.push(None);
+    }
+    for (k, &(_, from, n)) in starts.iter().enumerate() {
+        let to = starts.get(k + 1).map_or(text.len(), |s| s.0);
+        let g = text[from..to].trim();
+        if !g.is_empty() {
+            goals.push(g.to_owned());
+            numbers.push(Some(n));
+        }
+    }
+    (goals, numbers)
+}

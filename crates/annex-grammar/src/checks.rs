@@ -1,1 +1,624 @@
-//! Consistency checks of SCHEMA.md. STUB.
+//! The consistency checks of `SCHEMA.md`, run on one table after it is parsed.
+//!
+//! Every check is `pass`, `fail` or `skip` with a detail a person can read. [`run`] always
+//! returns all four keys ([`FUNDS_SUM`], [`COST_SUM`], [`GOAL_NUMBERING`],
+//! [`REQUIRED_INDICATORS`]). Money is compared in decimals, never floats, and numbers are
+//! printed without trailing zeros.
+//!
+//! Decisions the schema leaves open, made here:
+//! - `funds_sum` prints the three amounts without a unit, as the schema's example does
+//!   (`3193 = 3193 + 0`); a blank 财政拨款 or 其他资金 counts as 0 even when both are blank.
+//! - `cost_sum` reads the funds unit `元`, `万元` or `亿元`; when the label printed no unit,
+//!   `万元` (the unit every known template prints) is assumed and the detail says so; any
+//!   other unit skips the check. A 成本指标 row whose value is no money in 元/万元/亿元
+//!   (`有效`, `≤1500元/亩`) fails the check and is named, since the sum cannot be made.
+//!   A comparator on a cost row (`≤50万元`) is ignored: the amount is still budgeted.
+//! - `goal_numbering` treats a list where some goals lack a number as a failure and prints
+//!   the missing numbers as `none`.
+//! - `required_indicators` counts each 必填 二级指标 once (by 一级指标 + 二级指标) even when
+//!   its label is printed twice.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rust_decimal::Decimal;
+
+use crate::value::yuan_factor;
+use crate::{Check, CheckStatus, Funds, Indicator};
+
+/// Key of the check 年度资金总额 = 财政拨款 + 其他资金.
+pub const FUNDS_SUM: &str = "funds_sum";
+/// Key of the check that the 成本指标 rows add up to 年度资金总额.
+pub const COST_SUM: &str = "cost_sum";
+/// Key of the check that the goals are numbered 1, 2, 3 ….
+pub const GOAL_NUMBERING: &str = "goal_numbering";
+/// Key of the check that every 必填 二级指标 has a row.
+pub const REQUIRED_INDICATORS: &str = "required_indicators";
+
+/// What the checks of one table look at.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckInput<'a> {
+    /// 项目资金 as parsed.
+    pub funds: &'a Funds,
+    /// The 三级指标 rows, in source order.
+    pub indicators: &'a [Indicator],
+    /// The number printed before each goal of 年度总体目标, in order; `None` for a goal
+    /// printed without one.
+    pub goal_numbers: &'a [Option<u32>],
+    /// Every 二级指标 label the form printed, rows or not.
+    pub labels: &'a [Level2Label],
+}
+
+/// One 二级指标 label as the form printed it, e.g. `数量指标（必填硬性指标）` under
+/// `产出指标`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Level2Label {
+    /// The 一级指标 it stands under.
+    pub level1: String,
+    /// The 二级指标 without its annotation, e.g. `数量指标`.
+    pub level2: String,
+    /// The bracketed annotation, e.g. `必填硬性指标`; a label is required when it
+    /// contains `必填`.
+    pub note: Option<String>,
+    /// Source line of the label, when known; named in a failure.
+    pub line: Option<u32>,
+}
+
+/// Run every check of one table, keyed by check id.
+pub fn run(input: &CheckInput<'_>) -> BTreeMap<String, Check> {
+    BTreeMap::from([
+        (FUNDS_SUM.to_owned(), funds_sum(input.funds)),
+        (COST_SUM.to_owned(), cost_sum(input.funds, input.indicators)),
+        (
+            GOAL_NUMBERING.to_owned(),
+            goal_numbering(input.goal_numbers),
+        ),
+        (
+            REQUIRED_INDICATORS.to_owned(),
+            required_indicators(input.labels, input.indicators),
+        ),
+    ])
+}
+
+/// 年度资金总额 = 财政拨款 + 其他资金, a blank amount counting as 0; skipped when the
+/// total is blank. Detail: `3193 = 3193 + 0` or `5744 ≠ 5000 + 0`.
+pub fn funds_sum(funds: &Funds) -> Check {
+    let Some(total) = funds.total else {
+        return skip("年度资金总额 is blank");
+    };
+    let total = total.0;
+    let fiscal = funds.fiscal.map_or(Decimal::ZERO, |n| n.0);
+    let other = funds.other.map_or(Decimal::ZERO, |n| n.0);
+    let Some(sum) = fiscal.checked_add(other) else {
+        return skip("财政拨款 + 其他资金 is too large to add exactly");
+    };
+    let (status, relation) = if total == sum {
+        (CheckStatus::Pass, "=")
+    } else {
+        (CheckStatus::Fail, "≠")
+    };
+    Check {
+        status,
+        detail: format!(
+            "{} {relation} {} + {}",
+            show(total),
+            show(fiscal),
+            show(other)
+        ),
+    }
+}
+
+/// Whether a row is a 成本指标 row: under the 二级指标 `成本指标` (older templates) or the
+/// 一级指标 `成本指标` (newer ones).
+fn is_cost(row: &Indicator) -> bool {
+    row.level2 == "成本指标" || row.level1 == "成本指标"
+}
+
+/// The money of the 成本指标 rows, in 元, adds up to 年度资金总额 in 元.
+///
+/// Skipped when there are no cost rows, the total is blank, or the funds unit is no
+/// money unit. Detail, in the funds unit: `2053+320+820 = 3193 万元`,
+/// `9670+695+548 = 10913 万元 ≠ 5744 万元`, or, when all rows share another unit,
+/// `150000+60000+50000 元 = 26 万元 ≠ 25 万元`.
+pub fn cost_sum(funds: &Funds, indicators: &[Indicator]) -> Check {
+    let rows: Vec<&Indicator> = indicators.iter().filter(|r| is_cost(r)).collect();
+    if rows.is_empty() {
+        return skip("no 成本指标 rows");
+    }
+    let Some(total) = funds.total else {
+        return skip("年度资金总额 is blank");
+    };
+    let (unit, note) = match funds.unit.as_deref() {
+        Some(unit) => (unit, ""),
+        None => ("万元", " (funds unit not printed; 万元 assumed)"),
+    };
+    let Some(factor) = yuan_factor(unit) else {
+        return skip(format!("funds unit {unit} is not 元, 万元 or 亿元"));
+    };
+
+    let mut missing = Vec::new();
+    let mut amounts = Vec::new();
+    for (k, row) in rows.iter().enumerate() {
+        match row.value.yuan {
+            Some(yuan) => amounts.push((yuan.0, *row)),
+            None => missing.push(describe_missing(k + 1, row)),
+        }
+    }
+    if !missing.is_empty() {
+        return fail(missing.join("; "));
+    }
+
+    let too_large = || skip("amounts too large to add exactly");
+    let Some(sum) = amounts
+        .iter()
+        .try_fold(Decimal::ZERO, |acc, (yuan, _)| acc.checked_add(*yuan))
+    else {
+        return too_large();
+    };
+    let Some(total_yuan) = total.0.checked_mul(factor) else {
+        return too_large();
+    };
+    let Some(sum_in_unit) = sum.checked_div(factor) else {
+        return too_large();
+    };
+
+    // Show the rows as printed when they share one unit, else each converted to the
+    // funds unit; the sum is always in the funds unit, beside the total.
+    let shared = shared_unit(&amounts);
+    let terms: Vec<String> = match shared {
+        Some(_) => amounts
+            .iter()
+            .filter_map(|(_, row)| row.value.number.map(|n| show(n.0)))
+            .collect(),
+        None => amounts
+            .iter()
+            .map(|(yuan, _)| yuan.checked_div(factor).map_or_else(|| show(*yuan), show))
+            .collect(),
+    };
+    let terms = terms.join("+");
+    let lhs = match shared {
+        Some(row_unit) if row_unit != unit => {
+            format!("{terms} {row_unit} = {} {unit}", show(sum_in_unit))
+        }
+        _ => format!("{terms} = {} {unit}", show(sum_in_unit)),
+    };
+    if sum == total_yuan {
+        pass(format!("{lhs}{note}"))
+    } else {
+        fail(format!("{lhs} ≠ {} {unit}{note}", show(total.0)))
+    }
+}
+
+/// The unit every row printed, when they all printed the same one with a number.
+fn shared_unit<'a>(amounts: &[(Decimal, &'a Indicator)]) -> Option<&'a str> {
+    let units: BTreeSet<Option<&str>> = amounts
+        .iter()
+        .map(|(_, row)| row.value.number.and(row.value.unit.as_deref()))
+        .collect();
+    match units.into_iter().collect::<Vec<_>>().as_slice() {
+        [Some(unit)] => Some(unit),
+        _ => None,
+    }
+}
+
+fn describe_missing(ordinal: usize, row: &Indicator) -> String {
+    let text = if row.value.text.is_empty() {
+        "(blank)"
+    } else {
+        row.value.text.as_str()
+    };
+    let line = row
+        .lines
+        .map(|span| format!(", line {}", span.start))
+        .unwrap_or_default();
+    format!(
+        "成本指标 row {ordinal} ({}{line}) has no money value: {text}",
+        row.name
+    )
+}
+
+/// Goals are numbered 1, 2, 3 … in order. Skipped when no goal has a number; fails when
+/// some lack one. Detail: `numbered 1, 2, 3` or `numbered 3, 4, 3; expected 1, 2, 3`.
+pub fn goal_numbering(numbers: &[Option<u32>]) -> Check {
+    if numbers.is_empty() {
+        return skip("no goals");
+    }
+    if numbers.iter().all(Option::is_none) {
+        return skip("goals are not numbered");
+    }
+    let printed = numbers
+        .iter()
+        .map(|n| n.map_or_else(|| "none".to_owned(), |n| n.to_string()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let in_order = numbers
+        .iter()
+        .zip(1u32..)
+        .all(|(n, expected)| *n == Some(expected));
+    if in_order {
+        pass(format!("numbered {printed}"))
+    } else {
+        let expected = (1..=numbers.len())
+            .map(|n| n.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        fail(format!("numbered {printed}; expected {expected}"))
+    }
+}
+
+/// Every 二级指标 the form marks 必填 has at least one row (matched on 一级指标 and
+/// 二级指标). Skipped when no label is marked 必填. Detail:
+/// `7 required 二级指标, all have rows` or
+/// `1 of 7 required 二级指标 without rows: 产出指标/成本指标 (line 107)`.
+pub fn required_indicators(labels: &[Level2Label], indicators: &[Indicator]) -> Check {
+    let mut seen = BTreeSet::new();
+    let required: Vec<&Level2Label> = labels
+        .iter()
+        .filter(|l| l.note.as_deref().is_some_and(|n| n.contains("必填")))
+        .filter(|l| seen.insert((l.level1.as_str(), l.level2.as_str())))
+        .collect();
+    if required.is_empty() {
+        return skip("no 二级指标 is marked 必填");
+    }
+    let missing: Vec<String> = required
+        .iter()
+        .filter(|l| {
+            !indicators
+                .iter()
+                .any(|r| r.level1 == l.level1 && r.level2 == l.level2)
+        })
+        .map(|l| {
+            let line = l.line.map(|n| format!(" (line {n})")).unwrap_or_default();
+            format!("{}/{}{line}", l.level1, l.level2)
+        })
+        .collect();
+    if missing.is_empty() {
+        pass(format!(
+            "{} required 二级指标, all have rows",
+            required.len()
+        ))
+    } else {
+        fail(format!(
+            "{} of {} required 二级指标 without rows: {}",
+            missing.len(),
+            required.len(),
+            missing.join(", ")
+        ))
+    }
+}
+
+/// A decimal without trailing zeros: `3193`, not `3193.00`.
+fn show(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+fn pass(detail: impl Into<String>) -> Check {
+    Check {
+        status: CheckStatus::Pass,
+        detail: detail.into(),
+    }
+}
+
+fn fail(detail: impl Into<String>) -> Check {
+    Check {
+        status: CheckStatus::Fail,
+        detail: detail.into(),
+    }
+}
+
+fn skip(detail: impl Into<String>) -> Check {
+    Check {
+        status: CheckStatus::Skip,
+        detail: detail.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use super::*;
+    use crate::value::parse_value;
+    use crate::{Number, Span};
+
+    fn n(s: &str) -> Number {
+        Number(Decimal::from_str(s).unwrap_or_else(|e| panic!("{s:?}: {e}")))
+    }
+
+    fn funds(unit: Option<&str>, total: Option<&str>, fiscal: Option<&str>) -> Funds {
+        Funds {
+            unit: unit.map(str::to_owned),
+            total: total.map(n),
+            fiscal: fiscal.map(n),
+            other: None,
+        }
+    }
+
+    fn row(level1: &str, level2: &str, name: &str, value: &str) -> Indicator {
+        Indicator {
+            level1: level1.to_owned(),
+            level2: level2.to_owned(),
+            level2_note: Some("必填".to_owned()),
+            name: name.to_owned(),
+            value: parse_value(value).value,
+            lines: None,
+            pages: None,
+        }
+    }
+
+    fn cost(name: &str, value: &str) -> Indicator {
+        row("产出指标", "成本指标", name, value)
+    }
+
+    fn label(level1: &str, level2: &str, note: Option<&str>, line: Option<u32>) -> Level2Label {
+        Level2Label {
+            level1: level1.to_owned(),
+            level2: level2.to_owned(),
+            note: note.map(str::to_owned),
+            line,
+        }
+    }
+
+    fn check(status: CheckStatus, detail: &str) -> Check {
+        Check {
+            status,
+            detail: detail.to_owned(),
+        }
+    }
+
+    use CheckStatus::{Fail, Pass, Skip};
+
+    #[test]
+    fn funds_sum_statuses() {
+        #[rustfmt::skip]
+        let cases = [
+            (funds(Some("万元"), Some("3193"), Some("3193")), check(Pass, "3193 = 3193 + 0")),
+            (funds(Some("万元"), Some("5744"), Some("5000")), check(Fail, "5744 ≠ 5000 + 0")),
+            (funds(Some("万元"), Some("25.00"), Some("25")), check(Pass, "25 = 25 + 0")),
+            (funds(Some("万元"), Some("3612"), None), check(Fail, "3612 ≠ 0 + 0")),
+            (funds(Some("万元"), None, Some("25")), check(Skip, "年度资金总额 is blank")),
+        ];
+        for (funds, expected) in cases {
+            assert_eq!(funds_sum(&funds), expected, "{funds:?}");
+        }
+        let with_other = Funds {
+            other: Some(n("12.5")),
+            ..funds(Some("万元"), Some("100"), Some("87.5"))
+        };
+        assert_eq!(funds_sum(&with_other), check(Pass, "100 = 87.5 + 12.5"));
+    }
+
+    #[test]
+    fn cost_sum_passes_in_funds_unit() {
+        // 城乡居民养老保险县配资金 (2024): the schema's worked example.
+        let rows = [
+            cost("城乡居民基础养老金县级补贴", "2053万元"),
+            cost("城乡居民丧葬费补助金", "320万元"),
+            cost("城乡居民养老保险参保缴费补贴", "820万元"),
+            row("效益指标", "社会效益指标", "保障民生", "有效解决"),
+        ];
+        let f = funds(Some("万元"), Some("3193"), Some("3193"));
+        assert_eq!(cost_sum(&f, &rows), check(Pass, "2053+320+820 = 3193 万元"));
+    }
+
+    #[test]
+    fn cost_sum_fails_heating_table() {
+        // 企业退休人员冬季取暖费 (2024): the rows add up to more than the total.
+        let rows = [
+            cost("冬季取暖费（2021年12月以前）", "9670万元"),
+            cost("冬季取暖费（2022新退休、2023年新退）", "695万元"),
+            cost("冬季取暖费（2024新退休）", "548万元"),
+        ];
+        let f = funds(Some("万元"), Some("5744"), Some("5744"));
+        assert_eq!(
+            cost_sum(&f, &rows),
+            check(Fail, "9670+695+548 = 10913 万元 ≠ 5744 万元")
+        );
+    }
+
+    #[test]
+    fn cost_sum_fails_work_funds_table_in_yuan() {
+        // 社保经办机构管理服务能力提升工作经费 (2024): rows in 元, total in 万元.
+        let rows = [
+            cost("大厅设备购置及维护", "150000元"),
+            cost("经办人员培训", "60000元"),
+            cost("电子签章费", "50000元"),
+        ];
+        let f = funds(Some("万元"), Some("25"), Some("25"));
+        assert_eq!(
+            cost_sum(&f, &rows),
+            check(Fail, "150000+60000+50000 元 = 26 万元 ≠ 25 万元")
+        );
+    }
+
+    #[test]
+    fn cost_sum_passes_rows_in_yuan() {
+        // 社保卡 table (2024): 40000+100000+40000 元 = 18 万元.
+        let rows = [
+            cost("制卡机维修、维护等", "40000元"),
+            cost("下乡推广社保卡运行及核查", "100000元"),
+            cost("制卡人员劳务费", "40000元"),
+        ];
+        let f = funds(Some("万元"), Some("18"), Some("18"));
+        assert_eq!(
+            cost_sum(&f, &rows),
+            check(Pass, "40000+100000+40000 元 = 18 万元")
+        );
+    }
+
+    #[test]
+    fn cost_sum_mixed_units_shown_in_funds_unit() {
+        let rows = [cost("养老金支出", "3.43亿元"), cost("补贴", "100万元")];
+        let f = funds(Some("万元"), Some("34400"), None);
+        assert_eq!(cost_sum(&f, &rows), check(Pass, "34300+100 = 34400 万元"));
+        let f = funds(Some("万元"), Some("34000"), None);
+        assert_eq!(
+            cost_sum(&f, &rows),
+            check(Fail, "34300+100 = 34400 万元 ≠ 34000 万元")
+        );
+    }
+
+    #[test]
+    fn cost_sum_level1_cost_rows_and_assumed_unit() {
+        let rows = [
+            row("成本指标", "经济成本指标", "设备购置", "12.5万元"),
+            row("成本指标", "经济成本指标", "劳务费", "7.50万元"),
+        ];
+        let f = funds(None, Some("20"), None);
+        assert_eq!(
+            cost_sum(&f, &rows),
+            check(
+                Pass,
+                "12.5+7.5 = 20 万元 (funds unit not printed; 万元 assumed)"
+            )
+        );
+    }
+
+    #[test]
+    fn cost_sum_fails_on_row_without_money() {
+        let mut rate = cost("亩均补贴", "≤1500元/亩");
+        rate.lines = Some(Span {
+            start: 107,
+            end: 107,
+        });
+        let rows = [cost("设备购置", "20万元"), rate, cost("维护", "")];
+        let f = funds(Some("万元"), Some("20"), None);
+        assert_eq!(
+            cost_sum(&f, &rows),
+            check(
+                Fail,
+                "成本指标 row 2 (亩均补贴, line 107) has no money value: ≤1500元/亩; \
+                 成本指标 row 3 (维护) has no money value: (blank)"
+            )
+        );
+    }
+
+    #[test]
+    fn cost_sum_skips() {
+        let rows = [cost("设备购置", "20万元")];
+        let none: [Indicator; 0] = [];
+        #[rustfmt::skip]
+        let cases = [
+            (funds(Some("万元"), Some("20"), None), &none[..], check(Skip, "no 成本指标 rows")),
+            (funds(Some("万元"), None, None), &rows[..], check(Skip, "年度资金总额 is blank")),
+            (funds(Some("美元"), Some("20"), None), &rows[..],
+             check(Skip, "funds unit 美元 is not 元, 万元 or 亿元")),
+        ];
+        for (funds, rows, expected) in cases {
+            assert_eq!(cost_sum(&funds, rows), expected, "{funds:?}");
+        }
+    }
+
+    #[test]
+    fn cost_sum_in_yuan_funds() {
+        let rows = [cost("设备", "1.5万元"), cost("劳务", "5000元")];
+        let f = funds(Some("元"), Some("20000"), None);
+        assert_eq!(cost_sum(&f, &rows), check(Pass, "15000+5000 = 20000 元"));
+    }
+
+    #[test]
+    fn goal_numbering_statuses() {
+        #[rustfmt::skip]
+        let cases: [(&[Option<u32>], Check); 6] = [
+            (&[Some(1), Some(2), Some(3)], check(Pass, "numbered 1, 2, 3")),
+            (&[Some(1)], check(Pass, "numbered 1")),
+            // 机关事业单位养老保险制度改革 (2023): numbered 3, 4, 3.
+            (&[Some(3), Some(4), Some(3)], check(Fail, "numbered 3, 4, 3; expected 1, 2, 3")),
+            (&[Some(1), None, Some(3)], check(Fail, "numbered 1, none, 3; expected 1, 2, 3")),
+            (&[None, None], check(Skip, "goals are not numbered")),
+            (&[], check(Skip, "no goals")),
+        ];
+        for (numbers, expected) in cases {
+            assert_eq!(goal_numbering(numbers), expected, "{numbers:?}");
+        }
+    }
+
+    fn sample_labels() -> Vec<Level2Label> {
+        vec![
+            label("产出指标", "数量指标", Some("必填硬性指标"), Some(103)),
+            label("产出指标", "质量指标", Some("必填"), Some(105)),
+            label("产出指标", "时效指标", Some("必填"), Some(106)),
+            label("产出指标", "成本指标", Some("必填硬性指标"), Some(107)),
+            label("效益指标", "社会效益指标", Some("必填"), Some(108)),
+            label("效益指标", "可持续影响指标", Some("必填"), Some(110)),
+            label("满意度指标", "服务对象满意度指标", Some("必填"), Some(111)),
+            label("效益指标", "经济效益指标", None, Some(109)),
+        ]
+    }
+
+    fn sample_rows() -> Vec<Indicator> {
+        vec![
+            row("产出指标", "数量指标", "参保人数", "241人"),
+            row("产出指标", "质量指标", "补助率", "100%"),
+            row("产出指标", "时效指标", "及时补贴到位", "1月—12月"),
+            cost("个人缴纳部分补助", "216万元"),
+            row("效益指标", "社会效益指标", "积极性明显提高", "有效提高"),
+            row("效益指标", "可持续影响指标", "提升幸福感", "提升"),
+            row("满意度指标", "服务对象满意度指标", "满意度", "≥95%"),
+        ]
+    }
+
+    #[test]
+    fn required_indicators_statuses() {
+        let labels = sample_labels();
+        let rows = sample_rows();
+        assert_eq!(
+            required_indicators(&labels, &rows),
+            check(Pass, "7 required 二级指标, all have rows")
+        );
+
+        // The 成本指标 row was lost, and a label printed twice counts once.
+        let mut labels_twice = labels.clone();
+        labels_twice.push(label("产出指标", "数量指标", Some("必填"), Some(104)));
+        let without_cost: Vec<Indicator> = rows.iter().filter(|r| !is_cost(r)).cloned().collect();
+        assert_eq!(
+            required_indicators(&labels_twice, &without_cost),
+            check(
+                Fail,
+                "1 of 7 required 二级指标 without rows: 产出指标/成本指标 (line 107)"
+            )
+        );
+
+        let only_satisfaction = &rows[6..];
+        let detail = required_indicators(&labels, only_satisfaction).detail;
+        assert!(
+            detail.starts_with(
+                "6 of 7 required 二级指标 without rows: 产出指标/数量指标 (line 103), "
+            ),
+            "{detail}"
+        );
+
+        let unmarked = [label("产出指标", "数量指标", None, None)];
+        assert_eq!(
+            required_indicators(&unmarked, &rows),
+            check(Skip, "no 二级指标 is marked 必填")
+        );
+        assert_eq!(
+            required_indicators(&[label("产出指标", "质量指标", Some("必填"), None)], &[]),
+            check(
+                Fail,
+                "1 of 1 required 二级指标 without rows: 产出指标/质量指标"
+            )
+        );
+    }
+
+    #[test]
+    fn run_returns_all_four_keys() {
+        let f = funds(Some("万元"), Some("216"), Some("216"));
+        let rows = sample_rows();
+        let labels = sample_labels();
+        let input = CheckInput {
+            funds: &f,
+            indicators: &rows,
+            goal_numbers: &[Some(1), Some(2), Some(3)],
+            labels: &labels,
+        };
+        let checks = run(&input);
+        let keys: Vec<&str> = checks.keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [COST_SUM, FUNDS_SUM, GOAL_NUMBERING, REQUIRED_INDICATORS]
+        );
+        assert!(checks.values().all(|c| c.status == Pass), "{checks:?}");
+        assert_eq!(checks[COST_SUM].detail, "216 = 216 万元");
+    }
+}

@@ -1,1 +1,637 @@
-//! Parsing of one 指标值 cell into a [`Value`](crate::Value). STUB.
+//! Parsing of one 指标值 cell into a [`Value`](crate::Value).
+//!
+//! The cell arrives in canonical text form (half-width digits, no spaces next to CJK,
+//! LaTeX already turned into `≥` …), but OCR leftovers such as `>=95%`, `≥ 95%`,
+//! `100 %`, `14,500`, `1~12月` or a stray `)` in front of the number are read too.
+//! Parsing never fails: what is not a quantity or a span keeps only its `text`.
+//!
+//! What a cell becomes, in the order it is tried:
+//!
+//! ```text
+//! cell     = [mark] body                       mark: stray punctuation, left out of text
+//! body     = span | quantity | words
+//! span     = number [unit] dash number unit     1月—12月, 1—12月, 1~12月, 1月至12月
+//! quantity = [comparator] number [unit] [qualifier]
+//!                                               ≥96%, 不低于95%, 4670人, 3.43亿元, 95%以上
+//! words    = anything else                      有效解决, 2024年底, 2024年12月31日前
+//! ```
+//!
+//! Decisions the schema leaves open, made here:
+//! - A bare number (`95`) is a quantity without a unit: `number` set, `unit` null.
+//! - A comparator is reported only for a quantity; `不低于上年` keeps comparator null,
+//!   because a comparator without a number says nothing a consumer can compare.
+//! - Dates and deadlines keep `number` and `unit` null: a number followed by `月`, `日`,
+//!   `号`, `月份`, `年底`, `年末`, `年内` …, a four-digit number followed by `年` (`2024年`),
+//!   anything ending in `前`/`以前`/`之前`, and a time length followed by `内`/`以内`/`之内`
+//!   (`30日内`, `5个工作日内`, `3年内`: a deadline stated as a duration). A number below
+//!   1000 followed by `年` is a length of time (`≥3年` → 3, `年`); `12个月` and `30天` are
+//!   lengths too.
+//! - Qualifiers printed after the unit are comparators stated in words: `以上`/`及以上` →
+//!   `≥` and `以下`/`及以下`/`以内`/`之内`/`内` → `≤` (in Chinese usage both include the
+//!   number itself); a comparator printed in front wins. `左右` (about) and the neutral
+//!   prefixes `约`, `达`, `达到`, `¥`, `￥` keep the quantity with comparator null.
+//! - A span needs its unit printed after the second number; for the date units `月`, `日`,
+//!   `号`, `年`, `月份` both ends must be whole numbers, so `2021.1—2021.8` is no span.
+//!   A span of other units (`90—100分`) is a span too. A span has `number` and `unit` null.
+//! - A unit is a suffix of at most 6 characters, letters (CJK included) and `%`, `‰`, `/`,
+//!   `·`, `²`, `³`, `℃` only, no digits, without the function words of a sentence
+//!   (`的`, `了`, `和`, `及` …); `%` must stand alone. Full-width `％` becomes `%`.
+//! - `-`, `−` or `－` directly before a digit at the start is a minus sign.
+//! - An unreadable mark is a run of punctuation right before the number (or between a
+//!   comparator and the number) that is no comparator: `) 95%`, `》95%`, `|≥95%`. It is
+//!   never read as a comparator; it is dropped from `text` together with the white space
+//!   after it, and returned raw so that the caller can warn about it. Punctuation in front
+//!   of words (`) 有效解决`) is left in `text`: nothing is lost by keeping it. An opening
+//!   bracket closed later in the cell (`（95%）`) is printed text, not a mark.
+
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+use crate::{Number, Range, Value};
+
+/// One parsed 指标值 cell.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ParsedValue {
+    /// The value, ready for the record.
+    pub value: Value,
+    /// The raw unreadable mark left out of `value.text` (e.g. `)` in `) 95%`), for the
+    /// caller to report as a warning; `None` when there was none.
+    pub unreadable: Option<String>,
+}
+
+/// Parse one 指标值 cell (already in canonical text form) into a [`Value`].
+///
+/// Never fails: a cell that is neither a quantity nor a span keeps its text only.
+///
+/// ```
+/// use annex_grammar::value::parse_value;
+///
+/// let parsed = parse_value(") 95%");
+/// assert_eq!(parsed.value.text, "95%");
+/// assert_eq!(parsed.value.comparator, None);
+/// assert_eq!(parsed.unreadable.as_deref(), Some(")"));
+///
+/// let money = parse_value("3.43亿元").value;
+/// assert_eq!(money.yuan.map(|n| n.to_string()).as_deref(), Some("343000000"));
+/// ```
+pub fn parse_value(cell: &str) -> ParsedValue {
+    let printed = cell.trim();
+    let (text, unreadable) = split_unreadable(printed);
+    let mut value = Value {
+        text,
+        ..Value::default()
+    };
+    if let Some(range) = span(&value.text) {
+        value.range = Some(range);
+    } else if let Some(q) = quantity(&value.text) {
+        value.yuan = q
+            .unit
+            .as_deref()
+            .and_then(|unit| to_yuan(q.number, unit))
+            .map(Number);
+        value.comparator = q.comparator.map(str::to_owned);
+        value.number = Some(Number(q.number));
+        value.unit = q.unit;
+    }
+    ParsedValue { value, unreadable }
+}
+
+/// How many 元 one of `unit` is, for the money units of the forms (`元`, `万元`, `亿元`);
+/// `None` for anything else, rates such as `元/亩` included.
+pub fn yuan_factor(unit: &str) -> Option<Decimal> {
+    match unit {
+        "元" => Some(Decimal::ONE),
+        "万元" => Some(Decimal::from(10_000)),
+        "亿元" => Some(Decimal::from(100_000_000)),
+        _ => None,
+    }
+}
+
+fn to_yuan(number: Decimal, unit: &str) -> Option<Decimal> {
+    number.checked_mul(yuan_factor(unit)?)
+}
+
+/// Comparators as printed → as recorded. The longest match wins (`大于等于` over `大于`).
+const COMPARATORS: &[(&str, &str)] = &[
+    (">=", "≥"),
+    ("＞＝", "≥"),
+    ("≥", "≥"),
+    ("≧", "≥"),
+    ("⩾", "≥"),
+    ("<=", "≤"),
+    ("＜＝", "≤"),
+    ("≤", "≤"),
+    ("≦", "≤"),
+    ("⩽", "≤"),
+    (">", ">"),
+    ("＞", ">"),
+    ("<", "<"),
+    ("＜", "<"),
+    ("=", "="),
+    ("＝", "="),
+    ("大于等于", "≥"),
+    ("大于或等于", "≥"),
+    ("不低于", "≥"),
+    ("不少于", "≥"),
+    ("不小于", "≥"),
+    ("小于等于", "≤"),
+    ("小于或等于", "≤"),
+    ("不高于", "≤"),
+    ("不超过", "≤"),
+    ("不大于", "≤"),
+    ("不多于", "≤"),
+    ("大于", ">"),
+    ("高于", ">"),
+    ("超过", ">"),
+    ("多于", ">"),
+    ("小于", "<"),
+    ("低于", "<"),
+    ("少于", "<"),
+    ("等于", "="),
+];
+
+/// Characters that begin a symbolic comparator: never part of an unreadable mark.
+const COMPARATOR_CHARS: &str = "≥≤><=＞＜＝≧≦⩾⩽";
+
+/// Words in front of a number that state no comparator.
+const NEUTRAL_PREFIXES: &[&str] = &["达到", "达", "约", "¥", "￥"];
+
+/// The comparator at the start of `s`, and the rest after it and any white space.
+fn comparator_prefix(s: &str) -> Option<(&'static str, &str)> {
+    COMPARATORS
+        .iter()
+        .filter(|(printed, _)| s.starts_with(printed))
+        .max_by_key(|(printed, _)| printed.len())
+        .map(|(printed, canonical)| (*canonical, s[printed.len()..].trim_start()))
+}
+
+/// Split an unreadable mark off the front of the cell (or off the front of what follows
+/// a comparator). Returns the text without the mark, and the mark.
+fn split_unreadable(printed: &str) -> (String, Option<String>) {
+    let mut at = 0;
+    if !starts_with_mark(printed) {
+        match comparator_prefix(printed) {
+            Some((_, rest)) if starts_with_mark(rest) => at = printed.len() - rest.len(),
+            _ => return (printed.to_owned(), None),
+        }
+    }
+    let tail = &printed[at..];
+    let mark_len = tail
+        .char_indices()
+        .find(|&(i, c)| !is_mark_char(c) || is_sign_before_digit(&tail[i..]))
+        .map_or(tail.len(), |(i, _)| i);
+    let mark = &tail[..mark_len];
+    let after = tail[mark_len..].trim_start();
+    let numeric = starts_with_number(after) || (at == 0 && comparator_prefix(after).is_some());
+    if numeric && !opens_pair(mark, after) {
+        let text = format!("{}{after}", &printed[..at]);
+        (text, Some(mark.to_owned()))
+    } else {
+        (printed.to_owned(), None)
+    }
+}
+
+/// Whether the mark ends in an opening bracket that `after` closes: `（2024年）` is printed
+/// text, not a stray mark.
+fn opens_pair(mark: &str, after: &str) -> bool {
+    const PAIRS: &[(char, char)] = &[
+        ('(', ')'),
+        ('（', '）'),
+        ('[', ']'),
+        ('【', '】'),
+        ('《', '》'),
+        ('〈', '〉'),
+        ('「', '」'),
+        ('『', '』'),
+        ('{', '}'),
+        ('“', '”'),
+        ('‘', '’'),
+    ];
+    mark.chars().next_back().is_some_and(|last| {
+        PAIRS
+            .iter()
+            .any(|&(open, close)| open == last && after.contains(close))
+    })
+}
+
+fn starts_with_mark(s: &str) -> bool {
+    s.chars().next().is_some_and(is_mark_char) && !is_sign_before_digit(s)
+}
+
+/// Punctuation that may be an OCR leftover: not a letter or digit, not white space, not a
+/// comparator, not a currency sign.
+fn is_mark_char(c: char) -> bool {
+    !c.is_alphanumeric()
+        && !c.is_whitespace()
+        && !COMPARATOR_CHARS.contains(c)
+        && !matches!(c, '¥' | '￥')
+}
+
+fn is_sign_before_digit(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some('-' | '−' | '－' | '+' | '＋'))
+        && chars.next().and_then(digit).is_some()
+}
+
+fn starts_with_number(s: &str) -> bool {
+    s.chars().next().and_then(digit).is_some() || is_sign_before_digit(s)
+}
+
+/// An ASCII or full-width digit, as ASCII.
+fn digit(c: char) -> Option<char> {
+    match c {
+        '0'..='9' => Some(c),
+        '０'..='９' => char::from_digit(u32::from(c) - u32::from('０'), 10),
+        _ => None,
+    }
+}
+
+/// A number at the start of `s`: the value, whether it was printed without a fraction,
+/// and the rest of `s`.
+///
+/// `14,500` and `14，500` read as 14500 only when every group after the first has exactly
+/// three digits; `1,2` stops at the comma.
+fn take_number(s: &str, allow_sign: bool) -> Option<(Decimal, bool, &str)> {
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let digit_at = |i: usize| chars.get(i).and_then(|&(_, c)| digit(c));
+    let mut repr = String::new();
+    let mut i = 0;
+    if allow_sign && is_sign_before_digit(s) {
+        if matches!(chars.first(), Some((_, '-' | '−' | '－'))) {
+            repr.push('-');
+        }
+        i = 1;
+    }
+    let start = i;
+    let mut group = 0;
+    let mut grouped = false;
+    while let Some(&(_, c)) = chars.get(i) {
+        if let Some(d) = digit(c) {
+            repr.push(d);
+            group += 1;
+            i += 1;
+        } else if matches!(c, ',' | '，')
+            && (if grouped { group == 3 } else { group <= 3 })
+            && (i + 1..i + 4).all(|j| digit_at(j).is_some())
+            && digit_at(i + 4).is_none()
+        {
+            grouped = true;
+            group = 0;
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    if i == start {
+        return None;
+    }
+    let mut integer = true;
+    if matches!(chars.get(i), Some((_, '.' | '．'))) && digit_at(i + 1).is_some() {
+        integer = false;
+        repr.push('.');
+        i += 1;
+        while let Some(d) = digit_at(i) {
+            repr.push(d);
+            i += 1;
+        }
+    }
+    let number = Decimal::from_str(&repr).ok()?;
+    let rest = chars.get(i).map_or("", |&(at, _)| &s[at..]);
+    Some((number, integer, rest))
+}
+
+/// A quantity's parts before they become a [`Value`].
+struct Quantity {
+    comparator: Option<&'static str>,
+    number: Decimal,
+    unit: Option<String>,
+}
+
+fn quantity(body: &str) -> Option<Quantity> {
+    let (front, s) = if let Some((comparator, rest)) = comparator_prefix(body) {
+        (Some(comparator), rest)
+    } else {
+        let rest = NEUTRAL_PREFIXES
+            .iter()
+            .find_map(|p| body.strip_prefix(p))
+            .map_or(body, str::trim_start);
+        (None, rest)
+    };
+    let (number, integer, rest) = take_number(s, true)?;
+    let (unit, qualifier) = suffix(rest.trim(), number, integer)?;
+    Some(Quantity {
+        comparator: front.or(qualifier),
+        number,
+        unit,
+    })
+}
+
+/// Words after the unit that bound the quantity, longer forms first.
+const QUALIFIERS: &[(&str, Qualifier)] = &[
+    ("及以上", Qualifier::Bound("≥")),
+    ("以上", Qualifier::Bound("≥")),
+    ("及以下", Qualifier::Bound("≤")),
+    ("以下", Qualifier::Bound("≤")),
+    ("以内", Qualifier::Within),
+    ("之内", Qualifier::Within),
+    ("内", Qualifier::Within),
+    ("左右", Qualifier::About),
+];
+
+#[derive(Clone, Copy, PartialEq)]
+enum Qualifier {
+    Bound(&'static str),
+    /// `以内`: `≤` for amounts, a deadline for lengths of time.
+    Within,
+    About,
+}
+
+/// Suffixes that make the value a deadline.
+const DEADLINE_MARKS: &[&str] = &["前"];
+
+/// Lengths of time: with `内` they state a deadline (`30日内`).
+const TIME_UNITS: &[&str] = &[
+    "秒",
+    "分",
+    "分钟",
+    "小时",
+    "个小时",
+    "天",
+    "日",
+    "工作日",
+    "个工作日",
+    "自然日",
+    "周",
+    "星期",
+    "个星期",
+    "月",
+    "个月",
+    "年",
+];
+
+/// Characters that mark a sentence, not a unit (`95%的群众`).
+const SENTENCE_CHARS: &str = "的了和与或及是在为达到并且将对从由把被之";
+
+/// Read what follows the number: `Some((unit, comparator))` for a quantity, `None` when
+/// the value is a date, a deadline or words.
+fn suffix(
+    suffix: &str,
+    number: Decimal,
+    integer: bool,
+) -> Option<(Option<String>, Option<&'static str>)> {
+    if DEADLINE_MARKS.iter().any(|m| suffix.ends_with(m)) {
+        return None;
+    }
+    let (core, qualifier) = QUALIFIERS
+        .iter()
+        .find_map(|(word, q)| {
+            suffix
+                .strip_suffix(word)
+                .map(|core| (core.trim_end(), Some(*q)))
+        })
+        .unwrap_or((suffix, None));
+    if is_date_unit(core, number, integer) {
+        return None;
+    }
+    if qualifier == Some(Qualifier::Within) && TIME_UNITS.contains(&core) {
+        return None;
+    }
+    let comparator = match qualifier {
+        Some(Qualifier::Bound(c)) => Some(c),
+        Some(Qualifier::Within) => Some("≤"),
+        Some(Qualifier::About) | None => None,
+    };
+    if core.is_empty() {
+        return Some((None, comparator));
+    }
+    is_unit(core).then(|| (Some(core.replace('％', "%")), comparator))
+}
+
+/// `月`, `日`, `号`, `月份`, `年底` …, and `年` after a four-digit whole number: the number
+/// is part of a date.
+fn is_date_unit(core: &str, number: Decimal, integer: bool) -> bool {
+    match core {
+        "日" | "号" => true,
+        "年" => integer && number >= Decimal::from(1000) && number <= Decimal::from(9999),
+        _ => core.starts_with('月') || (core.starts_with('年') && core.chars().count() > 1),
+    }
+}
+
+fn is_unit(core: &str) -> bool {
+    let mut chars = core.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    if matches!(first, '%' | '％' | '‰') {
+        return chars.next().is_none();
+    }
+    core.chars().count() <= 6
+        && core.chars().all(|c| {
+            (c.is_alphabetic() && !SENTENCE_CHARS.contains(c))
+                || matches!(c, '%' | '％' | '‰' | '/' | '·' | '•' | '²' | '³' | '℃')
+        })
+}
+
+/// Dashes between the ends of a span, as OCR prints them.
+fn is_dash(c: char) -> bool {
+    matches!(
+        c,
+        '—' | '–' | '―' | '-' | '－' | '−' | '~' | '～' | '〜' | '至' | '到'
+    )
+}
+
+fn span(body: &str) -> Option<Range> {
+    let (from, from_integer, rest) = take_number(body, false)?;
+    let dash = rest.find(is_dash)?;
+    let first_unit = rest[..dash].trim();
+    let rest = rest[dash..].trim_start_matches(|c: char| is_dash(c) || c.is_whitespace());
+    let (to, to_integer, rest) = take_number(rest, false)?;
+    let unit = rest.trim();
+    if unit.is_empty() || (!first_unit.is_empty() && first_unit != unit) {
+        return None;
+    }
+    let readable = if matches!(unit, "月" | "日" | "号" | "年" | "月份") {
+        from_integer && to_integer
+    } else {
+        is_unit(unit)
+    };
+    if !readable {
+        return None;
+    }
+    Some(Range {
+        from: Number(from),
+        to: Number(to),
+        unit: Some(unit.replace('％', "%")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `(input, text, comparator, number, unit, yuan, range (from, to, unit), unreadable)`
+    type Case = (
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+        Option<&'static str>,
+        Option<&'static str>,
+        Option<&'static str>,
+        Option<(&'static str, &'static str, &'static str)>,
+        Option<&'static str>,
+    );
+
+    #[rustfmt::skip]
+    const CASES: &[Case] = &[
+        // Canonical values from the samples.
+        ("4670人",        "4670人",        None,      Some("4670"),  Some("人"),    None,              None, None),
+        ("3.43亿元",      "3.43亿元",      None,      Some("3.43"),  Some("亿元"),  Some("343000000"), None, None),
+        ("820万元",       "820万元",       None,      Some("820"),   Some("万元"),  Some("8200000"),   None, None),
+        ("150000元",      "150000元",      None,      Some("150000"), Some("元"),   Some("150000"),    None, None),
+        ("≥96%",          "≥96%",          Some("≥"), Some("96"),    Some("%"),     None,              None, None),
+        ("96%",           "96%",           None,      Some("96"),    Some("%"),     None,              None, None),
+        ("100%",          "100%",          None,      Some("100"),   Some("%"),     None,              None, None),
+        ("60000份",       "60000份",       None,      Some("60000"), Some("份"),    None,              None, None),
+        ("22000张",       "22000张",       None,      Some("22000"), Some("张"),    None,              None, None),
+        ("1月—12月",      "1月—12月",      None,      None,          None,          None,              Some(("1", "12", "月")), None),
+        ("1—12月",        "1—12月",        None,      None,          None,          None,              Some(("1", "12", "月")), None),
+        ("2024年底",      "2024年底",      None,      None,          None,          None,              None, None),
+        ("有效解决",      "有效解决",      None,      None,          None,          None,              None, None),
+        ("显著提升",      "显著提升",      None,      None,          None,          None,              None, None),
+        // Unreadable marks: left out of text, never read as a comparator.
+        (") 95%",         "95%",           None,      Some("95"),    Some("%"),     None,              None, Some(")")),
+        ("]95%",          "95%",           None,      Some("95"),    Some("%"),     None,              None, Some("]")),
+        ("》95%",         "95%",           None,      Some("95"),    Some("%"),     None,              None, Some("》")),
+        ("|95%",          "95%",           None,      Some("95"),    Some("%"),     None,              None, Some("|")),
+        ("?95%",          "95%",           None,      Some("95"),    Some("%"),     None,              None, Some("?")),
+        ("、95%",         "95%",           None,      Some("95"),    Some("%"),     None,              None, Some("、")),
+        (")) 200人",      "200人",         None,      Some("200"),   Some("人"),    None,              None, Some("))")),
+        ("|≥95%",         "≥95%",          Some("≥"), Some("95"),    Some("%"),     None,              None, Some("|")),
+        ("≥)95%",         "≥95%",          Some("≥"), Some("95"),    Some("%"),     None,              None, Some(")")),
+        (") 1月—12月",    "1月—12月",      None,      None,          None,          None,              Some(("1", "12", "月")), Some(")")),
+        ("（95%）",       "（95%）",       None,      None,          None,          None,              None, None),
+        ("(2024年)",      "(2024年)",      None,      None,          None,          None,              None, None),
+        (") 有效解决",    ") 有效解决",    None,      None,          None,          None,              None, None),
+        // Comparators as symbols, OCR leftovers and words.
+        (">=95%",         ">=95%",         Some("≥"), Some("95"),    Some("%"),     None,              None, None),
+        ("<=5%",          "<=5%",          Some("≤"), Some("5"),     Some("%"),     None,              None, None),
+        ("≥ 95%",         "≥ 95%",         Some("≥"), Some("95"),    Some("%"),     None,              None, None),
+        ("＞90%",         "＞90%",         Some(">"), Some("90"),    Some("%"),     None,              None, None),
+        ("<3次",          "<3次",          Some("<"), Some("3"),     Some("次"),    None,              None, None),
+        ("=100%",         "=100%",         Some("="), Some("100"),   Some("%"),     None,              None, None),
+        ("不低于95%",     "不低于95%",     Some("≥"), Some("95"),    Some("%"),     None,              None, None),
+        ("不少于200人",   "不少于200人",   Some("≥"), Some("200"),   Some("人"),    None,              None, None),
+        ("大于等于90%",   "大于等于90%",   Some("≥"), Some("90"),    Some("%"),     None,              None, None),
+        ("不高于5%",      "不高于5%",      Some("≤"), Some("5"),     Some("%"),     None,              None, None),
+        ("不超过50万元",  "不超过50万元",  Some("≤"), Some("50"),    Some("万元"),  Some("500000"),    None, None),
+        ("小于等于3次",   "小于等于3次",   Some("≤"), Some("3"),     Some("次"),    None,              None, None),
+        ("大于90%",       "大于90%",       Some(">"), Some("90"),    Some("%"),     None,              None, None),
+        ("高于80分",      "高于80分",      Some(">"), Some("80"),    Some("分"),    None,              None, None),
+        ("超过1000户",    "超过1000户",    Some(">"), Some("1000"),  Some("户"),    None,              None, None),
+        ("小于1%",        "小于1%",        Some("<"), Some("1"),     Some("%"),     None,              None, None),
+        ("低于3%",        "低于3%",        Some("<"), Some("3"),     Some("%"),     None,              None, None),
+        ("等于100%",      "等于100%",      Some("="), Some("100"),   Some("%"),     None,              None, None),
+        ("不低于上年",    "不低于上年",    None,      None,          None,          None,              None, None),
+        // Qualifiers after the unit, and neutral prefixes.
+        ("95%以上",       "95%以上",       Some("≥"), Some("95"),    Some("%"),     None,              None, None),
+        ("200人及以上",   "200人及以上",   Some("≥"), Some("200"),   Some("人"),    None,              None, None),
+        ("5%以下",        "5%以下",        Some("≤"), Some("5"),     Some("%"),     None,              None, None),
+        ("5%以内",        "5%以内",        Some("≤"), Some("5"),     Some("%"),     None,              None, None),
+        ("≥90%以上",      "≥90%以上",      Some("≥"), Some("90"),    Some("%"),     None,              None, None),
+        ("200人左右",     "200人左右",     None,      Some("200"),   Some("人"),    None,              None, None),
+        ("约200人",       "约200人",       None,      Some("200"),   Some("人"),    None,              None, None),
+        ("达到95%",       "达到95%",       None,      Some("95"),    Some("%"),     None,              None, None),
+        // Units: rates are no money; odd spacing, full width, separators.
+        ("≤1500元/亩",    "≤1500元/亩",    Some("≤"), Some("1500"),  Some("元/亩"), None,              None, None),
+        ("10元/人·天",    "10元/人·天",    None,      Some("10"),    Some("元/人·天"), None,           None, None),
+        ("100 %",         "100 %",         None,      Some("100"),   Some("%"),     None,              None, None),
+        ("98％",          "98％",          None,      Some("98"),    Some("%"),     None,              None, None),
+        ("１２人",        "１２人",        None,      Some("12"),    Some("人"),    None,              None, None),
+        ("14,500万元",    "14,500万元",    None,      Some("14500"), Some("万元"),  Some("145000000"), None, None),
+        ("14，500万元",   "14，500万元",   None,      Some("14500"), Some("万元"),  Some("145000000"), None, None),
+        ("1,234,567元",   "1,234,567元",   None,      Some("1234567"), Some("元"),  Some("1234567"),   None, None),
+        ("1,23元",        "1,23元",        None,      None,          None,          None,              None, None),
+        ("0.5亿元",       "0.5亿元",       None,      Some("0.5"),   Some("亿元"),  Some("50000000"),  None, None),
+        ("12.5万元",      "12.5万元",      None,      Some("12.5"),  Some("万元"),  Some("125000"),    None, None),
+        ("3.5千元",       "3.5千元",       None,      Some("3.5"),   Some("千元"),  None,              None, None),
+        ("1.5万人",       "1.5万人",       None,      Some("1.5"),   Some("万人"),  None,              None, None),
+        ("5000人次",      "5000人次",      None,      Some("5000"),  Some("人次"),  None,              None, None),
+        ("12km",          "12km",          None,      Some("12"),    Some("km"),    None,              None, None),
+        ("95",            "95",            None,      Some("95"),    None,          None,              None, None),
+        ("≥95",           "≥95",           Some("≥"), Some("95"),    None,          None,              None, None),
+        ("-5%",           "-5%",           None,      Some("-5"),    Some("%"),     None,              None, None),
+        ("12个月",        "12个月",        None,      Some("12"),    Some("个月"),  None,              None, None),
+        ("30天",          "30天",          None,      Some("30"),    Some("天"),    None,              None, None),
+        ("≥3年",          "≥3年",          Some("≥"), Some("3"),     Some("年"),    None,              None, None),
+        ("95%的群众满意", "95%的群众满意", None,      None,          None,          None,              None, None),
+        ("100%覆盖",      "100%覆盖",      None,      None,          None,          None,              None, None),
+        // Dates and deadlines.
+        ("2024年",        "2024年",        None,      None,          None,          None,              None, None),
+        ("2024年12月31日前", "2024年12月31日前", None, None,         None,          None,              None, None),
+        ("12月底",        "12月底",        None,      None,          None,          None,              None, None),
+        ("6月",           "6月",           None,      None,          None,          None,              None, None),
+        ("30日",          "30日",          None,      None,          None,          None,              None, None),
+        ("30日内",        "30日内",        None,      None,          None,          None,              None, None),
+        ("5个工作日内",   "5个工作日内",   None,      None,          None,          None,              None, None),
+        ("3年内",         "3年内",         None,      None,          None,          None,              None, None),
+        ("2024年内",      "2024年内",      None,      None,          None,          None,              None, None),
+        // Spans: every dash OCR prints.
+        ("1-12月",        "1-12月",        None,      None,          None,          None,              Some(("1", "12", "月")), None),
+        ("1月-12月",      "1月-12月",      None,      None,          None,          None,              Some(("1", "12", "月")), None),
+        ("1月至12月",     "1月至12月",     None,      None,          None,          None,              Some(("1", "12", "月")), None),
+        ("1~12月",        "1~12月",        None,      None,          None,          None,              Some(("1", "12", "月")), None),
+        ("1～12月",       "1～12月",       None,      None,          None,          None,              Some(("1", "12", "月")), None),
+        ("1–12月",        "1–12月",        None,      None,          None,          None,              Some(("1", "12", "月")), None),
+        ("1－12月",       "1－12月",       None,      None,          None,          None,              Some(("1", "12", "月")), None),
+        ("1月——12月",     "1月——12月",     None,      None,          None,          None,              Some(("1", "12", "月")), None),
+        ("1月到12月",     "1月到12月",     None,      None,          None,          None,              Some(("1", "12", "月")), None),
+        ("1 月—12 月",    "1 月—12 月",    None,      None,          None,          None,              Some(("1", "12", "月")), None),
+        ("1月份-12月份",  "1月份-12月份",  None,      None,          None,          None,              Some(("1", "12", "月份")), None),
+        ("90—100分",      "90—100分",      None,      None,          None,          None,              Some(("90", "100", "分")), None),
+        ("2021.1—2021.8", "2021.1—2021.8", None,      None,          None,          None,              None, None),
+        ("2021.1—2021.8月", "2021.1—2021.8月", None,  None,          None,          None,              None, None),
+        ("1月—12日",      "1月—12日",      None,      None,          None,          None,              None, None),
+        ("1-12",          "1-12",          None,      None,          None,          None,              None, None),
+        ("≥1—12月",       "≥1—12月",       None,      None,          None,          None,              None, None),
+        // Blank and junk.
+        ("",              "",              None,      None,          None,          None,              None, None),
+        ("  96%  ",       "96%",           None,      Some("96"),    Some("%"),     None,              None, None),
+        (")",             ")",             None,      None,          None,          None,              None, None),
+        ("99999999999999999999999999999999人", "99999999999999999999999999999999人", None, None, None, None, None, None),
+    ];
+
+    fn num(s: &str) -> Number {
+        Number(Decimal::from_str(s).unwrap_or_else(|e| panic!("{s:?}: {e}")))
+    }
+
+    #[test]
+    fn cells() {
+        for &(input, text, comparator, number, unit, yuan, range, unreadable) in CASES {
+            let parsed = parse_value(input);
+            let expected = ParsedValue {
+                value: Value {
+                    text: text.to_owned(),
+                    comparator: comparator.map(str::to_owned),
+                    number: number.map(num),
+                    unit: unit.map(str::to_owned),
+                    yuan: yuan.map(num),
+                    range: range.map(|(from, to, unit)| Range {
+                        from: num(from),
+                        to: num(to),
+                        unit: Some(unit.to_owned()),
+                    }),
+                },
+                unreadable: unreadable.map(str::to_owned),
+            };
+            assert_eq!(parsed, expected, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn yuan_is_exact_decimal() {
+        // 3.43 × 10⁸ in floats is 342999999.99999994; the record must say 343000000.
+        let yuan = parse_value("3.43亿元").value.yuan;
+        assert_eq!(yuan, Some(Number(Decimal::from(343_000_000))));
+    }
+}

@@ -201,7 +201,9 @@ impl Serialize for Number {
         }
         match f64::try_from(d) {
             Ok(f) => serializer.serialize_f64(f),
-            Err(_) => Err(serde::ser::Error::custom("decimal out of range for a JSON number")),
+            Err(_) => Err(serde::ser::Error::custom(
+                "decimal out of range for a JSON number",
+            )),
         }
     }
 }

@@ -1,10 +1,61 @@
 //! annex-normalize: bytes → decoded text → normalized lines with a map back to the source.
 //!
-//! STUB: being written. Interface is fixed; see ARCHITECTURE.md.
+//! The first stage of the pipeline (`normalize` → `grammar` → `emit`). It takes the raw
+//! bytes of an OCR text of a 部门项目支出预算绩效目标表 and hands the grammar lines whose
+//! cells are in the canonical text form of SCHEMA.md, each line knowing the source line(s)
+//! and page it came from. Normalization never fails: what it could not read or had to
+//! change is reported as [`Warning`]s pointing at source lines.
+//!
+//! # Phases
+//! 1. **Decode** ([`decode`]): byte order mark, else strict UTF-8, else GB18030 (a superset
+//!    of GBK), whichever needs fewer replacements. Undecodable bytes become U+FFFD and a
+//!    [`WarningCode::UndecodableBytes`] warning, never a silent loss.
+//! 2. **Split** into source lines at LF, CRLF or lone CR. A form feed starts a new page
+//!    (and ends the line if it stands inside one). Control characters other than tab are
+//!    removed ([`WarningCode::ControlChars`]).
+//! 3. **Canonicalize** each `\t`-separated cell ([`canonical_line`], [`canonical_text`]):
+//!    OCR markup (HTML tags and entities, LaTeX math) removed, full-width letters and
+//!    digits made ASCII, spaces next to CJK text removed, punctuation next to CJK text made
+//!    full-width. Markup that is broken is kept as text ([`WarningCode::UnclosedMarkup`]).
+//!
+//! # What it does not do
+//! It knows nothing of the form: it does not join labels split over lines, find tables
+//! or read numbers (that is annex-grammar). It never joins source lines, so `first ==
+//! last` for every line it makes today; a tag left open at a line end is text plus a
+//! warning. It reads no files and knows no PDFs.
+//!
+//! # Main types
+//! [`normalize`] returns [`Normalized`]: the [`Line`]s (one per source line, blank ones
+//! kept as empty text so that `lines[n - 1]` is source line `n` when no form feed stands
+//! at a line start), the [`Warning`]s and the name of the encoding.
+//!
+//! ```
+//! let src = "项目资金 (万元)\t年度资金总额:\t14500\t\t\n\t其中: 财政拨款\t14500\t\t\n\
+//!            满意度指标\t服务对象满意度指标（必填）\t调查达到 $\\geq 98\\%$\n";
+//! let n = annex_normalize::normalize(src.as_bytes());
+//! assert_eq!(n.encoding, "UTF-8");
+//! let texts: Vec<&str> = n.lines.iter().map(|l| l.text.as_str()).collect();
+//! assert_eq!(texts, [
+//!     "项目资金（万元）\t年度资金总额：\t14500",
+//!     "\t其中：财政拨款\t14500",
+//!     "满意度指标\t服务对象满意度指标（必填）\t调查达到≥98%",
+//! ]);
+//! assert_eq!((n.lines[1].first, n.lines[1].last, n.lines[1].page), (2, 2, None));
+//! assert!(n.warnings.is_empty());
+//! ```
 
+mod canon;
+mod decode;
+mod markup;
 mod warning;
 
+use std::borrow::Cow;
+
+pub use decode::{Decoded, Replacement, decode};
 pub use warning::{Warning, WarningCode};
+
+use canon::Scratch;
+use markup::Notes;
 
 /// A normalized line: cells separated by `\t`, each cell in canonical text form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,26 +81,375 @@ pub struct Normalized {
     pub encoding: &'static str,
 }
 
-/// Decode and normalize raw input bytes. Never fails.
+/// Decode and normalize raw input bytes. Never fails, never panics, linear in the input.
+///
+/// Source lines end at LF, CRLF or a lone CR. A form feed starts a new page: inside a line
+/// it also ends the line; right after a line end (as `pdftotext` writes it) it ends
+/// nothing, so it adds no blank line. When the text holds any form feed every line (and
+/// warning) gets `page: Some(n)`, else `None`.
+///
+/// Warnings, at most one of each code per source line, in this order: undecodable bytes,
+/// control characters removed, markup kept as text.
 pub fn normalize(bytes: &[u8]) -> Normalized {
-    let text = String::from_utf8_lossy(bytes);
-    let lines = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| {
-            let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
-            Line { text: canonical_line(l), first: n, last: n, page: None }
+    let decoded = decode(bytes);
+    let text = decoded.text.as_str();
+    let paged = text.contains('\x0C');
+    let mut lines = Vec::new();
+    let mut warnings = Vec::new();
+    let mut scratch = Scratch::default();
+    let mut replaced = decoded.replaced.iter().peekable();
+
+    for raw in SourceLines::new(text) {
+        let page = paged.then_some(raw.page);
+        let at = |code, message: String| Warning {
+            code,
+            message,
+            line: Some(raw.number),
+            page,
+        };
+
+        let (mut runs, mut bad_bytes) = (0usize, 0usize);
+        while let Some(r) = replaced.next_if(|r| r.offset < raw.end) {
+            runs += 1;
+            bad_bytes += r.len;
+        }
+        if runs > 0 {
+            warnings.push(at(
+                WarningCode::UndecodableBytes,
+                format!(
+                    "{bad_bytes} byte{} not valid {} replaced by {runs} U+FFFD",
+                    plural(bad_bytes),
+                    decoded.encoding
+                ),
+            ));
+        }
+
+        let source = text.get(raw.start..raw.end).unwrap_or_default();
+        let (clean, removed) = remove_controls(source);
+        if let Some((count, first)) = removed {
+            warnings.push(at(
+                WarningCode::ControlChars,
+                format!(
+                    "removed {count} control character{} (first U+{:04X})",
+                    plural(count),
+                    u32::from(first)
+                ),
+            ));
+        }
+
+        let mut notes = Notes::default();
+        let normalized = line_with(&clean, &mut scratch, &mut notes);
+        if notes.unclosed > 0 {
+            warnings.push(at(
+                WarningCode::UnclosedMarkup,
+                format!(
+                    "{} unclosed markup construct{} kept as text, first at `{}`",
+                    notes.unclosed,
+                    plural(notes.unclosed as usize),
+                    notes.first.unwrap_or_default()
+                ),
+            ));
+        }
+
+        lines.push(Line {
+            text: normalized,
+            first: raw.number,
+            last: raw.number,
+            page,
+        });
+    }
+    Normalized {
+        lines,
+        warnings,
+        encoding: decoded.encoding,
+    }
+}
+
+/// Canonical text form of a line: each `\t`-separated cell through [`canonical_text`],
+/// joined with a single `\t`. Trailing empty cells are dropped; leading and inner empty
+/// cells are kept, because they are cell positions.
+///
+/// ```
+/// use annex_normalize::canonical_line;
+/// assert_eq!(canonical_line("\t其中: 财政拨款\t14500\t\t"), "\t其中：财政拨款\t14500");
+/// assert_eq!(canonical_line("<p>(2024 年度)</p>\t\t\t\t"), "（2024年度）");
+/// ```
+pub fn canonical_line(line: &str) -> String {
+    line_with(line, &mut Scratch::default(), &mut Notes::default())
+}
+
+/// Canonical text form (SCHEMA.md) of one cell. Idempotent.
+///
+/// - markup removed: HTML tags (block tags and `<br>` become a space, inline tags vanish),
+///   entities (`&nbsp;` `&amp;` `&#12288;` …), LaTeX (`$\geq 98\%$` → `≥98%`, `\text{…}`
+///   unwrapped); a `<` that starts no known tag (`<5%`) and a `$` with no closing `$` are
+///   text, as is broken markup;
+/// - full-width ASCII → ASCII (`１２` → `12`, `ＡＰＰ` → `APP`, `％` → `%`), except
+///   `．` (→ `.` only between digits) and the punctuation below; every Unicode space → a
+///   space; control and zero-width characters removed;
+/// - `，：；（）？！` when the nearest character on either side (spaces and these marks
+///   aside) is CJK, else `,:;()?!`, whatever the input width; a matched bracket pair
+///   switches together, an unmatched bracket stays as printed;
+/// - no space next to a CJK character (ideographs, `。、` and the like, full-width forms);
+///   other runs of white space one space; trimmed.
+///
+/// ```
+/// use annex_normalize::canonical_text;
+/// assert_eq!(canonical_text("全县企业职工退休人数 (2021 年 12 月以前)"), "全县企业职工退休人数（2021年12月以前）");
+/// assert_eq!(canonical_text("1. 保证工作平稳运行。 2. 全力推进社会维稳工作, 保障民生。"),
+///            "1.保证工作平稳运行。2.全力推进社会维稳工作，保障民生。");
+/// assert_eq!(canonical_text("社会保险手机 APP 使用率"), "社会保险手机APP使用率");
+/// assert_eq!(canonical_text("< 96%"), "< 96%");
+/// ```
+pub fn canonical_text(s: &str) -> String {
+    canon::canonical_cell(s, &mut Scratch::default(), &mut Notes::default())
+}
+
+fn line_with(line: &str, scratch: &mut Scratch, notes: &mut Notes) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    // Trailing empty cells are dropped: remember where the last non-empty cell ended.
+    let mut keep = 0;
+    for (k, cell) in line.split('\t').enumerate() {
+        if k > 0 {
+            out.push('\t');
+        }
+        let c = canon::canonical_cell(cell, scratch, notes);
+        out.push_str(&c);
+        if !c.is_empty() {
+            keep = out.len();
+        }
+    }
+    out.truncate(keep);
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Control characters a line may not keep: C0 other than tab, DEL, and C1 (which only
+/// appear in text decoded with the wrong table). Line ends never reach here.
+fn is_line_control(c: char) -> bool {
+    c.is_control() && c != '\t'
+}
+
+/// `source` without control characters, plus how many were removed and the first one.
+fn remove_controls(source: &str) -> (Cow<'_, str>, Option<(usize, char)>) {
+    // Byte test first: C1 characters all start with 0xC2 in UTF-8.
+    if !source
+        .bytes()
+        .any(|b| (b < 0x20 && b != b'\t') || b == 0x7F || b == 0xC2)
+    {
+        return (Cow::Borrowed(source), None);
+    }
+    let mut count = 0;
+    let mut first = None;
+    let clean: String = source
+        .chars()
+        .filter(|&c| {
+            if is_line_control(c) {
+                count += 1;
+                first.get_or_insert(c);
+                false
+            } else {
+                true
+            }
         })
         .collect();
-    Normalized { lines, warnings: Vec::new(), encoding: "UTF-8" }
+    match first {
+        Some(f) => (Cow::Owned(clean), Some((count, f))),
+        None => (Cow::Borrowed(source), None),
+    }
 }
 
-/// Canonical text form of a line: each `\t`-separated cell through [`canonical_text`].
-pub fn canonical_line(line: &str) -> String {
-    line.split('\t').map(canonical_text).collect::<Vec<_>>().join("\t")
+/// A source line: its byte range in the decoded text, number and page.
+#[derive(Debug, Clone, Copy)]
+struct RawLine {
+    start: usize,
+    end: usize,
+    number: u32,
+    page: u32,
 }
 
-/// Canonical text form (SCHEMA.md) of one cell.
-pub fn canonical_text(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+/// Source lines of decoded text; see [`normalize`] for the rules.
+struct SourceLines<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    number: u32,
+    page: u32,
+}
+
+impl<'a> SourceLines<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            bytes: text.as_bytes(),
+            pos: 0,
+            number: 1,
+            page: 1,
+        }
+    }
+}
+
+impl Iterator for SourceLines<'_> {
+    type Item = RawLine;
+
+    fn next(&mut self) -> Option<RawLine> {
+        // Form feeds at a line start change the page and end no line.
+        while self.bytes.get(self.pos) == Some(&0x0C) {
+            self.page = self.page.saturating_add(1);
+            self.pos += 1;
+        }
+        let rest = self.bytes.get(self.pos..)?;
+        if rest.is_empty() {
+            return None;
+        }
+        let start = self.pos;
+        let (end, next) = match rest.iter().position(|&b| matches!(b, b'\n' | b'\r' | 0x0C)) {
+            None => (self.bytes.len(), self.bytes.len()),
+            Some(k) => {
+                let end = start + k;
+                let crlf = rest.get(k) == Some(&b'\r') && rest.get(k + 1) == Some(&b'\n');
+                (end, end + if crlf { 2 } else { 1 })
+            }
+        };
+        let line = RawLine {
+            start,
+            end,
+            number: self.number,
+            page: self.page,
+        };
+        if self.bytes.get(end) == Some(&0x0C) {
+            self.page = self.page.saturating_add(1);
+        }
+        self.number = self.number.saturating_add(1);
+        self.pos = next;
+        Some(line)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(n: &Normalized) -> Vec<&str> {
+        n.lines.iter().map(|l| l.text.as_str()).collect()
+    }
+
+    #[test]
+    fn line_ends() {
+        let cases: &[(&[u8], &[&str])] = &[
+            (b"", &[]),
+            (b"\n", &[""]),
+            (b"a", &["a"]),
+            (b"a\nb\n", &["a", "b"]),
+            (b"a\r\nb\r\n", &["a", "b"]),
+            (b"a\rb\r", &["a", "b"]),
+            (b"a\n\nb", &["a", "", "b"]),
+            (b"a\n\rb", &["a", "", "b"]),
+            (b"a\r\n\r\nb", &["a", "", "b"]),
+        ];
+        for &(input, want) in cases {
+            let n = normalize(input);
+            assert_eq!(texts(&n), want, "input {input:?}");
+            assert!(n.lines.iter().all(|l| l.page.is_none()));
+            let numbers: Vec<u32> = n.lines.iter().map(|l| l.first).collect();
+            let expected: Vec<u32> = (1..=u32::try_from(want.len()).unwrap_or(0)).collect();
+            assert_eq!(numbers, expected);
+        }
+    }
+
+    #[test]
+    fn form_feeds_make_pages() {
+        let n = normalize(b"a\n\x0Cb\nc\x0Cd\n\x0C");
+        let got: Vec<(&str, u32, Option<u32>)> = n
+            .lines
+            .iter()
+            .map(|l| (l.text.as_str(), l.first, l.page))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("a", 1, Some(1)),
+                ("b", 2, Some(2)),
+                ("c", 3, Some(2)),
+                ("d", 4, Some(3))
+            ]
+        );
+    }
+
+    #[test]
+    fn control_chars_removed_with_one_warning_per_line() {
+        let n = normalize(b"a\0\tb\0\x07\nok\n\x1B[0m");
+        assert_eq!(texts(&n), ["a\tb", "ok", "[0m"]);
+        let got: Vec<(WarningCode, Option<u32>)> =
+            n.warnings.iter().map(|w| (w.code, w.line)).collect();
+        assert_eq!(
+            got,
+            [
+                (WarningCode::ControlChars, Some(1)),
+                (WarningCode::ControlChars, Some(3))
+            ]
+        );
+        assert_eq!(
+            n.warnings[0].message,
+            "removed 3 control characters (first U+0000)"
+        );
+    }
+
+    #[test]
+    fn undecodable_bytes_warn_at_their_line() {
+        let n = normalize(b"\xE5\xB9\xB4\n\xE5\xBA\xA6\x80\x80\n"); // 年 度
+        assert_eq!(n.encoding, "UTF-8");
+        assert_eq!(texts(&n), ["年", "度\u{FFFD}\u{FFFD}"]);
+        assert_eq!(n.warnings.len(), 1);
+        assert_eq!(n.warnings[0].code, WarningCode::UndecodableBytes);
+        assert_eq!(n.warnings[0].line, Some(2));
+        assert_eq!(
+            n.warnings[0].message,
+            "2 bytes not valid UTF-8 replaced by 2 U+FFFD"
+        );
+    }
+
+    #[test]
+    fn unclosed_markup_warns() {
+        let n = normalize(b"ok\n<td \xE9\xA1\xB9\xE7\x9B\xAE\t$\\frac{1}{\n");
+        assert_eq!(texts(&n), ["ok", "<td项目\t$\\frac{1}{"]);
+        assert_eq!(n.warnings.len(), 1);
+        assert_eq!(n.warnings[0].code, WarningCode::UnclosedMarkup);
+        assert_eq!(n.warnings[0].line, Some(2));
+        assert!(
+            n.warnings[0]
+                .message
+                .starts_with("3 unclosed markup constructs"),
+            "{}",
+            n.warnings[0].message
+        );
+    }
+
+    #[test]
+    fn cells() {
+        let cases: &[(&str, &str)] = &[
+            ("", ""),
+            ("\t\t\t", ""),
+            ("a\t\t\t", "a"),
+            ("\t\ta", "\t\ta"),
+            ("a\t\tb\t", "a\t\tb"),
+            ("a\t <br> \tb", "a\t\tb"),
+            (
+                "<h2 style=\"margin: 0;\">部门项目支出预算绩效目标表</h2>\t\t\t\t",
+                "部门项目支出预算绩效目标表",
+            ),
+            (
+                "绩效指标\t产出指标\t数量指标 (必填硬性指标)\t全县机关事业单位退休人员\t4670 人",
+                "绩效指标\t产出指标\t数量指标（必填硬性指标）\t全县机关事业单位退休人员\t4670人",
+            ),
+            (
+                "项目属性\t0101-一年期项目\t项目期\t1 年\t",
+                "项目属性\t0101-一年期项目\t项目期\t1年",
+            ),
+        ];
+        for &(input, want) in cases {
+            assert_eq!(canonical_line(input), want, "input {input:?}");
+        }
+    }
 }

@@ -87,6 +87,11 @@ pub struct Warning {
 impl Warning {
     /// A warning at a source line.
     pub fn at(code: WarningCode, line: u32, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), line: Some(line), page: None }
+        Self {
+            code,
+            message: message.into(),
+            line: Some(line),
+            page: None,
+        }
     }
 }

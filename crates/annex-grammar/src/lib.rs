@@ -134,29 +134,59 @@ fn first_cell(line: &Line) -> Option<&str> {
 /// Lines that belong to a table's printed header (title, 年度) or are blank.
 fn is_header_or_blank(line: &Line) -> bool {
     let j = joined(line);
-    j.is_empty() || vocab::is_form_title(&j) || vocab::fiscal_year(&j).is_some()
+    j.is_empty()
+        || vocab::is_form_title(&j)
+        || vocab::fiscal_year(&j).is_some()
+        || vocab::is_page_number(&j)
 }
 
-/// After a title at `i`, does the text go on with indicator rows (a page header inside a
-/// table that continues) rather than a new table's header fields?
-fn continues_indicators(lines: &[Line], i: usize) -> bool {
-    lines[i + 1..]
+/// How far past a repeated title to look for what follows it.
+const LOOKAHEAD: usize = 40;
+
+/// What a content line opens: indicator rows, or a header field (by kind).
+enum Opens {
+    Indicators,
+    Header(std::mem::Discriminant<vocab::HeaderLabel>),
+}
+
+fn opens(line: &Line) -> Option<Opens> {
+    let c = first_cell(line)?;
+    if vocab::is_column_header(c)
+        || matches!(
+            vocab::classify_label(c),
+            Some(vocab::Label::Level1(_) | vocab::Label::Level2 { .. })
+        )
+    {
+        return Some(Opens::Indicators);
+    }
+    vocab::header_label(c).map(|(l, _)| Opens::Header(std::mem::discriminant(&l)))
+}
+
+/// After a title at `i` inside a table that already has a body: is it a page header of
+/// the same table (the text goes on with indicator rows, or with header fields this table
+/// has not had yet) rather than the start of a new table?
+fn continues_table(
+    lines: &[Line],
+    i: usize,
+    seen: &[std::mem::Discriminant<vocab::HeaderLabel>],
+) -> bool {
+    let next = lines[i + 1..]
         .iter()
-        .find(|l| !is_header_or_blank(l))
-        .and_then(first_cell)
-        .is_some_and(|c| {
-            vocab::is_column_header(c)
-                || matches!(
-                    vocab::classify_label(c),
-                    Some(vocab::Label::Level1(_) | vocab::Label::Level2 { .. })
-                )
-        })
+        .take(LOOKAHEAD)
+        .filter(|l| !is_header_or_blank(l))
+        .find_map(opens);
+    match next {
+        Some(Opens::Indicators) => true,
+        Some(Opens::Header(d)) => !seen.contains(&d),
+        None => false,
+    }
 }
 
 fn segment(lines: &[Line], outside: &mut Vec<Warning>) -> Vec<Segment> {
     let mut segments: Vec<Segment> = Vec::new();
     let mut document = Document::default();
     let mut open: Option<(usize, bool)> = None; // (start, has body)
+    let mut seen = Vec::new(); // header fields of the open table
     for (i, line) in lines.iter().enumerate() {
         let j = joined(line);
         if j.is_empty() {
@@ -179,7 +209,7 @@ fn segment(lines: &[Line], outside: &mut Vec<Warning>) -> Vec<Segment> {
         if vocab::is_form_title(&j) {
             match open {
                 Some((_, false)) => continue,
-                Some((_, true)) if continues_indicators(lines, i) => continue,
+                Some((_, true)) if continues_table(lines, i, &seen) => continue,
                 Some((start, true)) => {
                     segments.push(Segment {
                         start,
@@ -190,11 +220,15 @@ fn segment(lines: &[Line], outside: &mut Vec<Warning>) -> Vec<Segment> {
                 }
                 None => open = Some((i, false)),
             }
+            seen.clear();
             continue;
+        }
+        if let Some(Opens::Header(d)) = opens(line) {
+            seen.push(d);
         }
         match &mut open {
             Some((_, body)) => {
-                if vocab::fiscal_year(&j).is_none() {
+                if vocab::fiscal_year(&j).is_none() && !vocab::is_page_number(&j) {
                     *body = true;
                 }
             }

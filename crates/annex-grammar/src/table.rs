@@ -102,6 +102,14 @@ pub(crate) fn parse_table(lines: &[Line], stray: Vec<Warning>, ctx: &TableContex
         }
         last_nonblank = idx;
         let joined: String = cs.iter().map(|c| c.text).collect();
+        if vocab::is_page_number(&joined) {
+            st.warn(
+                WarningCode::PageFurniture,
+                line,
+                format!("page number `{joined}` dropped"),
+            );
+            continue;
+        }
         if vocab::is_form_title(&joined) {
             titles_seen += 1;
             st.warn(
@@ -303,9 +311,10 @@ impl State {
     }
 
     fn assign(&mut self, label: &HeaderLabel, text: &str, line: &Line) {
+        // Joined raw; canonicalized once in `finish` (re-canonicalizing on every
+        // continuation would be quadratic on hostile input).
         fn append(field: &mut Option<String>, text: &str) {
-            let joined = format!("{}{}", field.as_deref().unwrap_or(""), text);
-            *field = Some(canonical_text(&joined));
+            field.get_or_insert_with(String::new).push_str(text);
         }
         match label {
             HeaderLabel::Name => append(&mut self.project.name, text),
@@ -393,10 +402,10 @@ impl State {
             Some(field) => {
                 let what = match field {
                     TextField::Name => {
-                        self.project.name = Some(canonical_text(&format!(
-                            "{}{text}",
-                            self.project.name.as_deref().unwrap_or("")
-                        )));
+                        self.project
+                            .name
+                            .get_or_insert_with(String::new)
+                            .push_str(&text);
                         "项目名称"
                     }
                     TextField::Department => {
@@ -404,10 +413,11 @@ impl State {
                         "主管部门"
                     }
                     TextField::Unit => {
-                        self.project.implementing_unit = Some(canonical_text(&format!(
-                            "{}{text}",
-                            self.project.implementing_unit.as_deref().unwrap_or("")
-                        )));
+                        let unit = self
+                            .project
+                            .implementing_unit
+                            .get_or_insert_with(String::new);
+                        unit.push_str(&text);
                         "实施单位"
                     }
                     TextField::Goals => {
@@ -567,7 +577,7 @@ impl State {
                     }
                 } else if !saw_label && continues && self.rows.last().is_some() {
                     if let Some(row) = self.rows.last_mut() {
-                        row.name = canonical_text(&format!("{}{cell}", row.name));
+                        row.name.push_str(cell);
                         row.last = idx;
                         let from = lines[row.first].first;
                         self.warn(
@@ -594,7 +604,7 @@ impl State {
                     );
                 }
                 self.shifted(saw_label, &names[0], line, &name);
-                self.new_row(idx, canonical_text(&name), Some(value.text.to_owned()));
+                self.new_row(idx, name, Some(value.text.to_owned()));
             }
         }
     }
@@ -632,6 +642,7 @@ impl State {
         let rows = std::mem::take(&mut self.rows);
         let mut indicators = Vec::with_capacity(rows.len());
         for mut row in rows {
+            row.name = canonical_text(&row.name);
             let line = &lines[row.first];
             if row.value.is_none() {
                 if let Some((name, value)) = split_trailing_value(&row.name) {
@@ -691,6 +702,17 @@ impl State {
             }
         }
         self.missing_fields(lines);
+        for field in [
+            &mut self.project.name,
+            &mut self.project.department,
+            &mut self.project.implementing_unit,
+            &mut self.project.period,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            *field = canonical_text(field);
+        }
 
         let checks = checks::run(&CheckInput {
             funds: &self.funds,

@@ -249,6 +249,32 @@ fn heading_number(i: &str) -> IResult<&str, &str> {
     delimited((tag("附件"), space0), number, (space0, colon, space0)).parse(i)
 }
 
+/// A page number printed by the page layout: `— 3 —`, `-3-`, `第3页 共12页`, `3/12`.
+pub fn is_page_number(line: &str) -> bool {
+    let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+    let dashes = |c: char| matches!(c, '—' | '–' | '-' | '－' | '―');
+    let inner = t.trim_matches(dashes);
+    let digits = |s: &str| !s.is_empty() && s.len() <= 5 && s.chars().all(|c| c.is_ascii_digit());
+    if inner.len() < t.len() && digits(inner) {
+        return true;
+    }
+    if let Some(rest) = t.strip_prefix('第') {
+        if let Some((n, tail)) = rest.split_once('页') {
+            let tail = tail.trim_start_matches(['，', ',']);
+            return digits(n)
+                && (tail.is_empty()
+                    || tail
+                        .strip_prefix('共')
+                        .and_then(|x| x.strip_suffix('页'))
+                        .is_some_and(digits));
+        }
+    }
+    if let Some((a, b)) = t.split_once('/') {
+        return digits(a) && digits(b);
+    }
+    false
+}
+
 /// The annex heading `附件 2：title`: returns (`附件2`, title).
 pub fn annex_heading(line: &str) -> Option<(String, Option<String>)> {
     let (rest, n) = heading_number(line.trim()).ok()?;
@@ -374,6 +400,24 @@ mod tests {
             ))
         );
         assert_eq!(annex_heading("附件二"), Some(("附件二".into(), None)));
+    }
+
+    #[test]
+    fn page_numbers() {
+        for yes in [
+            "— 3 —",
+            "-3-",
+            "- 12 -",
+            "第3页 共12页",
+            "第3页",
+            "第 3 页，共 12 页",
+            "3/12",
+        ] {
+            assert!(is_page_number(yes), "{yes}");
+        }
+        for no in ["3", "2024", "1—12月", "-", "第三页", "3.43亿元"] {
+            assert!(!is_page_number(no), "{no}");
+        }
     }
 
     #[test]

@@ -298,3 +298,31 @@ fn text_without_any_table_gives_no_records_and_reports_its_lines() {
     assert_eq!(parsed.warnings.len(), 2);
     assert_eq!(parsed.warnings[0].line, Some(1));
 }
+
+#[test]
+fn page_break_inside_the_header_fields_continues_the_table() {
+    let text = "部门项目支出预算绩效目标表\n（2024年度）\n项目名称\t测试项目\n\
+                — 1 —\n\x0c部门项目支出预算绩效目标表\n（2024年度）\n\
+                主管部门及代码\t平罗县人力资源和社会保障局\t实施单位\t平罗县社会保险事业管理中心\n\
+                部门项目支出预算绩效目标表\n（2024年度）\n项目名称\t第二个项目\n";
+    let parsed = parse_text(text);
+    let names: Vec<_> = parsed
+        .records
+        .iter()
+        .map(|r| r.project.name.clone())
+        .collect();
+    assert_eq!(
+        names,
+        vec![Some("测试项目".into()), Some("第二个项目".into())]
+    );
+    assert_eq!(
+        parsed.records[0].project.implementing_unit.as_deref(),
+        Some("平罗县社会保险事业管理中心")
+    );
+    // The page number is reported, not dropped silently.
+    assert!(
+        parsed.records[0].warnings.iter().any(|w| w.line == Some(4)),
+        "{:?}",
+        parsed.records[0].warnings
+    );
+}

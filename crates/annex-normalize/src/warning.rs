@@ -16,6 +16,8 @@ pub enum WarningCode {
     ControlChars,
     /// Markup left unclosed or nested beyond the depth limit; kept as text.
     UnclosedMarkup,
+    /// A page number or running header printed by the page layout: dropped.
+    PageFurniture,
     /// A form title (and 年度 line) printed again with no body between: dropped.
     DuplicateHeader,
     /// A 一级/二级 label split over two lines, joined back together.
@@ -49,6 +51,7 @@ impl WarningCode {
             Self::UndecodableBytes => "undecodable_bytes",
             Self::ControlChars => "control_chars",
             Self::UnclosedMarkup => "unclosed_markup",
+            Self::PageFurniture => "page_furniture",
             Self::DuplicateHeader => "duplicate_header",
             Self::JoinedLabel => "joined_label",
             Self::ContinuedName => "continued_name",

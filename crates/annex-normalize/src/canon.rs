@@ -25,20 +25,50 @@ pub(crate) struct Scratch {
 }
 
 /// Canonical form of one cell; markup that could not be removed is counted in `notes`.
+#[cfg(test)]
 pub(crate) fn canonical_cell(s: &str, scratch: &mut Scratch, notes: &mut Notes) -> String {
+    let mut out = String::with_capacity(s.len());
+    canonical_cell_into(s, scratch, notes, &mut out);
+    out
+}
+
+/// [`canonical_cell`] appended to `out`, so a line's cells share one buffer.
+pub(crate) fn canonical_cell_into(
+    s: &str,
+    scratch: &mut Scratch,
+    notes: &mut Notes,
+    out: &mut String,
+) {
+    let start = out.len();
     let stripped = markup::strip(s, notes);
-    let mut cur = spacing(stripped.as_deref().unwrap_or(s), scratch);
+    spacing_into(stripped.as_deref().unwrap_or(s), scratch, out);
+    let first = out.get(start..).unwrap_or_default();
+    if !markup::may_have_markup(first) {
+        return;
+    }
+    let mut cur = first.to_owned();
     for _ in 1..MAX_ROUNDS {
-        if !markup::may_have_markup(&cur) {
-            break;
-        }
         // Notes only from the first round: later rounds see the same leftovers again.
         let Some(again) = markup::strip(&cur, &mut Notes::default()) else {
             break;
         };
-        cur = spacing(&again, scratch);
+        cur.clear();
+        spacing_into(&again, scratch, &mut cur);
+        if !markup::may_have_markup(&cur) {
+            break;
+        }
     }
-    cur
+    out.truncate(start);
+    out.push_str(&cur);
+}
+
+/// Whether `c` makes [`spacing_into`] change anything: most cells (`绩效指标`, `14500`,
+/// `100%`) hold none of these and are copied as they are.
+fn needs_spacing(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_whitespace() || c.is_ascii_control() || switchable(c).is_some();
+    }
+    c.is_whitespace() || ('\u{FF01}'..='\u{FF5E}').contains(&c) || is_dropped(c)
 }
 
 /// Punctuation whose width follows its neighbours: `，：；（）？！` next to CJK text,
@@ -100,7 +130,11 @@ fn is_dropped(c: char) -> bool {
 
 /// Character mapping, spacing and punctuation width: one pass to map and fold spaces,
 /// one each way to find CJK neighbours, one to pair brackets, one to emit.
-pub(crate) fn spacing(s: &str, scratch: &mut Scratch) -> String {
+fn spacing_into(s: &str, scratch: &mut Scratch, out: &mut String) {
+    if !s.chars().any(needs_spacing) {
+        out.push_str(s);
+        return;
+    }
     let buf = &mut scratch.chars;
     buf.clear();
     for c in s.chars() {
@@ -213,7 +247,7 @@ pub(crate) fn spacing(s: &str, scratch: &mut Scratch) -> String {
 
     // A space survives only between two non-CJK characters: `4670 人` → `4670人`,
     // `手机 APP` → `手机APP`, `运行。 2.` → `运行。2.`; `3.43 亿元` → `3.43亿元`.
-    let mut out = String::with_capacity(s.len() + 8);
+    out.reserve(s.len() + 8);
     for i in 0..n {
         let c = buf[i];
         if c == ' ' {
@@ -225,7 +259,6 @@ pub(crate) fn spacing(s: &str, scratch: &mut Scratch) -> String {
         }
         out.push(c);
     }
-    out
 }
 
 fn prev_non_space(buf: &[char], i: usize) -> Option<char> {

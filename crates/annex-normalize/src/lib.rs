@@ -202,7 +202,9 @@ pub fn canonical_line(line: &str) -> String {
 /// assert_eq!(canonical_text("< 96%"), "< 96%");
 /// ```
 pub fn canonical_text(s: &str) -> String {
-    canon::canonical_cell(s, &mut Scratch::default(), &mut Notes::default())
+    let mut out = String::with_capacity(s.len());
+    canon::canonical_cell_into(s, &mut Scratch::default(), &mut Notes::default(), &mut out);
+    out
 }
 
 fn line_with(line: &str, scratch: &mut Scratch, notes: &mut Notes) -> String {
@@ -213,9 +215,9 @@ fn line_with(line: &str, scratch: &mut Scratch, notes: &mut Notes) -> String {
         if k > 0 {
             out.push('\t');
         }
-        let c = canon::canonical_cell(cell, scratch, notes);
-        out.push_str(&c);
-        if !c.is_empty() {
+        let before = out.len();
+        canon::canonical_cell_into(cell, scratch, notes, &mut out);
+        if out.len() > before {
             keep = out.len();
         }
     }

@@ -1,9 +1,9 @@
 //! The canonical text form of one cell (SCHEMA.md, "Canonical text form").
 //!
-//! Two stages: [`crate::markup`] removes OCR markup, then [`spacing`] maps characters and
+//! Two stages: [`crate::markup`] removes OCR markup, then [`spacing_into`] maps characters and
 //! fixes spaces and punctuation. The second stage can, in odd cases, create markup the
 //! first would remove (full-width `＜ｐ＞` becomes `<p>`, a decoded `&lt;p&gt;` is a tag),
-//! so [`canonical_cell`] repeats both until nothing changes. That costs nothing on normal
+//! so [`canonical_cell_into`] repeats both until nothing changes. That costs nothing on normal
 //! text: a second round runs only when the output still holds `<`, `&`, `$` or `\`.
 
 use crate::markup::{self, Notes};
@@ -32,7 +32,7 @@ pub(crate) fn canonical_cell(s: &str, scratch: &mut Scratch, notes: &mut Notes) 
     out
 }
 
-/// [`canonical_cell`] appended to `out`, so a line's cells share one buffer.
+/// The canonical form of one cell appended to `out`, so a line's cells share one buffer.
 pub(crate) fn canonical_cell_into(
     s: &str,
     scratch: &mut Scratch,

@@ -7,7 +7,7 @@
 //! change is reported as [`Warning`]s pointing at source lines.
 //!
 //! # Phases
-//! 1. **Decode** ([`decode`]): byte order mark, else strict UTF-8, else GB18030 (a superset
+//! 1. **Decode** ([`decode()`]): byte order mark, else strict UTF-8, else GB18030 (a superset
 //!    of GBK), whichever needs fewer replacements. Undecodable bytes become U+FFFD and a
 //!    [`WarningCode::UndecodableBytes`] warning, never a silent loss.
 //! 2. **Split** into source lines at LF, CRLF or lone CR. A form feed starts a new page

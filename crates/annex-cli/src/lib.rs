@@ -1,6 +1,24 @@
 //! annex-cli: the pipeline driver behind the `annex` binary.
 //!
-//! STUB: `extract_bytes` is the whole text pipeline for one input.
+//! It sits at the end of the pipeline and is the only layer that does I/O:
+//!
+//! 1. [`args`]: the command line (clap derive); `main.rs` only parses it and calls [`run`].
+//! 2. inputs: files, directories (every `.txt` below, sorted by path bytes) and `-`
+//!    (stdin), each read whole up to `--max-bytes`.
+//! 3. [`extract_bytes`]: one input's bytes through `annex_normalize` → `annex_grammar`.
+//! 4. output: canonical JSON (`annex_emit`) as JSON Lines on stdout, or one file per table
+//!    with `-o DIR`, written atomically; warnings and errors on stderr.
+//!
+//! It deliberately does not parse or format anything itself: what a record holds and how
+//! it is spelled belong to the grammar and the emitter. [`run`] writes to the `Write`rs it
+//! is given, so the whole command can be tested in memory.
+
+pub mod args;
+mod input;
+mod output;
+mod run;
+
+pub use run::{Error, ErrorKind, Status, run};
 
 use annex_grammar::{InputInfo, Parsed};
 use sha2::{Digest, Sha256};
@@ -11,7 +29,11 @@ use sha2::{Digest, Sha256};
 pub fn extract_bytes(path: &str, bytes: &[u8]) -> Parsed {
     let normalized = annex_normalize::normalize(bytes);
     let sha256 = hex(&Sha256::digest(bytes));
-    let info = InputInfo { path: path.to_owned(), sha256, paged: false };
+    let info = InputInfo {
+        path: path.to_owned(),
+        sha256,
+        paged: false,
+    };
     let mut parsed = annex_grammar::parse(&normalized.lines, &info);
     let mut warnings = normalized.warnings;
     warnings.append(&mut parsed.warnings);
@@ -21,8 +43,10 @@ pub fn extract_bytes(path: &str, bytes: &[u8]) -> Parsed {
 
 fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }

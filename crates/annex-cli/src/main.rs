@@ -1,2 +1,32 @@
-//! The `annex` binary. STUB.
-fn main() {}
+//! The `annex` binary: parse the command line, run, map the outcome to an exit code.
+//!
+//! Exit codes: 0 every input was read, 1 some input could not be read or written (the
+//! others were), 2 usage error (clap's own) or a fatal error such as an output directory
+//! that cannot be created.
+
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+use annex_cli::args::Cli;
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match try_main(&cli) {
+        Ok(code) => code,
+        Err(err) => {
+            // `{:#}` prints the whole cause chain on one line.
+            let _ = writeln!(io::stderr().lock(), "annex: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn try_main(cli: &Cli) -> anyhow::Result<ExitCode> {
+    // Rust ignores SIGPIPE, so a closed stdout shows up as a BrokenPipe error, which `run`
+    // treats as the end of the output. Buffered: stdout alone flushes at every newline.
+    let mut stdout = BufWriter::new(io::stdout().lock());
+    let mut stderr = io::stderr().lock();
+    let status = annex_cli::run(cli, &mut io::stdin().lock(), &mut stdout, &mut stderr)?;
+    Ok(ExitCode::from(status.code()))
+}

@@ -34,11 +34,8 @@ pub fn extract_bytes(path: &str, bytes: &[u8]) -> Parsed {
         sha256,
         paged: false,
     };
-    let mut parsed = annex_grammar::parse(&normalized.lines, &info);
-    let mut warnings = normalized.warnings;
-    warnings.append(&mut parsed.warnings);
-    parsed.warnings = warnings;
-    parsed
+    // Decoding warnings inside a table belong to its record; the rest stay file-level.
+    annex_grammar::parse_with_warnings(&normalized.lines, normalized.warnings, &info)
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -324,7 +324,8 @@ fn join_line(line: &[&Glyph], out: &mut String) {
             let gap = g.x0 - p.x1;
             let cjk = p.text.chars().last().is_some_and(is_cjk)
                 || g.text.chars().next().is_some_and(is_cjk);
-            if gap > 0.25 * g.size.max(p.size) && !cjk {
+            let spaced = g.space_before && gap > -0.5 * g.size;
+            if (spaced || gap > 0.25 * g.size.max(p.size)) && !cjk {
                 out.push(' ');
             }
         }

@@ -73,6 +73,8 @@ pub(crate) struct Glyph {
     pub(crate) size: f32,
     /// What the glyph stands for, radicals folded.
     pub(crate) text: String,
+    /// A space glyph was shown just before this one (word spacing drawn as glyphs).
+    pub(crate) space_before: bool,
 }
 
 impl Glyph {
@@ -142,6 +144,8 @@ struct Interp<'a> {
     codes: Vec<Code>,
     path: Vec<Subpath>,
     warned_fonts: Vec<ObjectId>,
+    /// A blank glyph was shown and not yet followed by a visible one.
+    pending_space: bool,
 }
 
 /// A PDF number as `f32`; coordinates need no more precision than that.
@@ -240,6 +244,7 @@ pub(crate) fn read_page(doc: &Document, page_id: ObjectId, fonts: &mut FontCache
         codes: Vec::new(),
         path: Vec::new(),
         warned_fonts: Vec::new(),
+        pending_space: false,
     };
     let gs = GState {
         ctm: base,
@@ -344,6 +349,7 @@ impl Interp<'_> {
                     }
                 }
                 "BT" => {
+                    self.pending_space = false;
                     tm = Matrix::IDENTITY;
                     tlm = Matrix::IDENTITY;
                 }
@@ -595,7 +601,10 @@ impl Interp<'_> {
                     y: f32::midpoint(ly, ry),
                     size,
                     text: radicals::fold_str(text).into_owned(),
+                    space_before: std::mem::take(&mut self.pending_space),
                 });
+            } else if text.is_empty() && !code.text.is_empty() {
+                self.pending_space = true;
             }
             let mut tx = code.width * fs + gs.char_spacing;
             if code.is_space {

@@ -1,0 +1,124 @@
+//! Small PDFs built in the test: rotation, fill-only rulings, no rulings, no text,
+//! malformed input.
+
+// Tests may fail loudly on their own fixtures.
+#![allow(clippy::expect_used)]
+
+use annex_pdf::{PdfError, extract};
+use lopdf::{Document, Object, Stream, dictionary};
+
+/// A one-page A4 PDF with Helvetica as `/F1` and the given content stream.
+fn pdf(content: &str, rotate: i64) -> Vec<u8> {
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font_id = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+    });
+    let resources_id = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font_id } });
+    let content_id = doc.add_object(Stream::new(dictionary! {}, content.as_bytes().to_vec()));
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page",
+        "Parent" => pages_id,
+        "Contents" => content_id,
+        "Resources" => resources_id,
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        "Rotate" => rotate,
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
+        }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    let mut buf = Vec::new();
+    doc.save_to(&mut buf).expect("write test pdf");
+    buf
+}
+
+fn texts(bytes: &[u8]) -> Vec<String> {
+    extract(bytes)
+        .expect("extract")
+        .lines
+        .into_iter()
+        .map(|l| l.text)
+        .collect()
+}
+
+/// A 2×2 table drawn only with thin filled rectangles (no stroke), a title above it.
+#[test]
+fn fill_only_rulings_make_a_grid() {
+    let content = "\
+        100 741.75 200 0.5 re 100 721.75 200 0.5 re 100 701.75 200 0.5 re f\n\
+        99.75 702 0.5 40 re 199.75 702 0.5 40 re 299.75 702 0.5 40 re f*\n\
+        BT /F1 12 Tf 1 0 0 1 100 780 Tm (Title line) Tj ET\n\
+        BT /F1 10 Tf 1 0 0 1 105 727 Tm (a1) Tj 1 0 0 1 205 727 Tm (b1) Tj ET\n\
+        BT /F1 10 Tf 1 0 0 1 105 707 Tm (a2) Tj ET\n";
+    assert_eq!(texts(&pdf(content, 0)), ["Title line", "a1\tb1", "a2\t"]);
+}
+
+/// The same table on a page with `/Rotate 90`, drawn in unrotated user space (text
+/// running up the page): rows and columns are those the reader sees.
+#[test]
+fn rotated_page_is_read_as_displayed() {
+    let content = "\
+        99.75 100 0.5 200 re 119.75 100 0.5 200 re 139.75 100 0.5 200 re f\n\
+        100 99.75 40 0.5 re 100 199.75 40 0.5 re 100 299.75 40 0.5 re f\n\
+        BT /F1 10 Tf 0 1 -1 0 115 105 Tm (a1) Tj 0 1 -1 0 115 205 Tm (b1) Tj ET\n\
+        BT /F1 10 Tf 0 1 -1 0 135 105 Tm (a2) Tj 0 1 -1 0 135 205 Tm (b2) Tj ET\n";
+    assert_eq!(texts(&pdf(content, 90)), ["a1\tb1", "a2\tb2"]);
+}
+
+/// No rulings at all: cells are split at wide gaps, words kept together.
+#[test]
+fn no_rulings_falls_back_to_alignment() {
+    let content = "BT /F1 10 Tf 1 0 0 1 100 700 Tm (Name of it) Tj 1 0 0 1 300 700 Tm (42) Tj ET\n\
+        BT /F1 10 Tf 1 0 0 1 100 680 Tm (Next) Tj ET\n";
+    assert_eq!(texts(&pdf(content, 0)), ["Name of it\t42", "Next"]);
+}
+
+#[test]
+fn page_without_text_is_no_text_layer() {
+    let content = "q 100 0 0 100 0 0 cm 0 0 1 1 re f Q\n";
+    assert!(matches!(
+        extract(&pdf(content, 0)),
+        Err(PdfError::NoTextLayer { pages: 1 })
+    ));
+}
+
+#[test]
+fn garbage_is_an_error_not_a_panic() {
+    assert!(matches!(
+        extract(b"not a pdf at all"),
+        Err(PdfError::Unreadable(_))
+    ));
+    assert!(extract(b"").is_err());
+}
+
+/// Every prefix of a real PDF (cut at 64 places) gives a result or an error, no panic.
+#[test]
+fn truncated_seed_never_panics() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/pdf/seed-fpdf2.pdf");
+    let bytes = std::fs::read(path).expect("seed");
+    for k in 1..64 {
+        let cut = bytes.len() * k / 64;
+        let r = extract(&bytes[..cut]);
+        assert!(!matches!(r, Err(PdfError::Panic(_))), "cut at {cut}: {r:?}");
+    }
+}
+
+/// Content that shows text with a font the page does not define, and operators with
+/// missing or wrong operands: read what can be read, warn, never fail.
+#[test]
+fn broken_operators_are_skipped() {
+    let content = "BT /F9 10 Tf 1 0 0 1 100 700 Tm (x) Tj ET BT Tf Tm (y) Tj /F1 (z) Tf ET \
+        q q Q Q Q cm 1 2 re S f\n";
+    let r = extract(&pdf(content, 0)).expect("extract");
+    assert!(
+        r.warnings.iter().any(|w| w.message.contains("/F9")),
+        "{:?}",
+        r.warnings
+    );
+}

@@ -1,0 +1,559 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use annex_grammar::{
+    Attribute, Check, CheckStatus, Document, Funds, Indicator, Number, Project, Range, Record,
+    SCHEMA_ID, Source, Span, Value,
+};
+use annex_normalize::{Warning, WarningCode};
+use rust_decimal::Decimal;
+use serde_json::{Value as Json, json};
+
+use crate::testing::validate;
+use crate::{
+    EmitError, SCHEMA_URL, record_schema, record_schema_json, to_canonical, to_canonical_value,
+    to_pretty, to_pretty_value,
+};
+
+// ---------------------------------------------------------------------------------------
+// Builders: the worked example of SCHEMA.md, and a record that is null wherever it can be.
+
+fn dec(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+fn num(s: &str) -> Number {
+    Number(dec(s))
+}
+
+fn text(s: &str) -> Value {
+    Value {
+        text: s.into(),
+        ..Value::default()
+    }
+}
+
+fn quantity(printed: &str, comparator: Option<&str>, number: &str, unit: &str) -> Value {
+    Value {
+        text: printed.into(),
+        comparator: comparator.map(Into::into),
+        number: Some(num(number)),
+        unit: Some(unit.into()),
+        yuan: None,
+        range: None,
+    }
+}
+
+fn row(level1: &str, level2: &str, note: &str, name: &str, value: Value, line: u32) -> Indicator {
+    Indicator {
+        level1: level1.into(),
+        level2: level2.into(),
+        level2_note: Some(note.into()),
+        name: name.into(),
+        value,
+        lines: Some(Span {
+            start: line,
+            end: line,
+        }),
+        pages: None,
+    }
+}
+
+fn check(status: CheckStatus, detail: &str) -> Check {
+    Check {
+        status,
+        detail: detail.into(),
+    }
+}
+
+/// The worked example of SCHEMA.md (城乡居民参加养老保险县配资金), with the parts the
+/// example leaves out filled in.
+fn pension_record() -> Record {
+    let mut cost = quantity("820万元", None, "820", "万元");
+    // 820万元 in 元, computed in decimal as the grammar does.
+    cost.yuan = Some(Number(dec("820") * dec("10000")));
+    let months = Value {
+        range: Some(Range {
+            from: num("1"),
+            to: num("12"),
+            unit: Some("月".into()),
+        }),
+        ..text("1月—12月")
+    };
+    Record {
+        schema: SCHEMA_ID.into(),
+        source: Source {
+            path: "samples/pingluo-2024.txt".into(),
+            sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into(),
+            table: 3,
+            lines: Some(Span { start: 41, end: 63 }),
+            pages: None,
+        },
+        document: Document {
+            annex: Some("附件2".into()),
+            title: Some("平罗县社会保险事业管理中心项目支出预算绩效目标表".into()),
+        },
+        form: "部门项目支出预算绩效目标表".into(),
+        fiscal_year: Some(2024),
+        project: Project {
+            name: Some("城乡居民参加养老保险县配资金".into()),
+            department: Some("平罗县人力资源和社会保障局".into()),
+            department_code: None,
+            implementing_unit: Some("平罗县社会保险事业管理中心".into()),
+            attribute: Some(Attribute { code: Some("0101".into()), name: "一年期项目".into() }),
+            period: Some("1年".into()),
+        },
+        funds: Funds {
+            unit: Some("万元".into()),
+            total: Some(num("3193")),
+            fiscal: Some(num("3193")),
+            other: None,
+        },
+        goals: vec![
+            "年内为全县符合条件城乡居民缴纳养老保险。".into(),
+            "城乡居民及村干部实现应保尽保，逐步提升社会公众幸福指数，广大群众对全县社保工作满意度逐年提升。".into(),
+        ],
+        indicators: vec![
+            row(
+                "产出指标",
+                "数量指标",
+                "必填硬性指标",
+                "全县本年度领取待遇城乡居民人数",
+                quantity("29000人", None, "29000", "人"),
+                50,
+            ),
+            row("产出指标", "时效指标", "必填", "及时足额支付城乡居民养老金等", months, 52),
+            row("产出指标", "成本指标", "必填硬性指标", "城乡居民养老保险参保缴费补贴", cost, 55),
+            row(
+                "效益指标",
+                "社会效益指标",
+                "必填",
+                "有效地解决了城乡居民养老保险县配补贴部分，确保各项补贴政策落实到位，保障民生。",
+                text("有效解决"),
+                58,
+            ),
+            row(
+                "满意度指标",
+                "服务对象满意度指标",
+                "必填",
+                "参保人员对社保政策总体满意度评价持续提高，调查满意率",
+                quantity("≥96%", Some("≥"), "96", "%"),
+                61,
+            ),
+        ],
+        checks: BTreeMap::from([
+            ("cost_sum".into(), check(CheckStatus::Pass, "2053+320+820 = 3193 万元")),
+            ("funds_sum".into(), check(CheckStatus::Pass, "3193 = 3193 + 0")),
+            ("goal_numbering".into(), check(CheckStatus::Pass, "1, 2")),
+            ("required_indicators".into(), check(CheckStatus::Skip, "no 必填 marks")),
+        ]),
+        warnings: vec![Warning::at(
+            WarningCode::UnreadableMark,
+            61,
+            "unreadable mark `)` before `95%` left out",
+        )],
+    }
+}
+
+/// A record from a table where almost nothing could be read: every nullable is null and
+/// every list is empty.
+fn null_record() -> Record {
+    Record {
+        schema: SCHEMA_ID.into(),
+        source: Source {
+            path: "-".into(),
+            sha256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855".into(),
+            table: 1,
+            lines: None,
+            pages: None,
+        },
+        document: Document::default(),
+        form: "部门项目支出预算绩效目标表".into(),
+        fiscal_year: None,
+        project: Project::default(),
+        funds: Funds::default(),
+        goals: vec![],
+        indicators: vec![Indicator {
+            level1: "产出指标".into(),
+            level2: "数量指标".into(),
+            level2_note: None,
+            name: "受益人数".into(),
+            value: Value::default(),
+            lines: None,
+            pages: None,
+        }],
+        checks: BTreeMap::new(),
+        warnings: vec![Warning {
+            code: WarningCode::MissingValue,
+            message: "indicator `受益人数` has no value".into(),
+            line: None,
+            page: None,
+        }],
+    }
+}
+
+fn canonical_json(json: &Json) -> String {
+    to_canonical_value(json).unwrap()
+}
+
+// ---------------------------------------------------------------------------------------
+// RFC 8785
+
+/// RFC 8785 §3.2.3: keys sort by UTF-16 code units, so U+1F600 (a surrogate pair,
+/// D83D DE00) comes before U+FB33 although its code point is larger.
+#[test]
+fn rfc8785_sorts_keys_by_utf16_code_units() {
+    let input = r#"{
+        "\u20ac": "Euro Sign",
+        "\r": "Carriage Return",
+        "\ufb33": "Hebrew Letter Dalet With Dagesh",
+        "1": "One",
+        "\ud83d\ude00": "Emoji: Grinning Face",
+        "\u0080": "Control",
+        "\u00f6": "Latin Small Letter O With Diaeresis"
+    }"#;
+    let value: Json = serde_json::from_str(input).unwrap();
+    let want = concat!(
+        r#"{"\r":"Carriage Return","1":"One","#,
+        "\"\u{80}\":\"Control\",",
+        "\"\u{f6}\":\"Latin Small Letter O With Diaeresis\",",
+        "\"\u{20ac}\":\"Euro Sign\",",
+        "\"\u{1f600}\":\"Emoji: Grinning Face\",",
+        "\"\u{fb33}\":\"Hebrew Letter Dalet With Dagesh\"}",
+    );
+    assert_eq!(canonical_json(&value), want);
+
+    // The pretty form uses the same order.
+    let pretty = to_pretty_value(&value).unwrap();
+    let order: Vec<&str> = pretty
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split('"').nth(3))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "Carriage Return",
+            "One",
+            "Control",
+            "Latin Small Letter O With Diaeresis",
+            "Euro Sign",
+            "Emoji: Grinning Face",
+            "Hebrew Letter Dalet With Dagesh",
+        ]
+    );
+}
+
+/// RFC 8785 §3.2.2 (the example of §3.2.4 "Canonicalization of the sample input").
+#[test]
+fn rfc8785_sample_input() {
+    let input = r#"{
+        "numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001],
+        "string": "\u20ac$\u000F\u000aA'\u0042\u0022\u005c\\\"\/",
+        "literals": [null, true, false]
+    }"#;
+    let value: Json = serde_json::from_str(input).unwrap();
+    let want = concat!(
+        r#"{"literals":[null,true,false],"#,
+        r#""numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"#,
+        "\"string\":\"\u{20ac}$\\u000f\\nA'B\\\"\\\\\\\\\\\"/\"}",
+    );
+    assert_eq!(canonical_json(&value), want);
+}
+
+/// RFC 8785 Appendix B: IEEE 754 bit patterns and their ECMAScript text.
+#[test]
+fn rfc8785_number_table() {
+    let cases: &[(u64, &str)] = &[
+        (0x0000_0000_0000_0000, "0"),
+        (0x8000_0000_0000_0000, "0"), // minus zero
+        (0x0000_0000_0000_0001, "5e-324"),
+        (0x8000_0000_0000_0001, "-5e-324"),
+        (0x7fef_ffff_ffff_ffff, "1.7976931348623157e+308"),
+        (0xffef_ffff_ffff_ffff, "-1.7976931348623157e+308"),
+        (0x4340_0000_0000_0000, "9007199254740992"),
+        (0xc340_0000_0000_0000, "-9007199254740992"),
+        (0x4430_0000_0000_0000, "295147905179352830000"),
+        (0x44b5_2d02_c7e1_4af5, "9.999999999999997e+22"),
+        (0x44b5_2d02_c7e1_4af6, "1e+23"),
+        (0x44b5_2d02_c7e1_4af7, "1.0000000000000001e+23"),
+        (0x444b_1ae4_d6e2_ef4e, "999999999999999700000"),
+        (0x444b_1ae4_d6e2_ef4f, "999999999999999900000"),
+        (0x444b_1ae4_d6e2_ef50, "1e+21"),
+        (0x3eb0_c6f7_a0b5_ed8c, "9.999999999999997e-7"),
+        (0x3eb0_c6f7_a0b5_ed8d, "0.000001"),
+        (0x41b3_de43_5555_5553, "333333333.3333332"),
+        (0x41b3_de43_5555_5554, "333333333.33333325"),
+        (0x41b3_de43_5555_5555, "333333333.3333333"),
+        (0x41b3_de43_5555_5556, "333333333.3333334"),
+        (0x41b3_de43_5555_5557, "333333333.33333343"),
+        (0xbecb_f647_612f_3696, "-0.0000033333333333333333"),
+        (0x4314_3ff3_c1cb_0959, "1424953923781206.2"),
+    ];
+    for &(bits, want) in cases {
+        let got = to_canonical_value(&f64::from_bits(bits)).unwrap();
+        assert_eq!(got, want, "bits {bits:016x}");
+    }
+    // The same text whether the number arrives as a double or parsed from JSON.
+    for (json, want) in [
+        ("1E30", "1e+30"),
+        ("4.50", "4.5"),
+        ("2e-3", "0.002"),
+        ("1e-7", "1e-7"),
+    ] {
+        assert_eq!(
+            canonical_json(&serde_json::from_str(json).unwrap()),
+            want,
+            "{json}"
+        );
+    }
+}
+
+/// RFC 8785 §3.2.2.2: only `"`, `\` and U+0000..U+001F are escaped; the five with short
+/// forms use them, the rest `\u00xx` in lowercase hex; `/`, DEL and non-ASCII stay raw.
+#[test]
+fn rfc8785_string_escaping() {
+    let cases = [
+        ("\u{8}\t\n\u{c}\r", r#""\b\t\n\f\r""#),
+        (
+            "\u{0}\u{1}\u{f}\u{1a}\u{1f}",
+            r#""\u0000\u0001\u000f\u001a\u001f""#,
+        ),
+        ("\"\\", r#""\"\\""#),
+        ("a/b", r#""a/b""#),
+        ("\u{7f}", "\"\u{7f}\""),
+        ("≥96%　€😀", "\"≥96%　€😀\""),
+    ];
+    for (input, want) in cases {
+        assert_eq!(to_canonical_value(input).unwrap(), want, "{input:?}");
+    }
+}
+
+#[test]
+fn nan_and_infinity_are_errors_with_lowercase_messages() {
+    for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        let err = to_canonical_value(&bad).unwrap_err();
+        assert!(matches!(err, EmitError::Json(_)));
+        assert_eq!(err.to_string(), "cannot write json");
+        assert!(std::error::Error::source(&err).is_some());
+        // serde_json::to_value would quietly make these `null`; the pretty form refuses.
+        assert!(to_pretty_value(&bad).is_err());
+        assert!(to_pretty_value(&json!({"a": [1, 2]})).is_ok());
+    }
+    let map = BTreeMap::from([((1, 2), "tuple keys")]);
+    assert!(to_canonical_value(&map).is_err());
+}
+
+// ---------------------------------------------------------------------------------------
+// Numbers of the model
+
+/// A [`Number`] prints as the decimal was written: integers without `.0`, money in 元
+/// computed in decimal without float noise.
+#[test]
+fn model_numbers_print_as_written() {
+    let yuan_of_3_43_yi = Number(dec("3.43") * dec("100000000"));
+    let cases = [
+        (yuan_of_3_43_yi, "343000000"),
+        (num("3.43"), "3.43"),
+        (num("0.5"), "0.5"),
+        (num("0.50"), "0.5"),
+        (num("4.50"), "4.5"),
+        (num("96"), "96"),
+        (num("96.00"), "96"),
+        (num("8200000"), "8200000"),
+        (num("2053.25"), "2053.25"),
+        (num("-1.5"), "-1.5"),
+        (num("0.00"), "0"),
+        (num("0.002"), "0.002"),
+        (num("0.000001"), "0.000001"),
+        (num("0.0000001"), "1e-7"),
+        (Number(dec("0.000000000000000000000000001")), "1e-27"),
+        (num("100000000000000000000"), "100000000000000000000"),
+        (num("1000000000000000000000"), "1e+21"),
+        (num("123456789012.34"), "123456789012.34"),
+    ];
+    for (n, want) in cases {
+        assert_eq!(to_canonical_value(&n).unwrap(), want, "{n}");
+    }
+}
+
+/// Every decimal a budget table can hold (up to 9 digits before and 6 after the point)
+/// comes out exactly as its shortest decimal text.
+#[test]
+fn model_numbers_sweep_matches_decimal_text() {
+    for scale in 0..=6 {
+        for mantissa in (1..1_000_000_000_i64).step_by(9_973).chain([999_999_999]) {
+            for sign in [1, -1] {
+                let d = Decimal::new(sign * mantissa, scale);
+                let want = d.normalize().to_string();
+                assert_eq!(to_canonical_value(&Number(d)).unwrap(), want);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Records
+
+#[test]
+fn canonical_record_is_compact_sorted_and_exact() {
+    let record = pension_record();
+    let text = to_canonical(&record).unwrap();
+    assert!(text.starts_with(
+        r#"{"checks":{"cost_sum":{"detail":"2053+320+820 = 3193 万元","status":"pass"},"#
+    ));
+    assert!(text.contains(r#""funds":{"fiscal":3193,"other":null,"total":3193,"unit":"万元"}"#));
+    assert!(text.contains(
+        r#""value":{"comparator":null,"number":820,"range":null,"text":"820万元","unit":"万元","yuan":8200000}"#
+    ));
+    assert!(text.contains(r#""range":{"from":1,"to":12,"unit":"月"}"#));
+    assert!(text.contains(r#""value":{"comparator":"≥","number":96,"range":null,"text":"≥96%","unit":"%","yuan":null}"#));
+    assert!(text.contains(
+        r#""warnings":[{"code":"unreadable_mark","line":61,"message":"unreadable mark `)` before `95%` left out","page":null}]}"#
+    ));
+    assert!(!text.contains('\n'));
+    // Deterministic, and a fixed point: canonicalizing the parsed text changes nothing.
+    assert_eq!(to_canonical(&record.clone()).unwrap(), text);
+    let parsed: Json = serde_json::from_str(&text).unwrap();
+    assert_eq!(canonical_json(&parsed), text);
+}
+
+#[test]
+fn pretty_record_is_the_canonical_record_indented() {
+    for record in [pension_record(), null_record()] {
+        let canonical = to_canonical(&record).unwrap();
+        let pretty = to_pretty(&record).unwrap();
+        let parsed: Json = serde_json::from_str(&pretty).unwrap();
+        assert_eq!(canonical_json(&parsed), canonical);
+        assert!(!pretty.ends_with('\n'));
+    }
+    let pretty = to_pretty(&null_record()).unwrap();
+    assert!(pretty.starts_with("{\n  \"checks\": {},\n  \"document\": {\n    \"annex\": null,\n"));
+    assert!(pretty.contains("\n  \"goals\": [],\n"));
+    assert!(pretty.ends_with("\n    }\n  ]\n}"));
+}
+
+#[test]
+fn pretty_numbers_and_strings_match_canonical() {
+    let value = json!({"b": [1e30, 4.5, 343_000_000, 1e-7], "a": "tab\there \u{1f}/", "c": {}});
+    let want = "{\n  \"a\": \"tab\\there \\u001f/\",\n  \"b\": [\n    1e+30,\n    4.5,\n    \
+                343000000,\n    1e-7\n  ],\n  \"c\": {}\n}";
+    assert_eq!(to_pretty_value(&value).unwrap(), want);
+}
+
+// ---------------------------------------------------------------------------------------
+// Schema
+
+/// The committed schema file is what the model generates. After a model change, run
+/// `UPDATE_SCHEMA=1 cargo test -p annex-emit` and commit the file.
+#[test]
+fn committed_schema_is_up_to_date() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/perf-target-table-v1.json");
+    let want = record_schema_json();
+    if std::env::var_os("UPDATE_SCHEMA").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &want).unwrap();
+        return;
+    }
+    let got = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        got == want,
+        "{} is out of date with the model: run `UPDATE_SCHEMA=1 cargo test -p annex-emit` \
+         and commit the file",
+        path.display()
+    );
+}
+
+#[test]
+fn schema_header() {
+    let schema = record_schema();
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    assert_eq!(schema["$id"], SCHEMA_URL);
+    assert_eq!(schema["title"], SCHEMA_ID);
+    assert_eq!(schema["properties"]["schema"]["const"], SCHEMA_ID);
+    assert_eq!(schema["additionalProperties"], false);
+    assert_eq!(schema["required"].as_array().map(Vec::len), Some(11));
+    assert!(record_schema_json().ends_with("}\n"));
+    assert_eq!(record_schema_json(), record_schema_json());
+}
+
+#[test]
+fn records_validate_against_the_schema() {
+    for record in [pension_record(), null_record()] {
+        let json: Json = serde_json::from_str(&to_canonical(&record).unwrap()).unwrap();
+        assert_eq!(validate(&json), Ok(()), "{json}");
+    }
+    // A fractional quantity, a PDF record, every check status, every warning position.
+    let mut record = pension_record();
+    record.source.lines = None;
+    record.source.pages = Some(Span { start: 2, end: 3 });
+    record.indicators[0].value = quantity("3.43亿元", Some("≤"), "3.43", "亿元");
+    record.indicators[0].value.yuan = Some(Number(dec("3.43") * dec("100000000")));
+    record.indicators[0].lines = None;
+    record.indicators[0].pages = Some(Span { start: 2, end: 2 });
+    record.checks.insert(
+        "funds_sum".into(),
+        check(CheckStatus::Fail, "3193 ≠ 3000 + 0"),
+    );
+    record.warnings.push(Warning {
+        code: WarningCode::UnparsedLine,
+        message: "unparsed line `备注`".into(),
+        line: None,
+        page: Some(3),
+    });
+    let json: Json = serde_json::from_str(&to_canonical(&record).unwrap()).unwrap();
+    assert_eq!(validate(&json), Ok(()), "{json}");
+}
+
+#[test]
+fn schema_rejects_what_the_emitter_never_writes() {
+    let good: Json = serde_json::from_str(&to_canonical(&pension_record()).unwrap()).unwrap();
+    // (what, JSON pointer, new value; None removes the key)
+    let broken = [
+        (
+            "wrong schema id",
+            "/schema",
+            Some(json!("annex/perf-target-table/v2")),
+        ),
+        ("missing key", "/project/department_code", None),
+        ("extra key", "/funds/currency", Some(json!("CNY"))),
+        ("number as string", "/funds/total", Some(json!("3193"))),
+        (
+            "unknown check status",
+            "/checks/funds_sum/status",
+            Some(json!("ok")),
+        ),
+        (
+            "unknown warning code",
+            "/warnings/0/code",
+            Some(json!("odd")),
+        ),
+        ("null where a list goes", "/goals", Some(Json::Null)),
+        ("negative table ordinal", "/source/table", Some(json!(-1))),
+    ];
+    for (what, pointer, new) in broken {
+        let mut json = good.clone();
+        let (parent, key) = pointer.rsplit_once('/').unwrap();
+        let parent = json.pointer_mut(parent).unwrap();
+        match (parent, new) {
+            (Json::Object(map), Some(new)) => _ = map.insert(key.into(), new),
+            (Json::Object(map), None) => _ = map.remove(key).unwrap(),
+            (Json::Array(items), Some(new)) => items[key.parse::<usize>().unwrap()] = new,
+            _ => unreachable!("{what}"),
+        }
+        let errors = validate(&json).expect_err(what);
+        assert!(!errors.is_empty(), "{what}");
+    }
+    let mut json = good;
+    json["funds"]["total"] = json!("3193");
+    let errors = validate(&json).unwrap_err();
+    assert!(
+        errors.iter().any(|e| e.starts_with("/funds/total: ")),
+        "{errors:?}"
+    );
+}

@@ -51,6 +51,7 @@ pub struct Source {
     /// Lowercase hex SHA-256 of the input file's bytes.
     pub sha256: String,
     /// 1-based ordinal of this table in the input.
+    #[schemars(range(min = 1))]
     pub table: u32,
     /// Source line span, for text inputs.
     pub lines: Option<Span>,
@@ -62,8 +63,10 @@ pub struct Source {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Span {
     /// First line or page.
+    #[schemars(range(min = 1))]
     pub start: u32,
     /// Last line or page (inclusive).
+    #[schemars(range(min = 1))]
     pub end: u32,
 }
 
@@ -171,7 +174,7 @@ pub struct Check {
     pub detail: String,
 }
 
-/// Outcome of a [`Check`].
+/// Outcome of a check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum CheckStatus {
@@ -199,7 +202,9 @@ impl Serialize for Number {
                 return serializer.serialize_i64(i);
             }
         }
-        match f64::try_from(d) {
+        // Through the decimal text, not `f64::try_from`: the parse is correctly rounded,
+        // so the shortest round-trip form prints exactly the decimal as written.
+        match d.to_string().parse::<f64>() {
             Ok(f) => serializer.serialize_f64(f),
             Err(_) => Err(serde::ser::Error::custom(
                 "decimal out of range for a JSON number",

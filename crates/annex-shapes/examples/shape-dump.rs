@@ -1,0 +1,24 @@
+//! Debug aid: `shape-dump FILE [--lines]` prints the detected shape, its regions, the
+//! grid lines (with `--lines`), and each record's indicator count and warnings.
+#![allow(clippy::unwrap_used, missing_docs)]
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let bytes = std::fs::read(&args[1]).unwrap();
+    let shaped = annex_shapes::read(&bytes, args.get(3).and_then(|s| s.parse().ok()));
+    println!("shape {} ({})", shaped.shape, shaped.encoding);
+    for r in &shaped.regions {
+        println!("  lines {}-{}: {}", r.first, r.last, r.shape);
+    }
+    if args.get(2).is_some_and(|a| a == "--lines") {
+        for l in &shaped.lines {
+            println!("{:>4}-{:<4} {}", l.first, l.last, l.text.replace('\t', " ⇥ "));
+        }
+    }
+    let parsed = annex_grammar::parse_with_warnings(&shaped.lines, shaped.warnings, &Default::default());
+    for r in &parsed.records {
+        println!("table {}: {} indicators, {:?}", r.source.table, r.indicators.len(), r.project.name);
+        for w in &r.warnings {
+            println!("    {:?} {} {}", w.line, w.code, w.message);
+        }
+    }
+}

@@ -1,0 +1,347 @@
+//! annex-shapes: every text shape that OCR engines and PDF-text tools emit, read into the
+//! one cell grid the grammar reads.
+//!
+//! Where it sits: between decoding and the grammar. `annex-normalize` decodes bytes and
+//! gives the canonical text form; `annex-grammar` reads lines whose cells are separated by
+//! `\t`, with a rowspan'd 一级/二级 label only on the first row it covers. Users, though,
+//! feed annex whatever their tool produced. A *shape reader* turns each shape into that
+//! grid: rows of cells, each row knowing the source lines it came from, emitted as
+//! [`annex_normalize::Line`]s (cells `\t`-joined, each in canonical text form).
+//!
+//! Phases:
+//! 1. **Decode** (`annex_normalize::decode`): BOM, UTF-8, GB18030, UTF-16; full-width
+//!    forms and ideographic spaces are the canonical form's job, for every shape.
+//! 2. **Source lines** and **page noise**: page numbers (`— 3 —`, `第3页 共12页`, `-3-`) and
+//!    running headers/footers at page edges are dropped with a warning; a form feed is a
+//!    page. A repeated title, 年度 line or column-header row is left for the grammar,
+//!    which reads it as a page header inside a table.
+//! 3. **Detect** ([`detect`]) the [`Shape`] per table region (a file can mix shapes), unless
+//!    the caller forces one.
+//! 4. **Read** each region with its shape reader into rows of cells.
+//!
+//! | shape | what it looks like | reader |
+//! |---|---|---|
+//! | [`Shape::Tsv`] | tab-separated OCR text | `annex_normalize::normalize` as is |
+//! | [`Shape::Layout`] | `pdftotext -layout`: columns of spaces, wrapped cells | geometry + vocabulary |
+//! | [`Shape::Html`] | MinerU / PP-Structure `<table>` with rowspan/colspan | tokenizer + span grid |
+//! | [`Shape::Markdown`] | pipe tables, `<br>` in cells, `\|` | pipe splitter |
+//! | [`Shape::CellPerLine`] | one cell per line, blank line between rows | block reader |
+//! | [`Shape::Glued`] | cells run together with no separator | vocabulary + value shapes |
+//!
+//! What it does not do: it does not find tables or read fields (the grammar does), and it
+//! never guesses silently: a split it is not sure of is a warning. No I/O.
+//!
+//! ```
+//! use annex_shapes::{read, Shape};
+//! let md = "部门项目支出预算绩效目标表\n\n| 名称 | 一级指标 | 二级指标 | 三级指标 | 指标值 |\n\
+//!           |---|---|---|---|---|\n\
+//!           | 绩效指标 | 产出指标 | 数量指标（必填硬性指标） | 全年印制社保卡 | 22000 张 |\n\
+//!           | | | | 全年更换社保卡人数 | 18000 人 |\n";
+//! let shaped = read(md.as_bytes(), None);
+//! assert_eq!(shaped.shape, Shape::Markdown);
+//! let texts: Vec<&str> = shaped.lines.iter().map(|l| l.text.as_str()).collect();
+//! assert_eq!(texts[3], "绩效指标\t产出指标\t数量指标（必填硬性指标）\t全年印制社保卡\t22000张");
+//! assert_eq!(texts[4], "\t\t\t全年更换社保卡人数\t18000人");
+//! assert_eq!((shaped.lines[4].first, shaped.lines[4].last), (6, 6));
+//! ```
+
+mod cells;
+mod detect;
+mod glued;
+mod html;
+mod layout;
+mod markdown;
+mod source;
+
+use annex_normalize::{Line, Warning, WarningCode, canonical_text};
+
+pub use detect::detect;
+use source::SrcLine;
+
+/// The text shapes annex reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Shape {
+    /// Tab-separated OCR text: one table row per line, cells separated by `\t`.
+    Tsv,
+    /// Column-aligned text as `pdftotext -layout` prints a ruled table.
+    Layout,
+    /// HTML tables (`<table><tr><td rowspan="6">…`), as MinerU and PP-Structure emit.
+    Html,
+    /// Markdown pipe tables (`| 名称 | 一级指标 | … |`).
+    Markdown,
+    /// One cell per line, rows separated by blank lines (cells may end in ` |`).
+    CellPerLine,
+    /// Cells run together with no separator.
+    Glued,
+}
+
+impl Shape {
+    /// Every shape, in the order detection prefers them.
+    pub const ALL: [Shape; 6] = [
+        Shape::Html,
+        Shape::Markdown,
+        Shape::Tsv,
+        Shape::Layout,
+        Shape::CellPerLine,
+        Shape::Glued,
+    ];
+
+    /// The name used by `--shape` and `--explain`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Shape::Tsv => "tsv",
+            Shape::Layout => "layout",
+            Shape::Html => "html",
+            Shape::Markdown => "markdown",
+            Shape::CellPerLine => "cell-per-line",
+            Shape::Glued => "glued",
+        }
+    }
+}
+
+impl std::fmt::Display for Shape {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Shape {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Shape::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Shape::ALL.iter().map(|k| k.as_str()).collect();
+                format!("unknown shape `{s}`, expected one of {}", names.join(", "))
+            })
+    }
+}
+
+/// A stretch of the input read with one shape (one per table region when detection runs
+/// per region).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Region {
+    /// First 1-based source line of the region.
+    pub first: u32,
+    /// Last 1-based source line of the region.
+    pub last: u32,
+    /// The shape it was read as.
+    pub shape: Shape,
+}
+
+/// The result of [`read`]: lines for the grammar, and how they were read.
+#[derive(Debug, Clone)]
+pub struct Shaped {
+    /// The shape of the input: the forced one, else the shape of most of its regions.
+    pub shape: Shape,
+    /// Each region and the shape it was read as, in source order (what `--explain` prints).
+    pub regions: Vec<Region>,
+    /// Name of the encoding the bytes were decoded from.
+    pub encoding: &'static str,
+    /// Lines in the grammar's form: cells `\t`-separated and canonical, `first`/`last` the
+    /// source lines each row came from.
+    pub lines: Vec<Line>,
+    /// Decoding warnings, page noise dropped, splits that were guesses; in source order.
+    pub warnings: Vec<Warning>,
+}
+
+/// One row of the intermediate grid: raw cells (not yet canonical) and the source lines
+/// it came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Row {
+    pub cells: Vec<String>,
+    pub first: u32,
+    pub last: u32,
+    pub page: Option<u32>,
+}
+
+impl Row {
+    fn one(line: &SrcLine<'_>, cells: Vec<String>) -> Self {
+        Row {
+            cells,
+            first: line.number,
+            last: line.number,
+            page: line.page,
+        }
+    }
+}
+
+/// Detect the shape of `bytes` (unless `shape` forces one) and read them into lines.
+/// Never fails; linear in the input apart from the layout reader's per-table work, which
+/// is bounded.
+pub fn read(bytes: &[u8], shape: Option<Shape>) -> Shaped {
+    let normalized = annex_normalize::normalize(bytes);
+    let decoded = annex_normalize::decode(bytes);
+    let text = decoded.text.as_str();
+    let mut warnings: Vec<Warning> = Vec::new();
+    let all = source::source_lines(text);
+
+    let whole = shape.unwrap_or_else(|| detect(text));
+    if whole == Shape::Html {
+        // HTML keeps its own structure across lines: one region, its own tokenizer.
+        warnings.extend(normalized.warnings.into_iter().filter(|w| {
+            matches!(
+                w.code,
+                WarningCode::UndecodableBytes | WarningCode::ControlChars
+            )
+        }));
+        let rows = html::read(text, &all);
+        let last = all.last().map_or(1, |l| l.number);
+        let lines = emit(rows, &mut warnings, true);
+        return finish(Shape::Html, vec![region(1, last, Shape::Html)], decoded.encoding, lines, warnings);
+    }
+
+    let kept = source::drop_page_noise(all, &mut warnings);
+    let mut regions = Vec::new();
+    let mut rows = Vec::new();
+    let chunks = detect::regions(&kept);
+    let found: Vec<Option<Shape>> = chunks.iter().map(|c| detect::evidence(c)).collect();
+    for (n, chunk) in chunks.iter().copied().enumerate() {
+        let Some((head, tail)) = chunk.first().zip(chunk.last()) else {
+            continue;
+        };
+        // A region without evidence takes the shape of the next region that has some
+        // (the annex heading belongs with the table below it), else of the one before.
+        let inherited = || {
+            found[n..]
+                .iter()
+                .flatten()
+                .next()
+                .or_else(|| found[..n].iter().flatten().next_back())
+                .copied()
+                .unwrap_or(Shape::Tsv)
+        };
+        let k = shape.unwrap_or_else(inherited);
+        regions.push(region(head.number, tail.number, k));
+        match k {
+            Shape::Tsv => {
+                // The normalizer's own lines: tabs are already the grid.
+                let wanted: std::collections::BTreeSet<u32> =
+                    chunk.iter().map(|l| l.number).collect();
+                rows.extend(
+                    normalized
+                        .lines
+                        .iter()
+                        .filter(|l| wanted.contains(&l.first))
+                        .map(|l| Row {
+                            cells: l.text.split('\t').map(str::to_owned).collect(),
+                            first: l.first,
+                            last: l.last,
+                            page: l.page,
+                        }),
+                );
+            }
+            Shape::Layout => rows.extend(layout::read(chunk, &mut warnings)),
+            Shape::Markdown => rows.extend(markdown::read(chunk)),
+            Shape::CellPerLine => rows.extend(cells::read(chunk)),
+            Shape::Glued => rows.extend(glued::read(chunk, &mut warnings)),
+            Shape::Html => rows.extend(html::read_lines(chunk)),
+        }
+    }
+    let tsv_only = regions.iter().all(|r| r.shape == Shape::Tsv);
+    // The normalizer's markup warnings are about tab-separated lines; other shapes hold
+    // markup that spans lines or cells, and only the decoding warnings apply.
+    warnings.extend(normalized.warnings.into_iter().filter(|w| {
+        tsv_only
+            || matches!(
+                w.code,
+                WarningCode::UndecodableBytes | WarningCode::ControlChars
+            )
+    }));
+    let main = shape.unwrap_or_else(|| majority(&regions));
+    let lines = emit(rows, &mut warnings, false);
+    finish(main, regions, decoded.encoding, lines, warnings)
+}
+
+fn region(first: u32, last: u32, shape: Shape) -> Region {
+    Region { first, last, shape }
+}
+
+fn finish(
+    shape: Shape,
+    regions: Vec<Region>,
+    encoding: &'static str,
+    lines: Vec<Line>,
+    mut warnings: Vec<Warning>,
+) -> Shaped {
+    warnings.sort_by_key(|w| (w.line, w.page));
+    Shaped {
+        shape,
+        regions,
+        encoding,
+        lines,
+        warnings,
+    }
+}
+
+/// The shape most source lines were read as (ties: the earlier in [`Shape::ALL`]).
+fn majority(regions: &[Region]) -> Shape {
+    let mut best = (0u64, Shape::Tsv);
+    for k in Shape::ALL {
+        let n: u64 = regions
+            .iter()
+            .filter(|r| r.shape == k)
+            .map(|r| u64::from(r.last - r.first + 1))
+            .sum();
+        if n > best.0 {
+            best = (n, k);
+        }
+    }
+    best.1
+}
+
+/// Rows → grammar lines: every cell through the canonical text form, trailing empty cells
+/// dropped, rows left empty dropped. For HTML, page noise is judged here, on whole rows.
+fn emit(rows: Vec<Row>, warnings: &mut Vec<Warning>, page_noise: bool) -> Vec<Line> {
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut cells: Vec<String> = row
+            .cells
+            .iter()
+            .map(|c| canonical_text(&c.replace('\t', " ")))
+            .collect();
+        while cells.last().is_some_and(String::is_empty) {
+            cells.pop();
+        }
+        if cells.is_empty() {
+            continue;
+        }
+        let text = cells.join("\t");
+        let text = tidy_comparators(&text);
+        if page_noise && source::is_page_number(&text) {
+            warnings.push(Warning {
+                code: WarningCode::DuplicateHeader,
+                message: format!("page number `{text}` dropped (a page break)"),
+                line: Some(row.first),
+                page: row.page,
+            });
+            continue;
+        }
+        out.push(Line {
+            text,
+            first: row.first,
+            last: row.last.max(row.first),
+            page: row.page,
+        });
+    }
+    out
+}
+
+/// `≥ 96%` → `≥96%`: LaTeX comparators (`$\geq$ 96\%`) leave a space the canonical form
+/// keeps, and a value must read the same whichever engine printed it.
+// This belongs in annex_normalize::canonical_text; here until it moves there.
+fn tidy_comparators(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if matches!(c, '≥' | '≤') {
+            while chars.peek() == Some(&' ') {
+                chars.next();
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,227 @@
+//! Decoded text → source lines (number, page), and the page-break noise filter.
+
+use annex_normalize::{Warning, WarningCode, canonical_text};
+
+/// One source line of the decoded text, as printed (spacing kept: layout needs it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SrcLine<'a> {
+    pub text: &'a str,
+    /// 1-based source line number.
+    pub number: u32,
+    /// 1-based page when the text holds a form feed.
+    pub page: Option<u32>,
+}
+
+impl SrcLine<'_> {
+    pub fn is_blank(&self) -> bool {
+        self.text.trim().is_empty()
+    }
+}
+
+/// Split decoded text into source lines exactly as `annex_normalize::normalize` numbers
+/// them (LF, CRLF or lone CR end a line; a form feed starts a page and, inside a line,
+/// ends it), so that line numbers in warnings agree whichever reader ran.
+pub(crate) fn source_lines(text: &str) -> Vec<SrcLine<'_>> {
+    let paged = text.contains('\x0C');
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let (mut pos, mut number, mut page) = (0usize, 1u32, 1u32);
+    loop {
+        while bytes.get(pos) == Some(&0x0C) {
+            page = page.saturating_add(1);
+            pos += 1;
+        }
+        if pos >= bytes.len() {
+            break;
+        }
+        let rest = &bytes[pos..];
+        let (end, next) = match rest.iter().position(|&b| matches!(b, b'\n' | b'\r' | 0x0C)) {
+            None => (bytes.len(), bytes.len()),
+            Some(k) => {
+                let end = pos + k;
+                let crlf = rest.get(k) == Some(&b'\r') && rest.get(k + 1) == Some(&b'\n');
+                (end, end + if crlf { 2 } else { 1 })
+            }
+        };
+        out.push(SrcLine {
+            text: text.get(pos..end).unwrap_or_default(),
+            number,
+            page: paged.then_some(page),
+        });
+        if bytes.get(end) == Some(&0x0C) {
+            page = page.saturating_add(1);
+        }
+        number = number.saturating_add(1);
+        pos = next;
+    }
+    out
+}
+
+/// A page number as printed at a page's foot or head: `— 3 —`, `-3-`, `第3页 共12页`,
+/// `第 3 页`, `3/12`, `Page 3 of 12`. Judged on the canonical text of the whole line.
+pub(crate) fn is_page_number(line: &str) -> bool {
+    let t: String = canonical_text(&line.replace('\t', " "))
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if t.is_empty() || t.chars().count() > 24 {
+        return false;
+    }
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    // `— 3 —`, `-3-`, `–3–`, `- 3 -`
+    let dashes: &[char] = &['—', '-', '–', '－', '―', '─'];
+    let inner = t.trim_matches(dashes);
+    if inner.len() < t.len() && t.starts_with(dashes) && t.ends_with(dashes) && digits(inner) {
+        return true;
+    }
+    // `第3页`, `第3页共12页`, `共12页第3页`, `第3页/共12页`
+    let stripped: String = t
+        .chars()
+        .filter(|c| !matches!(c, '，' | ',' | '/' | '、'))
+        .collect();
+    let mut rest = stripped.as_str();
+    let mut parts = 0;
+    while !rest.is_empty() {
+        let Some(after) = rest.strip_prefix('第').or_else(|| rest.strip_prefix('共')) else {
+            break;
+        };
+        let n = after.chars().take_while(char::is_ascii_digit).count();
+        if n == 0 {
+            return false;
+        }
+        let Some(tail) = after[n..].strip_prefix('页') else {
+            return false;
+        };
+        rest = tail;
+        parts += 1;
+    }
+    if parts > 0 && rest.is_empty() {
+        return true;
+    }
+    // `3/12`
+    if let Some((a, b)) = t.split_once('/') {
+        if digits(a) && digits(b) && a.len() <= 4 && b.len() <= 4 {
+            return true;
+        }
+    }
+    // `Page 3 of 12`, `Page 3`
+    let lower = t.to_ascii_lowercase();
+    if let Some(r) = lower.strip_prefix("page") {
+        let (a, b) = r.split_once("of").unwrap_or((r, "0"));
+        return digits(a) && digits(b);
+    }
+    false
+}
+
+/// Is this line something the grammar reads as a page header by itself (a form title, a
+/// 年度 line, the indicator column-header row)? Those are left to it.
+fn grammar_page_header(canon: &str) -> bool {
+    let joined: String = canon.split('\t').map(str::trim).collect();
+    annex_grammar::vocab::is_form_title(&joined)
+        || annex_grammar::vocab::fiscal_year(&joined).is_some()
+        || (!joined.is_empty()
+            && canon
+                .split(['\t', ' ', '|'])
+                .filter(|c| !c.trim().is_empty())
+                .all(|c| annex_grammar::vocab::is_column_header(c.trim())))
+}
+
+/// Drop page-break noise from source lines: page numbers anywhere, and running headers
+/// and footers (the same text at the edge of two or more pages, where a page edge is the
+/// start of the text, a form feed or a page number). The first printing of a running
+/// header at the very start of the text is kept: on page 1 it is the document's heading
+/// (`附件2：…`), which the grammar wants once and would read as a new document if it came
+/// back inside a table.
+///
+/// Repeated form titles, 年度 lines and column-header rows are left for the grammar, which
+/// already reads them as page headers inside a table.
+pub(crate) fn drop_page_noise<'a>(
+    lines: Vec<SrcLine<'a>>,
+    warnings: &mut Vec<Warning>,
+) -> Vec<SrcLine<'a>> {
+    let numbered: Vec<bool> = lines.iter().map(|l| is_page_number(l.text)).collect();
+    // Page boundary *before* line i: a page change, or a page number line just above.
+    let nonblank: Vec<usize> = (0..lines.len())
+        .filter(|&i| !lines[i].is_blank() && !numbered[i])
+        .collect();
+    // Page heads (the first line of the text and every line after a boundary) and page
+    // feet (every line before one), kept apart: a running header repeats among heads.
+    let mut heads: Vec<(usize, bool)> = Vec::new(); // (line index, after a boundary)
+    let mut feet: Vec<usize> = Vec::new();
+    for (k, &i) in nonblank.iter().enumerate() {
+        let prev = k.checked_sub(1).map(|p| nonblank[p]);
+        let boundary_before = prev.is_some_and(|p| {
+            lines[p].page != lines[i].page || numbered[p + 1..i].iter().any(|&b| b)
+        });
+        let boundary_after = nonblank.get(k + 1).is_some_and(|&n| {
+            lines[n].page != lines[i].page || numbered[i + 1..n].iter().any(|&b| b)
+        });
+        if prev.is_none() || boundary_before {
+            heads.push((i, boundary_before));
+        }
+        if boundary_after {
+            feet.push(i);
+        }
+    }
+    let key = |i: usize| canonical_text(&lines[i].text.replace('\t', " "));
+    let mut drop = vec![false; lines.len()];
+    // Repeated on at least two pages and on at least half of them: a table row that
+    // happens to end two pages (the same row in two tables) is not a running footer.
+    let mut mark = |edges: &[(usize, bool)]| {
+        let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+        for &(i, _) in edges {
+            *counts.entry(key(i)).or_default() += 1;
+        }
+        for &(i, after_boundary) in edges {
+            let k = key(i);
+            let n = counts.get(&k).copied().unwrap_or(0);
+            if after_boundary && n >= 2 && n * 2 >= edges.len() && !grammar_page_header(&k) {
+                drop[i] = true;
+            }
+        }
+    };
+    mark(&heads);
+    mark(&feet.iter().map(|&i| (i, true)).collect::<Vec<_>>());
+    let mut out = Vec::with_capacity(lines.len());
+    for (i, line) in lines.into_iter().enumerate() {
+        if numbered[i] || drop[i] {
+            let what = if numbered[i] { "page number" } else { "running page header or footer" };
+            warnings.push(Warning {
+                code: WarningCode::DuplicateHeader,
+                message: format!("{what} `{}` dropped (a page break)", line.text.trim()),
+                line: Some(line.number),
+                page: line.page,
+            });
+            continue;
+        }
+        out.push(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_numbers() {
+        for yes in ["— 3 —", "-3-", "- 12 -", "第3页 共12页", "第 3 页", "共12页 第3页", "3/12", "Page 3 of 12", "－３－"] {
+            assert!(is_page_number(yes), "{yes}");
+        }
+        for no in ["3", "100%", "1月—12月", "第三季度", "2024年", "—", "3.43亿元", "第3页面"] {
+            assert!(!is_page_number(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn running_header_dropped_after_breaks_only() {
+        let text = "附件2：某某表\n部门项目支出预算绩效目标表\na\t1\n— 1 —\n附件2：某某表\nb\t2\n\x0C附件2：某某表\nc\t3\n";
+        let mut w = Vec::new();
+        let kept: Vec<&str> = drop_page_noise(source_lines(text), &mut w)
+            .iter()
+            .map(|l| l.text)
+            .collect();
+        assert_eq!(kept, ["附件2：某某表", "部门项目支出预算绩效目标表", "a\t1", "b\t2", "c\t3"]);
+        assert_eq!(w.len(), 3);
+    }
+}

@@ -1,0 +1,142 @@
+//! Every shape fixture of `samples/shapes/` gives the reference sample's records.
+//!
+//! Records are compared field by field, leaving out `source`, the per-row spans
+//! (`lines`/`pages`) and `warnings`: those say where text came from, which differs by shape.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use annex_grammar::InputInfo;
+use annex_shapes::{Shape, read};
+use serde_json::Value;
+
+fn root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn records_of_lines(lines: &[annex_normalize::Line]) -> Vec<Value> {
+    let parsed = annex_grammar::parse(lines, &InputInfo::default());
+    parsed
+        .records
+        .iter()
+        .map(|r| strip(serde_json::to_value(r).unwrap()))
+        .collect()
+}
+
+/// The record without what depends on the shape: source, spans, warnings.
+fn strip(mut v: Value) -> Value {
+    if let Value::Object(m) = &mut v {
+        m.remove("source");
+        m.remove("warnings");
+        if let Some(Value::Array(inds)) = m.get_mut("indicators") {
+            for i in inds {
+                if let Value::Object(im) = i {
+                    im.remove("lines");
+                    im.remove("pages");
+                }
+            }
+        }
+    }
+    v
+}
+
+fn reference() -> Vec<Value> {
+    let bytes = std::fs::read(root().join("samples/pingluo-2024-annex2.txt")).unwrap();
+    records_of_lines(&annex_normalize::normalize(&bytes).lines)
+}
+
+/// The first place two JSON values differ, as a path and both sides.
+fn first_difference(path: &str, want: &Value, got: &Value) -> Option<String> {
+    match (want, got) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, va) in a {
+                let p = format!("{path}.{k}");
+                match b.get(k) {
+                    Some(vb) => {
+                        if let Some(d) = first_difference(&p, va, vb) {
+                            return Some(d);
+                        }
+                    }
+                    None => return Some(format!("{p}: missing")),
+                }
+            }
+            None
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            for (k, (va, vb)) in a.iter().zip(b).enumerate() {
+                if let Some(d) = first_difference(&format!("{path}[{k}]"), va, vb) {
+                    return Some(d);
+                }
+            }
+            (a.len() != b.len()).then(|| format!("{path}: {} items wanted, {} found", a.len(), b.len()))
+        }
+        _ => (want != got).then(|| format!("{path}:\n  want {want}\n  got  {got}")),
+    }
+}
+
+/// Per-shape figures: (tables, indicators) recovered, and every difference.
+fn compare(fixture: &str, want_shape: Shape) -> (usize, usize, Vec<String>) {
+    let bytes = std::fs::read(root().join("samples/shapes").join(fixture)).unwrap();
+    let shaped = read(&bytes, None);
+    assert_eq!(shaped.shape, want_shape, "{fixture}: detected shape");
+    let got = records_of_lines(&shaped.lines);
+    let want = reference();
+    let mut diffs = Vec::new();
+    if got.len() != want.len() {
+        diffs.push(format!("{} tables wanted, {} found", want.len(), got.len()));
+    }
+    for (k, (w, g)) in want.iter().zip(&got).enumerate() {
+        if let Some(d) = first_difference(&format!("table {}", k + 1), w, g) {
+            diffs.push(d);
+        }
+    }
+    let indicators = got
+        .iter()
+        .map(|r| r["indicators"].as_array().map_or(0, Vec::len))
+        .sum();
+    (got.len(), indicators, diffs)
+}
+
+fn check(fixture: &str, shape: Shape) {
+    let (tables, indicators, diffs) = compare(fixture, shape);
+    eprintln!("{fixture}: {shape}, {tables} tables, {indicators} indicators, {} tables differ", diffs.len());
+    assert!(diffs.is_empty(), "{fixture}: first differences:\n{}", diffs.join("\n"));
+}
+
+#[test]
+fn reference_is_tsv() {
+    check("../pingluo-2024-annex2.txt", Shape::Tsv);
+}
+
+#[test]
+fn html() {
+    check("reference.html", Shape::Html);
+}
+
+#[test]
+fn markdown() {
+    check("reference.md", Shape::Markdown);
+}
+
+#[test]
+fn fullwidth_gb18030() {
+    check("reference-fullwidth-gb18030.txt", Shape::Tsv);
+}
+
+#[test]
+fn fullwidth_utf16() {
+    check("reference-fullwidth-utf16le.txt", Shape::Tsv);
+}
+
+#[test]
+fn pagebreaks() {
+    check("reference-pagebreaks.txt", Shape::Tsv);
+}
+
+#[test]
+fn cell_per_line() {
+    check("reference-cell-per-line.txt", Shape::CellPerLine);
+}
+
+#[test]
+fn glued() {
+    check("reference-glued.txt", Shape::Glued);
+}

@@ -77,6 +77,8 @@ struct State {
     note: Option<String>,
     /// A cut label waiting for its tail (`效益指` … `标`): full label, fragment, line index.
     pending_fragment: Option<(String, String, usize)>,
+    /// A 二级 note cut by a break (`（必` … `填）`): its start, and the line index.
+    pending_note: Option<(String, usize)>,
     labels: Vec<Level2Label>,
     rows: Vec<Row>,
 }
@@ -476,12 +478,47 @@ impl State {
             if let Some(label) = vocab::classify_label(cell.text) {
                 self.apply_label(label, next_is_level2, line);
                 saw_label = true;
-            } else if let Some(full) = vocab::label_prefix(cell.text).filter(|_| k + 1 < cs.len()) {
+            } else if let Some(full) = vocab::label_prefix(cell.text).filter(|_| {
+                // A cut label is followed by another label (`效益指	社会效益指标`) or is
+                // cut right before its last character; a name that merely starts like a
+                // label (`满意度	≥98%`) is not one.
+                let next_is_label = cs
+                    .get(k + 1)
+                    .and_then(|c| vocab::classify_label(c.text))
+                    .is_some();
+                k + 1 < cs.len() && (next_is_label || cell.text.ends_with('指'))
+            }) {
                 if let Some(label) = vocab::classify_label(&full) {
                     self.apply_label(label, next_is_level2, line);
                 }
                 self.pending_fragment = Some((full, cell.text.to_owned(), idx));
                 saw_label = true;
+            } else if let Some((name, head)) =
+                vocab::level2_open_note(cell.text).filter(|_| k + 1 < cs.len())
+            {
+                let note = Some(head.clone()).filter(|h| !h.is_empty());
+                self.apply_label(Label::Level2 { name, note }, false, line);
+                self.pending_note = Some((head, idx));
+                saw_label = true;
+            } else if let Some((head, at)) = self
+                .pending_note
+                .clone()
+                .filter(|_| cell.text.chars().count() <= 8 && cell.text.ends_with(['）', ')']))
+            {
+                self.pending_note = None;
+                joined_fragment = true;
+                let tail = cell.text.trim_end_matches(['）', ')']);
+                let note = format!("{head}{tail}");
+                let first_line = lines[at].first;
+                self.warn(
+                    WarningCode::JoinedLabel,
+                    line,
+                    format!(
+                        "note `（{head}` (line {first_line}) and `{}` joined into `（{note}）`",
+                        cell.text
+                    ),
+                );
+                self.complete_note(&head, note);
             } else if let Some((full, head, at)) = self
                 .pending_fragment
                 .clone()
@@ -503,6 +540,21 @@ impl State {
             }
         }
         self.place_data(idx, lines, &data, saw_label, joined_fragment);
+    }
+
+    /// A cut note is whole again: the label, and the rows read under it, get the full note.
+    fn complete_note(&mut self, head: &str, note: String) {
+        let head = Some(head.to_owned()).filter(|h| !h.is_empty());
+        if let Some(label) = self.labels.last_mut() {
+            label.note = Some(note.clone());
+        }
+        for row in self.rows.iter_mut().rev() {
+            if row.note != head || self.level2.as_deref() != Some(row.level2.as_str()) {
+                break;
+            }
+            row.note = Some(note.clone());
+        }
+        self.note = Some(note);
     }
 
     fn apply_label(&mut self, label: Label, next_is_level2: bool, line: &Line) {
@@ -632,6 +684,13 @@ impl State {
         last: usize,
         ctx: &TableContext<'_>,
     ) -> Record {
+        if let Some((head, at)) = self.pending_note.take() {
+            self.warn(
+                WarningCode::JoinedLabel,
+                &lines[at],
+                format!("note `（{head}` is not closed (its tail was not found)"),
+            );
+        }
         if let Some((full, head, at)) = self.pending_fragment.take() {
             self.warn(
                 WarningCode::JoinedLabel,

@@ -179,6 +179,19 @@ pub fn classify_label(cell: &str) -> Option<Label> {
         .map(|l| Label::Level1(l))
 }
 
+/// A 二级 label whose bracketed note was cut off by a line or page break
+/// (`可持续影响指标（必` … `填）`): returns the label and the start of the note.
+pub fn level2_open_note(cell: &str) -> Option<(String, String)> {
+    let (rest, stem) = terminated(level2_stem, tag("指标")).parse(cell).ok()?;
+    let (note, _) = (space0::<&str, nom::error::Error<&str>>, open_paren)
+        .parse(rest)
+        .ok()?;
+    if note.contains(['）', ')']) {
+        return None;
+    }
+    Some((format!("{stem}指标"), note.trim().to_owned()))
+}
+
 /// Every full label a partial OCR fragment could be the start of.
 fn all_labels() -> impl Iterator<Item = String> {
     LEVEL1
@@ -370,6 +383,16 @@ mod tests {
         assert_eq!(classify_label("绩效指标"), Some(Label::Section));
         assert_eq!(classify_label("全县机关事业单位退休人员"), None);
         assert_eq!(classify_label("数量指标很多"), None);
+    }
+
+    #[test]
+    fn cut_notes() {
+        assert_eq!(
+            level2_open_note("可持续影响指标（必"),
+            Some(("可持续影响指标".into(), "必".into()))
+        );
+        assert_eq!(level2_open_note("可持续影响指标（必填）"), None);
+        assert_eq!(level2_open_note("可持续影响指标"), None);
     }
 
     #[test]

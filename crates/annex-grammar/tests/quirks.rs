@@ -326,3 +326,34 @@ fn page_break_inside_the_header_fields_continues_the_table() {
         parsed.records[0].warnings
     );
 }
+
+#[test]
+fn note_cut_by_a_page_break_is_joined_and_the_name_continues() {
+    // LibreOffice cuts this row across two pages and draws its borders on both.
+    let text = "\t效益指标\t社会效益指标（必填）\t参保企业网上申报时效性明显增强。\t有效增强\n\
+                \t\t可持续影响指标（必\t开展12333、我的宁夏\t不断提升\n\
+                \t\t填）\t手机APP及网上人社系统宣传等，不断提升运行效能。\t\n\
+                \t满意度指标\t服务对象满意度指标（必填）\t满意度\t≥98%\n";
+    let r = &parse_text(&table_with_rows(text)).records[0];
+    let i = &r.indicators[1];
+    assert_eq!(i.level2, "可持续影响指标");
+    assert_eq!(i.level2_note.as_deref(), Some("必填"));
+    assert_eq!(
+        i.name,
+        "开展12333、我的宁夏手机APP及网上人社系统宣传等，不断提升运行效能。"
+    );
+    assert_eq!(i.value.text, "不断提升");
+    assert_eq!(r.indicators.len(), 3);
+    assert!(
+        codes(r).contains(&("joined_label".into(), Some(13))),
+        "{:?}",
+        r.warnings
+    );
+    let req = &r.checks["required_indicators"];
+    assert_eq!(
+        req.status,
+        annex_grammar::CheckStatus::Pass,
+        "{}",
+        req.detail
+    );
+}

@@ -27,7 +27,10 @@ fn main() {
     }
     write("reference-fullwidth-utf16le.txt", &utf16);
     write("reference-pagebreaks.txt", pagebreaks(&rows).as_bytes());
-    write("reference-cell-per-line.txt", cell_per_line(&rows).as_bytes());
+    write(
+        "reference-cell-per-line.txt",
+        cell_per_line(&rows).as_bytes(),
+    );
     write("reference-glued.txt", glued(&rows).as_bytes());
 }
 
@@ -78,7 +81,7 @@ fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
 }
 
-/// MinerU writes `≥96%` in cells as LaTeX: `$\geq$ 96\%`.
+/// `MinerU` writes `≥96%` in cells as LaTeX: `$\geq$ 96\%`.
 fn latexify(cell: &str) -> String {
     match cell.trim().strip_prefix('≥') {
         Some(rest) if !cell.contains('$') => format!("$\\geq$ {}", rest.replace('%', "\\%")),
@@ -113,10 +116,14 @@ fn html(rows: &[Vec<&str>]) -> String {
     out
 }
 
-/// One table on one line, as MinerU prints it; a label cell followed by empty cells in its
+/// One table on one line, as `MinerU` prints it; a label cell followed by empty cells in its
 /// column (columns 0–2) gets a rowspan, the last cell of a row a colspan to the width.
 fn html_table(rows: &[Vec<&str>]) -> String {
-    let body: Vec<Vec<&str>> = rows.iter().filter(|r| !is_blank(r)).map(|r| trimmed(r)).collect();
+    let body: Vec<Vec<&str>> = rows
+        .iter()
+        .filter(|r| !is_blank(r))
+        .map(|r| trimmed(r))
+        .collect();
     let width = body.iter().map(Vec::len).max().unwrap_or(1);
     let cell = |r: usize, c: usize| body[r].get(c).copied().unwrap_or("").trim();
     let mut covered = vec![vec![false; width]; body.len()];
@@ -135,7 +142,8 @@ fn html_table(rows: &[Vec<&str>]) -> String {
                 while r + span < body.len()
                     && cell(r + span, c).is_empty()
                     && body[r + span].len() > c + 1
-                    && (0..=c).all(|k| !covered[r + span][k] && (k == c || cell(r + span, k).is_empty()))
+                    && (0..=c)
+                        .all(|k| !covered[r + span][k] && (k == c || cell(r + span, k).is_empty()))
                 {
                     span += 1;
                 }
@@ -166,7 +174,11 @@ fn with_br(cell: &str) -> String {
         let mid = chars.len() / 2;
         if cjk(chars[mid - 1]) && cjk(chars[mid]) {
             let (a, b) = chars.split_at(mid);
-            return format!("{}<br>{}", a.iter().collect::<String>(), b.iter().collect::<String>());
+            return format!(
+                "{}<br>{}",
+                a.iter().collect::<String>(),
+                b.iter().collect::<String>()
+            );
         }
     }
     cell.to_owned()
@@ -178,8 +190,11 @@ fn markdown(rows: &[Vec<&str>]) -> String {
     let mut i = 0;
     while i < rows.len() {
         if let Some(&(start, end)) = tables.iter().find(|t| t.0 == i) {
-            let body: Vec<Vec<&str>> =
-                rows[start..end].iter().filter(|r| !is_blank(r)).map(|r| trimmed(r)).collect();
+            let body: Vec<Vec<&str>> = rows[start..end]
+                .iter()
+                .filter(|r| !is_blank(r))
+                .map(|r| trimmed(r))
+                .collect();
             let width = body.iter().map(Vec::len).max().unwrap_or(1);
             for (k, row) in body.iter().enumerate() {
                 out.push('|');
@@ -268,7 +283,10 @@ fn pagebreaks(rows: &[Vec<&str>]) -> String {
                     _ => format!("-{page}-"),
                 };
                 page += 1;
-                let _ = write!(out, "\n{foot}\n\x0C平罗县社会保险事业管理中心 2024年项目支出绩效目标公开\n");
+                let _ = write!(
+                    out,
+                    "\n{foot}\n\x0C平罗县社会保险事业管理中心 2024年项目支出绩效目标公开\n"
+                );
                 if page % 2 == 0 {
                     out.push_str("部门项目支出预算绩效目标表\n（2024年度）\n");
                 }
@@ -282,7 +300,11 @@ fn pagebreaks(rows: &[Vec<&str>]) -> String {
 fn cell_per_line(rows: &[Vec<&str>]) -> String {
     let mut out = String::new();
     for row in rows {
-        let cells: Vec<&str> = row.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
+        let cells: Vec<&str> = row
+            .iter()
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+            .collect();
         if cells.is_empty() {
             continue;
         }

@@ -11,12 +11,26 @@ fn main() {
     }
     if args.get(2).is_some_and(|a| a == "--lines") {
         for l in &shaped.lines {
-            println!("{:>4}-{:<4} {}", l.first, l.last, l.text.replace('\t', " ⇥ "));
+            println!(
+                "{:>4}-{:<4} {}",
+                l.first,
+                l.last,
+                l.text.replace('\t', " ⇥ ")
+            );
         }
     }
-    let parsed = annex_grammar::parse_with_warnings(&shaped.lines, shaped.warnings, &Default::default());
+    let parsed = annex_grammar::parse_with_warnings(
+        &shaped.lines,
+        shaped.warnings,
+        &annex_grammar::InputInfo::default(),
+    );
     for r in &parsed.records {
-        println!("table {}: {} indicators, {:?}", r.source.table, r.indicators.len(), r.project.name);
+        println!(
+            "table {}: {} indicators, {:?}",
+            r.source.table,
+            r.indicators.len(),
+            r.project.name
+        );
         for w in &r.warnings {
             println!("    {:?} {} {}", w.line, w.code, w.message);
         }

@@ -11,7 +11,7 @@ use crate::source::{SrcLine, source_lines};
 /// ```
 /// use annex_shapes::{detect, Shape};
 /// assert_eq!(detect("名称\t一级指标\t二级指标\n绩效指标\t产出指标\t数量指标"), Shape::Tsv);
-/// assert_eq!(detect("<table><tr><td rowspan=\"2\">产出指标</td></tr></table>"), Shape::Html);
+/// assert_eq!(detect("<table><tr><td rowspan=\"2\">产出指标</td><td>x</td></tr></table>"), Shape::Html);
 /// assert_eq!(detect("名称一级指标二级指标三级指标指标值\n产出指标数量指标全年印制社保卡22000张"), Shape::Glued);
 /// ```
 pub fn detect(text: &str) -> Shape {
@@ -107,7 +107,9 @@ pub(crate) fn evidence(lines: &[SrcLine<'_>]) -> Option<Shape> {
         .count();
     let separator = nonblank.iter().any(|l| {
         let t = l.trim();
-        t.starts_with('|') && t.contains("---") && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
+        t.starts_with('|')
+            && t.contains("---")
+            && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
     });
     if piped >= 2 && (separator || share(piped)) {
         return Some(Shape::Markdown);
@@ -134,7 +136,10 @@ pub(crate) fn evidence(lines: &[SrcLine<'_>]) -> Option<Shape> {
         let t = l.trim().trim_end_matches('|').trim();
         matches!(t, "一级指标" | "二级指标" | "三级指标" | "指标值")
     });
-    let pipe_ended = nonblank.iter().filter(|l| l.trim_end().ends_with(" |")).count();
+    let pipe_ended = nonblank
+        .iter()
+        .filter(|l| l.trim_end().ends_with(" |"))
+        .count();
     if alone_header || (pipe_ended >= 2 && share(pipe_ended)) {
         return Some(Shape::CellPerLine);
     }

@@ -1,4 +1,4 @@
-//! HTML tables as MinerU and PP-Structure emit them: `<table><tr><td rowspan="6">…`.
+//! HTML tables as `MinerU` and PP-Structure emit them: `<table><tr><td rowspan="6">…`.
 //!
 //! A rowspan'd cell is placed in the first row it covers and the rows below get an empty
 //! cell in its column, which is exactly how the tab-separated OCR text prints a merged
@@ -19,7 +19,13 @@ pub(crate) fn read(text: &str, lines: &[SrcLine<'_>]) -> Vec<Row> {
     let base = text.as_ptr() as usize;
     let starts: Vec<(usize, u32, Option<u32>)> = lines
         .iter()
-        .map(|l| ((l.text.as_ptr() as usize).saturating_sub(base), l.number, l.page))
+        .map(|l| {
+            (
+                (l.text.as_ptr() as usize).saturating_sub(base),
+                l.number,
+                l.page,
+            )
+        })
         .collect();
     parse(text, &starts)
 }
@@ -304,7 +310,9 @@ mod tests {
 
     #[test]
     fn hostile_spans_are_capped() {
-        let got = cells("<table><tr><td colspan=\"99999999\" rowspan=\"99999999\">x</td></tr><tr><td>y</td></tr></table>");
+        let got = cells(
+            "<table><tr><td colspan=\"99999999\" rowspan=\"99999999\">x</td></tr><tr><td>y</td></tr></table>",
+        );
         assert_eq!(got.len(), 2);
         assert!(got[0].len() <= MAX_SPAN);
     }

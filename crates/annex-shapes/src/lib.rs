@@ -23,7 +23,7 @@
 //! |---|---|---|
 //! | [`Shape::Tsv`] | tab-separated OCR text | `annex_normalize::normalize` as is |
 //! | [`Shape::Layout`] | `pdftotext -layout`: columns of spaces, wrapped cells | geometry + vocabulary |
-//! | [`Shape::Html`] | MinerU / PP-Structure `<table>` with rowspan/colspan | tokenizer + span grid |
+//! | [`Shape::Html`] | `MinerU` / PP-Structure `<table>` with rowspan/colspan | tokenizer + span grid |
 //! | [`Shape::Markdown`] | pipe tables, `<br>` in cells, `\|` | pipe splitter |
 //! | [`Shape::CellPerLine`] | one cell per line, blank line between rows | block reader |
 //! | [`Shape::Glued`] | cells run together with no separator | vocabulary + value shapes |
@@ -40,9 +40,9 @@
 //! let shaped = read(md.as_bytes(), None);
 //! assert_eq!(shaped.shape, Shape::Markdown);
 //! let texts: Vec<&str> = shaped.lines.iter().map(|l| l.text.as_str()).collect();
-//! assert_eq!(texts[3], "绩效指标\t产出指标\t数量指标（必填硬性指标）\t全年印制社保卡\t22000张");
-//! assert_eq!(texts[4], "\t\t\t全年更换社保卡人数\t18000人");
-//! assert_eq!((shaped.lines[4].first, shaped.lines[4].last), (6, 6));
+//! assert_eq!(texts[2], "绩效指标\t产出指标\t数量指标（必填硬性指标）\t全年印制社保卡\t22000张");
+//! assert_eq!(texts[3], "\t\t\t全年更换社保卡人数\t18000人");
+//! assert_eq!((shaped.lines[3].first, shaped.lines[3].last), (6, 6));
 //! ```
 
 mod cells;
@@ -65,7 +65,7 @@ pub enum Shape {
     Tsv,
     /// Column-aligned text as `pdftotext -layout` prints a ruled table.
     Layout,
-    /// HTML tables (`<table><tr><td rowspan="6">…`), as MinerU and PP-Structure emit.
+    /// HTML tables (`<table><tr><td rowspan="6">…`), as `MinerU` and PP-Structure emit.
     Html,
     /// Markdown pipe tables (`| 名称 | 一级指标 | … |`).
     Markdown,
@@ -190,7 +190,13 @@ pub fn read(bytes: &[u8], shape: Option<Shape>) -> Shaped {
         let rows = html::read(text, &all);
         let last = all.last().map_or(1, |l| l.number);
         let lines = emit(rows, &mut warnings, true);
-        return finish(Shape::Html, vec![region(1, last, Shape::Html)], decoded.encoding, lines, warnings);
+        return finish(
+            Shape::Html,
+            vec![region(1, last, Shape::Html)],
+            decoded.encoding,
+            lines,
+            warnings,
+        );
     }
 
     let kept = source::drop_page_noise(all, &mut warnings);

@@ -168,7 +168,8 @@ pub(crate) fn drop_page_noise<'a>(
     // Repeated on at least two pages and on at least half of them: a table row that
     // happens to end two pages (the same row in two tables) is not a running footer.
     let mut mark = |edges: &[(usize, bool)]| {
-        let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+        let mut counts: std::collections::BTreeMap<String, usize> =
+            std::collections::BTreeMap::new();
         for &(i, _) in edges {
             *counts.entry(key(i)).or_default() += 1;
         }
@@ -185,7 +186,11 @@ pub(crate) fn drop_page_noise<'a>(
     let mut out = Vec::with_capacity(lines.len());
     for (i, line) in lines.into_iter().enumerate() {
         if numbered[i] || drop[i] {
-            let what = if numbered[i] { "page number" } else { "running page header or footer" };
+            let what = if numbered[i] {
+                "page number"
+            } else {
+                "running page header or footer"
+            };
             warnings.push(Warning {
                 code: WarningCode::DuplicateHeader,
                 message: format!("{what} `{}` dropped (a page break)", line.text.trim()),
@@ -205,10 +210,29 @@ mod tests {
 
     #[test]
     fn page_numbers() {
-        for yes in ["— 3 —", "-3-", "- 12 -", "第3页 共12页", "第 3 页", "共12页 第3页", "3/12", "Page 3 of 12", "－３－"] {
+        for yes in [
+            "— 3 —",
+            "-3-",
+            "- 12 -",
+            "第3页 共12页",
+            "第 3 页",
+            "共12页 第3页",
+            "3/12",
+            "Page 3 of 12",
+            "－３－",
+        ] {
             assert!(is_page_number(yes), "{yes}");
         }
-        for no in ["3", "100%", "1月—12月", "第三季度", "2024年", "—", "3.43亿元", "第3页面"] {
+        for no in [
+            "3",
+            "100%",
+            "1月—12月",
+            "第三季度",
+            "2024年",
+            "—",
+            "3.43亿元",
+            "第3页面",
+        ] {
             assert!(!is_page_number(no), "{no}");
         }
     }
@@ -221,7 +245,16 @@ mod tests {
             .iter()
             .map(|l| l.text)
             .collect();
-        assert_eq!(kept, ["附件2：某某表", "部门项目支出预算绩效目标表", "a\t1", "b\t2", "c\t3"]);
+        assert_eq!(
+            kept,
+            [
+                "附件2：某某表",
+                "部门项目支出预算绩效目标表",
+                "a\t1",
+                "b\t2",
+                "c\t3"
+            ]
+        );
         assert_eq!(w.len(), 3);
     }
 }

@@ -66,7 +66,8 @@ fn first_difference(path: &str, want: &Value, got: &Value) -> Option<String> {
                     return Some(d);
                 }
             }
-            (a.len() != b.len()).then(|| format!("{path}: {} items wanted, {} found", a.len(), b.len()))
+            (a.len() != b.len())
+                .then(|| format!("{path}: {} items wanted, {} found", a.len(), b.len()))
         }
         _ => (want != got).then(|| format!("{path}:\n  want {want}\n  got  {got}")),
     }
@@ -97,8 +98,15 @@ fn compare(fixture: &str, want_shape: Shape) -> (usize, usize, Vec<String>) {
 
 fn check(fixture: &str, shape: Shape) {
     let (tables, indicators, diffs) = compare(fixture, shape);
-    eprintln!("{fixture}: {shape}, {tables} tables, {indicators} indicators, {} tables differ", diffs.len());
-    assert!(diffs.is_empty(), "{fixture}: first differences:\n{}", diffs.join("\n"));
+    eprintln!(
+        "{fixture}: {shape}, {tables} tables, {indicators} indicators, {} tables differ",
+        diffs.len()
+    );
+    assert!(
+        diffs.is_empty(),
+        "{fixture}: first differences:\n{}",
+        diffs.join("\n")
+    );
 }
 
 #[test]
@@ -139,4 +147,61 @@ fn cell_per_line() {
 #[test]
 fn glued() {
     check("reference-glued.txt", Shape::Glued);
+}
+
+/// Every place two JSON values differ.
+fn all_differences(path: &str, want: &Value, got: &Value, out: &mut Vec<String>) {
+    match (want, got) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, va) in a {
+                match b.get(k) {
+                    Some(vb) => all_differences(&format!("{path}.{k}"), va, vb, out),
+                    None => out.push(format!("{path}.{k}: missing")),
+                }
+            }
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            for (k, (va, vb)) in a.iter().zip(b).enumerate() {
+                all_differences(&format!("{path}[{k}]"), va, vb, out);
+            }
+        }
+        _ => {
+            if want != got {
+                out.push(format!("{path}: want {want} got {got}"));
+            }
+        }
+    }
+}
+
+fn layout_differences(producer: &str) -> (usize, usize, Vec<String>) {
+    let bytes =
+        std::fs::read(root().join(format!("samples/shapes/reference-layout-{producer}.txt")))
+            .unwrap();
+    let shaped = read(&bytes, None);
+    assert_eq!(shaped.shape, Shape::Layout, "{producer}: detected shape");
+    let got = records_of_lines(&shaped.lines);
+    let want = reference();
+    let mut out = Vec::new();
+    for (k, (w, g)) in want.iter().zip(&got).enumerate() {
+        all_differences(&format!("table {}", k + 1), w, g, &mut out);
+    }
+    let indicators = got
+        .iter()
+        .map(|r| r["indicators"].as_array().map_or(0, Vec::len))
+        .sum();
+    (got.len(), indicators, out)
+}
+
+#[test]
+fn layout_report() {
+    for p in ["libreoffice", "chromium", "reportlab", "fpdf2"] {
+        let (t, i, d) = layout_differences(p);
+        eprintln!(
+            "== {p}: {t} tables, {i} indicators, {} differences",
+            d.len()
+        );
+        for x in &d {
+            eprintln!("  {x}");
+        }
+    }
 }

@@ -1,8 +1,8 @@
 //! Turning the command line's INPUT arguments into a list of inputs, and reading them.
 //!
-//! A directory argument expands, in place, into every `.txt` file below it, sorted by the
-//! bytes of the path so that the output order never depends on the file system's
-//! directory order.
+//! A directory argument expands, in place, into every input file below it (`.txt`, `.md`,
+//! `.html`, `.htm`, `.pdf`, or what `--glob` selects), sorted by the bytes of the path so
+//! that the output order never depends on the file system's directory order.
 
 use std::fs;
 use std::io::{self, Read};
@@ -39,6 +39,67 @@ impl Input {
     }
 }
 
+/// Which files below a directory argument are inputs.
+#[derive(Debug, Clone)]
+pub(crate) enum Select {
+    /// `.txt`, `.md`, `.html`, `.htm`, `.pdf` in any letter case.
+    Extensions,
+    /// `--glob` patterns, matched against the path below the directory argument.
+    Glob(globset::GlobSet),
+}
+
+impl Select {
+    /// The selection for a list of `--glob` patterns (none: the default extensions).
+    pub(crate) fn new(patterns: &[String]) -> Result<Self, String> {
+        if patterns.is_empty() {
+            return Ok(Self::Extensions);
+        }
+        let mut set = globset::GlobSetBuilder::new();
+        for p in patterns {
+            set.add(globset::Glob::new(p).map_err(|e| format!("--glob `{p}`: {e}"))?);
+        }
+        set.build()
+            .map(Self::Glob)
+            .map_err(|e| format!("--glob: {e}"))
+    }
+
+    fn takes(&self, root: &Path, path: &Path) -> bool {
+        match self {
+            Self::Extensions => path.extension().is_some_and(|ext| {
+                INPUT_EXTENSIONS
+                    .iter()
+                    .any(|known| ext.eq_ignore_ascii_case(known))
+            }),
+            Self::Glob(set) => set.is_match(path.strip_prefix(root).unwrap_or(path)),
+        }
+    }
+
+    fn describe(&self) -> &'static str {
+        match self {
+            Self::Extensions => "directory holds no input file (.txt, .md, .html, .htm, .pdf)",
+            Self::Glob(_) => "directory holds no file matching --glob",
+        }
+    }
+}
+
+/// What a directory walk takes by default. Scanners and Windows tools often write `.TXT`.
+const INPUT_EXTENSIONS: [&str; 5] = ["txt", "md", "html", "htm", "pdf"];
+
+/// True when the name says PDF (`.pdf` in any case); the bytes can say so too
+/// ([`looks_like_pdf`]).
+pub(crate) fn is_pdf_name(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("pdf"))
+}
+
+/// True when the bytes start with a PDF header within the first KiB (readers accept
+/// leading junk there, and so do producers that prepend a mail header).
+pub(crate) fn looks_like_pdf(bytes: &[u8]) -> bool {
+    bytes[..bytes.len().min(1024)]
+        .windows(5)
+        .any(|w| w == b"%PDF-")
+}
+
 /// An input that could not be listed or read, with a reason for the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct InputError {
@@ -57,11 +118,11 @@ impl InputError {
     }
 }
 
-/// Expand one INPUT argument: `-`, a file, or a directory (every `.txt` below it).
+/// Expand one INPUT argument: `-`, a file, or a directory (every selected file below it).
 ///
 /// Errors come back in place, among the inputs, so that the caller reports them in
 /// argument order and still processes everything else.
-pub(crate) fn expand(arg: &Path) -> Vec<Result<Input, InputError>> {
+pub(crate) fn expand(arg: &Path, select: &Select) -> Vec<Result<Input, InputError>> {
     if arg.as_os_str() == "-" {
         return vec![Ok(Input::Stdin)];
     }
@@ -70,9 +131,9 @@ pub(crate) fn expand(arg: &Path) -> Vec<Result<Input, InputError>> {
         Ok(meta) if meta.is_dir() => {
             let mut files = Vec::new();
             let mut errors = Vec::new();
-            walk(arg, &mut files, &mut errors);
+            walk(arg, arg, select, &mut files, &mut errors);
             if files.is_empty() && errors.is_empty() {
-                return vec![Err(InputError::new(arg, "directory holds no .txt file"))];
+                return vec![Err(InputError::new(arg, select.describe()))];
             }
             files.sort_by(|a, b| {
                 a.as_os_str()
@@ -91,9 +152,15 @@ pub(crate) fn expand(arg: &Path) -> Vec<Result<Input, InputError>> {
     }
 }
 
-/// Collect every `.txt` file below `dir`. Symbolic links to files are followed; symbolic
+/// Collect every selected file below `dir`. Symbolic links to files are followed; symbolic
 /// links to directories are not, so a link cycle cannot make the walk endless.
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<InputError>) {
+fn walk(
+    root: &Path,
+    dir: &Path,
+    select: &Select,
+    files: &mut Vec<PathBuf>,
+    errors: &mut Vec<InputError>,
+) {
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(err) => {
@@ -114,17 +181,11 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<InputError>) {
             continue;
         };
         if kind.is_dir() {
-            walk(&path, files, errors);
-        } else if is_txt(&path) && fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+            walk(root, &path, select, files, errors);
+        } else if select.takes(root, &path) && fs::metadata(&path).is_ok_and(|m| m.is_file()) {
             files.push(path);
         }
     }
-}
-
-/// `.txt` in any letter case: scanners and Windows tools often write `.TXT`.
-fn is_txt(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|ext| ext.eq_ignore_ascii_case("txt"))
 }
 
 /// Read one input whole, refusing more than `max_bytes`.
@@ -188,18 +249,53 @@ mod tests {
     use super::*;
 
     #[test]
-    fn txt_extension_any_case() {
-        for (path, txt) in [
+    fn default_extensions_any_case() {
+        let root = Path::new("");
+        for (path, taken) in [
             ("a.txt", true),
             ("a.TXT", true),
             ("dir/a.Txt", true),
+            ("a.md", true),
+            ("a.html", true),
+            ("a.HTM", true),
+            ("a.Pdf", true),
             ("a.txt.bak", false),
             ("txt", false),
             (".txt", false),
             ("a.json", false),
         ] {
-            assert_eq!(is_txt(Path::new(path)), txt, "{path}");
+            assert_eq!(
+                Select::Extensions.takes(root, Path::new(path)),
+                taken,
+                "{path}"
+            );
         }
+    }
+
+    #[test]
+    fn globs_match_below_the_root() {
+        let select = Select::new(&["*.tsv".to_owned(), "keep/**".to_owned()])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let root = Path::new("in");
+        for (path, taken) in [
+            ("in/a.tsv", true),
+            ("in/sub/a.tsv", true),
+            ("in/keep/x.bin", true),
+            ("in/a.txt", false),
+        ] {
+            assert_eq!(select.takes(root, Path::new(path)), taken, "{path}");
+        }
+        assert!(Select::new(&["a[".to_owned()]).is_err());
+    }
+
+    #[test]
+    fn pdf_sniffing() {
+        assert!(looks_like_pdf(b"%PDF-1.7\n"));
+        assert!(looks_like_pdf(b"junk\n%PDF-1.4"));
+        assert!(!looks_like_pdf(b"<html>"));
+        assert!(!looks_like_pdf(b""));
+        assert!(is_pdf_name(Path::new("a.PDF")));
+        assert!(!is_pdf_name(Path::new("a.pdf.txt")));
     }
 
     #[test]

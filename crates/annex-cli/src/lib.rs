@@ -14,11 +14,18 @@
 //! is given, so the whole command can be tested in memory.
 
 pub mod args;
+mod engine;
+mod export;
 mod input;
+mod job;
+mod manifest;
 mod output;
 mod run;
+mod worker;
 
-pub use run::{Error, ErrorKind, Status, run};
+pub use manifest::Outcome;
+pub use run::{Error, ErrorKind, Status, run, run_with_progress};
+pub use worker::TEST_HOOK;
 
 use annex_grammar::{InputInfo, Parsed};
 use sha2::{Digest, Sha256};
@@ -27,8 +34,12 @@ use sha2::{Digest, Sha256};
 ///
 /// `path` is the path as the user gave it; it only labels the records.
 pub fn extract_bytes(path: &str, bytes: &[u8]) -> Parsed {
+    extract_text(path, job::hex(&Sha256::digest(bytes)), bytes)
+}
+
+/// [`extract_bytes`] with the SHA-256 already known (a batch hashes every input once).
+pub(crate) fn extract_text(path: &str, sha256: String, bytes: &[u8]) -> Parsed {
     let normalized = annex_normalize::normalize(bytes);
-    let sha256 = hex(&Sha256::digest(bytes));
     let info = InputInfo {
         path: path.to_owned(),
         sha256,
@@ -36,14 +47,4 @@ pub fn extract_bytes(path: &str, bytes: &[u8]) -> Parsed {
     };
     // Decoding warnings inside a table belong to its record; the rest stay file-level.
     annex_grammar::parse_with_warnings(&normalized.lines, normalized.warnings, &info)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
 }

@@ -1,10 +1,10 @@
 //! The `annex` binary: parse the command line, run, map the outcome to an exit code.
 //!
-//! Exit codes: 0 every input was read, 1 some input could not be read or written (the
-//! others were), 2 usage error (clap's own) or a fatal error such as an output directory
+//! Exit codes: 0 every input's outcome is `ok`, 1 some input's is not (the others were
+//! processed), 2 usage error (clap's own) or a fatal error such as an output directory
 //! that cannot be created.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
 use annex_cli::args::Cli;
@@ -26,7 +26,14 @@ fn try_main(cli: &Cli) -> anyhow::Result<ExitCode> {
     // Rust ignores SIGPIPE, so a closed stdout shows up as a BrokenPipe error, which `run`
     // treats as the end of the output. Buffered: stdout alone flushes at every newline.
     let mut stdout = BufWriter::new(io::stdout().lock());
+    let progress = io::stderr().is_terminal();
     let mut stderr = io::stderr().lock();
-    let status = annex_cli::run(cli, &mut io::stdin().lock(), &mut stdout, &mut stderr)?;
+    let status = annex_cli::run_with_progress(
+        cli,
+        &mut io::stdin().lock(),
+        &mut stdout,
+        &mut stderr,
+        progress,
+    )?;
     Ok(ExitCode::from(status.code()))
 }

@@ -91,6 +91,57 @@ pub(crate) fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<P
     }
 }
 
+/// A file written in pieces that appears under its name only when complete: a temporary
+/// file in the same directory, synced and renamed by [`AtomicFile::commit`]. Dropped
+/// without a commit, it removes its temporary file.
+pub(crate) struct AtomicFile {
+    tmp: PathBuf,
+    target: PathBuf,
+    file: Option<io::BufWriter<fs::File>>,
+}
+
+impl AtomicFile {
+    /// Start writing `dir/name`.
+    pub(crate) fn create(dir: &Path, name: &str) -> io::Result<Self> {
+        let (tmp, file) = create_temp(dir, name)?;
+        Ok(Self {
+            tmp,
+            target: dir.join(name),
+            file: Some(io::BufWriter::with_capacity(1 << 16, file)),
+        })
+    }
+
+    /// Sync and rename into place.
+    pub(crate) fn commit(mut self) -> io::Result<()> {
+        if let Some(file) = self.file.take() {
+            let file = file.into_inner().map_err(io::IntoInnerError::into_error)?;
+            file.sync_all()?;
+            fs::rename(&self.tmp, &self.target)?;
+        }
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.file {
+            Some(f) => f.write(buf),
+            None => Err(io::ErrorKind::BrokenPipe.into()),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.as_mut().map_or(Ok(()), Write::flush)
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
+}
+
 /// A new temporary file beside `name`: hidden, ending in `.tmp` (never `.json`), unique
 /// per process and attempt, created exclusively so a stray file is never clobbered.
 fn create_temp(dir: &Path, name: &str) -> io::Result<(PathBuf, fs::File)> {

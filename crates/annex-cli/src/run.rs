@@ -3,23 +3,32 @@
 //!
 //! Everything here writes to the `Write`rs it is given, so tests drive it in memory.
 
+use std::collections::BTreeMap;
 use std::fmt;
-use std::io::{self, Read, Write};
+use std::io::{self, BufRead, Read, Write};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use annex_grammar::Record;
 use annex_normalize::Warning;
 
-use crate::args::{Cli, Command, ExtractArgs};
+use crate::args::{Cli, Command, ExtractArgs, Format};
+use crate::engine;
+use crate::export;
 use crate::input::{self, Input};
+use crate::job::{self, Done, Job, Mode, Settings, Source};
+use crate::manifest::{self, Manifest, Report};
 use crate::output::{self, Stems};
+use crate::worker::{self, Limits};
 
 /// How a run ended, when it could run at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
-    /// Every input was read and every record written (some inputs may hold no table).
+    /// Every input's outcome is `ok` (with `--from-stdin`: the run reached the end).
     Success,
-    /// Some input could not be read, or some record could not be written; the others were.
+    /// Some input's outcome is not `ok` (no tables, partly read, unreadable, a PDF that
+    /// failed, a record that could not be written); the others were processed.
     SomeFailed,
 }
 
@@ -52,6 +61,15 @@ pub enum ErrorKind {
     Stdout(io::Error),
     /// `-` was given more than once: standard input can only be read once.
     StdinTwice,
+    /// An option's value is unusable (a bad `--glob`).
+    Usage(String),
+    /// The manifest (or report, or combined file) of the output directory failed.
+    Manifest {
+        /// The file or directory.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
 }
 
 impl Error {
@@ -84,6 +102,10 @@ impl fmt::Display for Error {
                 )
             }
             ErrorKind::StdinTwice => f.write_str("`-` (standard input) given more than once"),
+            ErrorKind::Usage(message) => f.write_str(message),
+            ErrorKind::Manifest { path, source } => {
+                write!(f, "{}: {}", path.display(), input::describe_io(source))
+            }
         }
     }
 }
@@ -91,8 +113,10 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self.kind() {
-            ErrorKind::OutputDir { source, .. } | ErrorKind::Stdout(source) => Some(source),
-            ErrorKind::StdinTwice => None,
+            ErrorKind::OutputDir { source, .. }
+            | ErrorKind::Stdout(source)
+            | ErrorKind::Manifest { source, .. } => Some(source),
+            ErrorKind::StdinTwice | ErrorKind::Usage(_) => None,
         }
     }
 }
@@ -108,8 +132,25 @@ pub fn run(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<Status, Error> {
+    run_with_progress(cli, stdin, stdout, stderr, false)
+}
+
+/// [`run`], with a progress bar on the process's standard error when `progress` (the
+/// binary passes whether standard error is a terminal). Warnings go through `stderr` as
+/// usual, drawn above the bar.
+pub fn run_with_progress(
+    cli: &Cli,
+    stdin: &mut dyn Read,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+    progress: bool,
+) -> Result<Status, Error> {
     match &cli.command {
-        Command::Extract(args) => extract(args, stdin, stdout, stderr),
+        Command::Extract(args) => extract(args, stdin, stdout, stderr, progress),
+        Command::WorkerPdf(args) => Ok(match worker::worker_main(args, stdin, stdout) {
+            0 => Status::Success,
+            _ => Status::SomeFailed,
+        }),
         Command::Schema => {
             let mut schema = annex_emit::record_schema_json();
             if !schema.ends_with('\n') {
@@ -127,28 +168,12 @@ pub fn run(
     }
 }
 
-/// Where the records of a run go.
-enum Sink<'a> {
-    /// JSON Lines (or pretty records, one after another) on standard output.
-    Stream(&'a mut dyn Write),
-    /// One file per table in a directory.
-    Dir { dir: &'a Path, stems: Stems },
-}
-
-/// Why writing stopped.
+/// A run that could stop early: why.
 enum Stop {
     /// The reader of standard output went away: not an error.
     Closed,
-    /// Standard output failed otherwise.
+    /// Something that ends the run (exit code 2).
     Fatal(Error),
-}
-
-fn stream_error(err: io::Error) -> Stop {
-    if err.kind() == io::ErrorKind::BrokenPipe {
-        Stop::Closed
-    } else {
-        Stop::Fatal(ErrorKind::Stdout(err).into())
-    }
 }
 
 fn extract(
@@ -156,146 +181,333 @@ fn extract(
     stdin: &mut dyn Read,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
+    progress: bool,
 ) -> Result<Status, Error> {
     if args.inputs.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
         return Err(ErrorKind::StdinTwice.into());
     }
-    let mut sink = match &args.output {
-        Some(dir) => {
-            std::fs::create_dir_all(dir).map_err(|source| ErrorKind::OutputDir {
-                path: dir.clone(),
-                source,
-            })?;
-            Sink::Dir {
-                dir,
-                stems: Stems::default(),
-            }
-        }
-        None => Sink::Stream(stdout),
+    let select = input::Select::new(&args.glob).map_err(ErrorKind::Usage)?;
+    let mode = match (&args.output, args.from_stdin) {
+        (_, true) => Mode::Cluster,
+        (Some(_), false) => Mode::Batch,
+        (None, false) => Mode::Stream,
     };
-    let mut status = Status::Success;
-    for arg in &args.inputs {
-        for input in input::expand(arg) {
-            let outcome = match input {
-                Ok(input) => extract_one(args, &input, stdin, &mut sink, stderr),
-                Err(err) => {
-                    report_error(stderr, &err.label, &err.reason);
-                    Ok(Status::SomeFailed)
-                }
-            };
-            match outcome {
-                Ok(Status::Success) => {}
-                Ok(Status::SomeFailed) => status = Status::SomeFailed,
-                Err(Stop::Closed) => return Ok(status),
-                Err(Stop::Fatal(err)) => return Err(err),
+    let format = args.format.unwrap_or(if mode == Mode::Batch {
+        Format::Json
+    } else {
+        Format::Jsonl
+    });
+    let jobs = args.jobs.map_or_else(
+        || {
+            if mode == Mode::Cluster {
+                1
+            } else {
+                std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
             }
-        }
-    }
-    Ok(status)
-}
+        },
+        usize::from,
+    );
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        // The text pipeline is linear and iterative; the headroom is for the grammar on
+        // a pathological input, which must not take the whole batch down.
+        .stack_size(32 << 20)
+        .thread_name(|i| format!("annex-{i}"))
+        .build()
+        .map_err(|e| ErrorKind::Usage(format!("cannot start {jobs} threads: {e}")))?;
 
-/// One input: read, run the pipeline, report warnings, write records.
-fn extract_one(
-    args: &ExtractArgs,
-    input: &Input,
-    stdin: &mut dyn Read,
-    sink: &mut Sink<'_>,
-    stderr: &mut dyn Write,
-) -> Result<Status, Stop> {
-    let label = input.label();
-    // Claimed before reading, so that an input's file names do not depend on whether
-    // an earlier input happened to be readable this time.
-    let stem = match sink {
-        Sink::Dir { stems, .. } => stems.claim(&input.raw_stem()),
-        Sink::Stream(_) => String::new(),
-    };
-    let bytes = match input::read(input, stdin, args.max_bytes) {
-        Ok(bytes) => bytes,
-        Err(reason) => {
-            report_error(stderr, &label, &reason);
-            return Ok(Status::SomeFailed);
-        }
-    };
-    let parsed = crate::extract_bytes(&label, &bytes);
-    if !args.quiet {
-        for warning in warnings_in_source_order(&parsed.records, &parsed.warnings) {
-            let _ = writeln!(stderr, "{}", format_warning(&label, warning));
-        }
-        if parsed.records.is_empty() {
+    let mut manifest = None;
+    let mut earlier = BTreeMap::new();
+    if let Some(dir) = &args.output {
+        std::fs::create_dir_all(dir).map_err(|source| ErrorKind::OutputDir {
+            path: dir.clone(),
+            source,
+        })?;
+        let mut m = Manifest::open(dir).map_err(|source| ErrorKind::Manifest {
+            path: dir.join(manifest::MANIFEST),
+            source,
+        })?;
+        if m.dropped > 0 && !args.quiet {
             let _ = writeln!(
                 stderr,
-                "{label}: warning[no_tables]: no 部门项目支出预算绩效目标表 found"
+                "annex: note: {}: {} unreadable line(s) dropped (an interrupted run); those inputs are redone",
+                dir.join(manifest::MANIFEST).display(),
+                m.dropped
             );
         }
+        earlier = m.take_earlier();
+        manifest = Some(m);
     }
+    let settings = Arc::new(Settings {
+        mode,
+        format,
+        pretty: args.pretty,
+        quiet: args.quiet,
+        force: args.force,
+        max_bytes: args.max_bytes,
+        limits: Limits {
+            timeout: args.pdf_timeout,
+            memory: args.pdf_memory,
+        },
+        dir: args.output.clone(),
+        earlier,
+    });
 
-    let mut status = Status::Success;
-    let tables = parsed.records.len();
-    for (index, record) in parsed.records.iter().enumerate() {
-        let ordinal = index + 1;
-        let text = match render(record, args.pretty) {
-            Ok(text) => text,
-            Err(message) => {
-                report_error(stderr, &label, &format!("table {ordinal}: {message}"));
-                status = Status::SomeFailed;
-                continue;
-            }
-        };
-        match sink {
-            Sink::Stream(out) => {
-                out.write_all(text.as_bytes())
-                    .and_then(|()| out.write_all(b"\n"))
-                    .map_err(stream_error)?;
-            }
-            Sink::Dir { dir, .. } => {
-                // Canonical files hold exactly the canonical bytes (no final newline), so
-                // that a file's SHA-256 is the record's; pretty files end in a newline.
-                let mut bytes = text.into_bytes();
-                if args.pretty {
-                    bytes.push(b'\n');
-                }
-                let name = output::table_file_name(&stem, ordinal, tables);
-                if let Err(err) = output::write_atomic(dir, &name, &bytes) {
-                    let path = dir.join(&name);
-                    report_error(stderr, &path.to_string_lossy(), &input::describe_io(&err));
-                    status = Status::SomeFailed;
-                }
-            }
+    let mut state = Emitter {
+        settings: Arc::clone(&settings),
+        stdout,
+        stderr,
+        manifest,
+        report: Report::new(),
+        skipped: 0,
+        stop: None,
+        bar: None,
+    };
+    if mode == Mode::Stream && format == Format::Csv {
+        let header = export::header(args.excel);
+        if let Err(stop) = state.write_stdout(&header) {
+            return finish_stopped(stop, Status::Success);
         }
     }
-    if let Sink::Stream(out) = sink {
-        // Flushed per input so that a long batch streams, and so that a closed pipe is
-        // noticed before the next input is read.
-        out.flush().map_err(stream_error)?;
+    let work = {
+        let settings = Arc::clone(&settings);
+        Arc::new(move |job: Job| job::process(job, &settings))
+    };
+    let window = jobs * 4;
+    if mode == Mode::Cluster {
+        let mut lines = io::BufReader::new(stdin);
+        let jobs = std::iter::from_fn(move || cluster_job(&mut lines));
+        engine::ordered(&pool, window, jobs, &work, |done| state.emit(&done));
+    } else {
+        let inputs: Vec<_> = args
+            .inputs
+            .iter()
+            .flat_map(|arg| input::expand(arg, &select))
+            .collect();
+        if progress && !args.quiet {
+            state.bar = Some(progress_bar(inputs.len() as u64));
+        }
+        let mut stems = Stems::default();
+        let max_bytes = args.max_bytes;
+        let jobs = inputs.into_iter().map(|input| match input {
+            Err(err) => Job {
+                label: err.label,
+                source: Source::Failed(err.reason),
+                stem: String::new(),
+                id: None,
+            },
+            Ok(input) => Job {
+                label: input.label(),
+                // Claimed in input order, whether or not the input turns out readable,
+                // so that its file names never depend on another input.
+                stem: if mode == Mode::Batch && format == Format::Json {
+                    stems.claim(&input.raw_stem())
+                } else {
+                    String::new()
+                },
+                source: match input {
+                    Input::Stdin => Source::Read(input::read(&Input::Stdin, stdin, max_bytes)),
+                    Input::File(path) => Source::File(path),
+                },
+                id: None,
+            },
+        });
+        engine::ordered(&pool, window, jobs, &work, |done| state.emit(&done));
+    }
+    if let Some(bar) = state.bar.take() {
+        bar.finish_and_clear();
+    }
+    let status = if mode == Mode::Cluster || state.report.not_ok() == 0 {
+        Status::Success
+    } else {
+        Status::SomeFailed
+    };
+    if let Some(stop) = state.stop.take() {
+        return finish_stopped(stop, status);
+    }
+    if let (Some(m), Some(dir)) = (state.manifest.take(), &args.output) {
+        let fail = |source: io::Error| -> Error {
+            ErrorKind::Manifest {
+                path: dir.clone(),
+                source,
+            }
+            .into()
+        };
+        m.finish().map_err(fail)?;
+        if format != Format::Json {
+            combine(dir, format, args.excel).map_err(fail)?;
+        }
+        output::write_atomic(dir, manifest::REPORT, state.report.to_json().as_bytes())
+            .map_err(fail)?;
+    }
+    if !args.quiet && (mode != Mode::Stream || state.report.inputs > 1) {
+        let skipped = match state.skipped {
+            0 => String::new(),
+            n => format!(" ({n} already done, skipped)"),
+        };
+        let _ = writeln!(state.stderr, "annex: {}{skipped}", state.report.summary());
     }
     Ok(status)
 }
 
-/// One record as text, without a final newline.
-fn render(record: &Record, pretty: bool) -> Result<String, String> {
-    let text = if pretty {
-        annex_emit::to_pretty(record)
-    } else {
-        annex_emit::to_canonical(record)
-    };
-    text.map(|t| t.trim_end_matches('\n').to_owned())
-        .map_err(|e| error_chain(&e))
-}
-
-/// An error and its causes on one line: `cannot write canonical json: number out of range`.
-fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
+fn finish_stopped(stop: Stop, status: Status) -> Result<Status, Error> {
+    match stop {
+        Stop::Closed => Ok(status),
+        Stop::Fatal(err) => Err(err),
     }
-    text
 }
 
-fn report_error(stderr: &mut dyn Write, label: &str, reason: &str) {
-    let _ = writeln!(stderr, "annex: error: {label}: {reason}");
+/// The writer side of a run: everything that must happen once per input, in input order.
+struct Emitter<'a> {
+    settings: Arc<Settings>,
+    stdout: &'a mut dyn Write,
+    stderr: &'a mut dyn Write,
+    manifest: Option<Manifest>,
+    report: Report,
+    skipped: u64,
+    stop: Option<Stop>,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Emitter<'_> {
+    fn emit(&mut self, done: &Done) -> ControlFlow<()> {
+        if !done.stderr.is_empty() {
+            let stderr = &mut *self.stderr;
+            let mut print = || {
+                for line in &done.stderr {
+                    let _ = writeln!(stderr, "{line}");
+                }
+            };
+            match &self.bar {
+                Some(bar) => bar.suspend(print),
+                None => print(),
+            }
+        }
+        if self.settings.mode != Mode::Batch {
+            if let Err(stop) = self.write_stdout(&done.stdout) {
+                self.stop = Some(stop);
+                return ControlFlow::Break(());
+            }
+        }
+        let appended = match &mut self.manifest {
+            Some(m) => m.append(&done.line),
+            None => Ok(()),
+        };
+        if let Err(source) = appended {
+            let path = self
+                .settings
+                .dir
+                .clone()
+                .unwrap_or_default()
+                .join(manifest::MANIFEST);
+            self.stop = Some(Stop::Fatal(ErrorKind::Manifest { path, source }.into()));
+            return ControlFlow::Break(());
+        }
+        self.report.add(&done.line);
+        self.skipped += u64::from(done.skipped);
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+            bar.set_message(format!("{} tables", self.report.tables));
+        }
+        ControlFlow::Continue(())
+    }
+
+    /// Write and flush: per input, so that a long batch streams and a closed pipe is
+    /// noticed before the next input.
+    fn write_stdout(&mut self, bytes: &[u8]) -> Result<(), Stop> {
+        self.stdout
+            .write_all(bytes)
+            .and_then(|()| self.stdout.flush())
+            .map_err(|err| {
+                if err.kind() == io::ErrorKind::BrokenPipe {
+                    Stop::Closed
+                } else {
+                    Stop::Fatal(ErrorKind::Stdout(err).into())
+                }
+            })
+    }
+}
+
+fn progress_bar(len: u64) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(len),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{wide_bar} {pos}/{len} files, {msg}, {per_sec}, ETA {eta}",
+    ) {
+        bar.set_style(style);
+    }
+    bar.set_message("0 tables");
+    bar
+}
+
+/// The next job of cluster mode: one line of standard input, a path or
+/// `{"id": …, "path": "…"}`. Blank lines are skipped; `None` at the end of input.
+fn cluster_job(lines: &mut dyn BufRead) -> Option<Job> {
+    let mut raw = String::new();
+    loop {
+        raw.clear();
+        match lines.read_line(&mut raw) {
+            Ok(0) | Err(_) => return None,
+            Ok(_) => {}
+        }
+        let line = raw.trim_end_matches(['\n', '\r']);
+        if line.trim().is_empty() {
+            continue;
+        }
+        if !line.trim_start().starts_with('{') {
+            return Some(Job {
+                label: line.to_owned(),
+                source: Source::File(PathBuf::from(line)),
+                stem: String::new(),
+                id: None,
+            });
+        }
+        let parsed: Result<serde_json::Value, _> = serde_json::from_str(line);
+        let (id, path) = match &parsed {
+            Ok(v) => (v.get("id").cloned(), v.get("path").and_then(|p| p.as_str())),
+            Err(_) => (None, None),
+        };
+        return Some(match path {
+            Some(path) => Job {
+                label: path.to_owned(),
+                source: Source::File(PathBuf::from(path)),
+                stem: String::new(),
+                id,
+            },
+            None => Job {
+                label: line.to_owned(),
+                source: Source::Failed("not a path nor a {\"id\",\"path\"} json object".to_owned()),
+                stem: String::new(),
+                id,
+            },
+        });
+    }
+}
+
+/// Build `records.jsonl` or `indicators.csv` from the parts of this run's inputs, in the
+/// manifest's (input) order, streaming, then rename it into place.
+fn combine(dir: &Path, format: Format, excel: bool) -> io::Result<()> {
+    let name = if format == Format::Csv {
+        "indicators.csv"
+    } else {
+        "records.jsonl"
+    };
+    let mut out = output::AtomicFile::create(dir, name)?;
+    if format == Format::Csv {
+        out.write_all(&export::header(excel))?;
+    }
+    let manifest = io::BufReader::new(std::fs::File::open(dir.join(manifest::MANIFEST))?);
+    for line in manifest.lines() {
+        let line: manifest::Line = serde_json::from_str(&line?)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+        if line.tables > 0 && line.outcome != manifest::Outcome::Error {
+            let mut part = std::fs::File::open(dir.join(job::part_name(&line.path, format)))?;
+            io::copy(&mut part, &mut out)?;
+        }
+    }
+    out.commit()
 }
 
 /// Every warning of an input, the records' and the file's, merged in source order.
@@ -439,11 +651,12 @@ mod tests {
     }
 
     #[test]
-    fn stdin_without_tables_is_a_warning_not_an_error() {
+    fn stdin_without_tables_is_a_warning_and_not_ok() {
         let mut stdin: &[u8] = b"nothing to see\n";
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let status = run(&cli(&["extract", "-"]), &mut stdin, &mut out, &mut err);
-        assert!(matches!(status, Ok(Status::Success)));
+        // Outcome `no_tables`: not an error, but not `ok` either (exit 1).
+        assert!(matches!(status, Ok(Status::SomeFailed)));
         assert!(out.is_empty());
         let err = String::from_utf8_lossy(&err);
         assert!(
@@ -462,7 +675,7 @@ mod tests {
             &mut out,
             &mut err,
         );
-        assert!(matches!(status, Ok(Status::Success)));
+        assert!(matches!(status, Ok(Status::SomeFailed)));
         assert!(err.is_empty(), "{}", String::from_utf8_lossy(&err));
     }
 

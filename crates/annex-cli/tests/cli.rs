@@ -122,12 +122,13 @@ fn missing_file_does_not_stop_the_sample() {
 }
 
 #[test]
-fn input_with_no_table_is_a_warning_and_exit_0() {
+fn input_with_no_table_is_a_warning_and_exit_1() {
     let dir = scratch("no-tables");
     let file = dir.join("empty.txt");
     fs::write(&file, "附件 2：没有表格\n").unwrap();
     let out = run(annex().arg("extract").arg(&file));
-    assert_eq!(out.status.code(), Some(0));
+    // Outcome `no_tables`: not an error, but not `ok` either.
+    assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     // Lines outside any table may be reported too; the last word is the missing table.
     let expected = format!(
@@ -140,7 +141,7 @@ fn input_with_no_table_is_a_warning_and_exit_0() {
         text(&out.stderr)
     );
     let quiet = run(annex().arg("extract").arg("--quiet").arg(&file));
-    assert_eq!(quiet.status.code(), Some(0));
+    assert_eq!(quiet.status.code(), Some(1));
     assert!(quiet.stderr.is_empty(), "{}", text(&quiet.stderr));
 }
 
@@ -199,7 +200,7 @@ fn directory_inputs_expand_to_sorted_txt_files() {
     );
     assert!(
         err.contains(&format!(
-            "annex: error: {}: directory holds no .txt file",
+            "annex: error: {}: directory holds no input file (.txt, .md, .html, .htm, .pdf)",
             empty.display()
         )),
         "{err}"
@@ -222,7 +223,7 @@ fn stdin_dash_is_an_input() {
         .write_all("没有表格\n".as_bytes())
         .unwrap();
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.status.code(), Some(1));
     let expected = "-: warning[no_tables]: no 部门项目支出预算绩效目标表 found\n";
     assert!(
         text(&out.stderr).ends_with(expected),
@@ -361,9 +362,9 @@ fn output_dir_is_created_even_without_tables() {
     fs::write(&input, "no table\n").unwrap();
     let out_dir = dir.join("deep/out");
     let out = run(annex().arg("extract").arg("-o").arg(&out_dir).arg(&input));
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(out.stdout.is_empty());
-    assert!(files_in(&out_dir).is_empty());
+    assert_eq!(files_in(&out_dir), ["manifest.jsonl", "report.json"]);
 }
 
 #[test]
@@ -394,9 +395,12 @@ fn output_dir_gets_one_canonical_file_per_table() {
     let expected: Vec<String> = (1..=12)
         .map(|n| format!("pingluo-2024-annex2.{n:02}.json"))
         .collect();
+    let mut listing = vec!["manifest.jsonl".to_owned()];
+    listing.extend(expected.iter().cloned());
+    listing.push("report.json".to_owned());
     assert_eq!(
         files_in(&out_dir),
-        expected,
+        listing,
         "no temporary file is left behind"
     );
 
@@ -415,7 +419,10 @@ fn output_dir_gets_one_canonical_file_per_table() {
         .iter()
         .map(|n| fs::read(out_dir.join(n)).unwrap())
         .collect();
-    let again = run(annex().arg("extract").arg("-o").arg(&out_dir).arg(sample()));
+    let again = run(annex()
+        .args(["extract", "--force", "-o"])
+        .arg(&out_dir)
+        .arg(sample()));
     assert_eq!(again.status.code(), Some(0));
     let after: Vec<Vec<u8>> = expected
         .iter()
@@ -446,7 +453,7 @@ fn output_names_cannot_escape_the_dir_and_same_stems_do_not_clash() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 
     let names = files_in(&work.join("out"));
-    assert_eq!(names.len(), 36, "{names:?}");
+    assert_eq!(names.len(), 36 + 2, "{names:?}"); // and manifest.jsonl, report.json
     for stem in ["evil", "evil-2", "evil-3"] {
         for n in 1..=12 {
             assert!(

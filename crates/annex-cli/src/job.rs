@@ -1,0 +1,466 @@
+//! One input, start to end, on a worker thread: read, hash, skip when already done, run
+//! the pipeline (PDFs in a worker process), classify the [`Outcome`], write or render the
+//! output, and describe it all in a manifest [`manifest::Line`].
+//!
+//! Nothing here touches standard output, standard error or the manifest: the
+//! [`Done`] goes back to the single writer thread, which emits them in input order.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use annex_grammar::{InputInfo, Parsed, Record};
+use sha2::{Digest, Sha256};
+
+use crate::args::Format;
+use crate::input::{self, Input};
+use crate::manifest::{self, Outcome, PARTIAL_CODES};
+use crate::output;
+use crate::run::{format_warning, warnings_in_source_order};
+use crate::worker::{self, Limits};
+
+/// Where the records of a run go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// Standard output, JSON Lines (or pretty, or CSV rows).
+    Stream,
+    /// An output directory with a manifest.
+    Batch,
+    /// `--from-stdin`: canonical records and error records on standard output.
+    Cluster,
+}
+
+/// What every job of a run shares.
+#[derive(Debug)]
+pub(crate) struct Settings {
+    pub(crate) mode: Mode,
+    pub(crate) format: Format,
+    pub(crate) pretty: bool,
+    pub(crate) quiet: bool,
+    pub(crate) force: bool,
+    pub(crate) max_bytes: u64,
+    pub(crate) limits: Limits,
+    /// The output directory (batch mode).
+    pub(crate) dir: Option<PathBuf>,
+    /// Manifest lines of earlier runs, by path (batch mode).
+    pub(crate) earlier: BTreeMap<String, manifest::Line>,
+}
+
+/// Where an input's bytes come from.
+#[derive(Debug)]
+pub(crate) enum Source {
+    /// A file, read by the job.
+    File(PathBuf),
+    /// Bytes already read (standard input, read on the writer thread), or why not.
+    Read(Result<Vec<u8>, String>),
+    /// An argument that could not be expanded (a missing file, an empty directory).
+    Failed(String),
+}
+
+/// One input to process.
+#[derive(Debug)]
+pub(crate) struct Job {
+    /// The path as given: labels records, messages and the manifest.
+    pub(crate) label: String,
+    pub(crate) source: Source,
+    /// Start of the output file names (`--format json` in batch mode).
+    pub(crate) stem: String,
+    /// The `id` of a `{"id","path"}` line in cluster mode.
+    pub(crate) id: Option<serde_json::Value>,
+}
+
+/// What a job did, for the writer thread.
+#[derive(Debug)]
+pub(crate) struct Done {
+    pub(crate) line: manifest::Line,
+    /// The manifest already had this input (same bytes, same version): nothing was redone.
+    pub(crate) skipped: bool,
+    /// Lines for standard error, in order (warnings unless `--quiet`, errors always).
+    pub(crate) stderr: Vec<String>,
+    /// Bytes for standard output (stream and cluster modes).
+    pub(crate) stdout: Vec<u8>,
+}
+
+/// Run one job. Never panics: a panic in the pipeline becomes outcome `panic`.
+pub(crate) fn process(job: Job, settings: &Settings) -> Done {
+    let start = Instant::now();
+    let label = job.label.clone();
+    let id = job.id.clone();
+    let mut done =
+        catch_unwind(AssertUnwindSafe(|| process_inner(job, settings))).unwrap_or_else(|payload| {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(ToString::to_string)
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_owned());
+            failed(
+                settings,
+                &label,
+                id.as_ref(),
+                None,
+                Outcome::Panic,
+                &format!("annex panicked: {what}"),
+            )
+        });
+    if !done.skipped {
+        done.line.elapsed_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
+    }
+    done
+}
+
+fn process_inner(job: Job, settings: &Settings) -> Done {
+    let Job {
+        label,
+        source,
+        stem,
+        id,
+    } = job;
+    let bytes = match source {
+        Source::File(path) => input::read(
+            &Input::File(path),
+            &mut std::io::empty(),
+            settings.max_bytes,
+        ),
+        Source::Read(read) => read,
+        Source::Failed(reason) => Err(reason),
+    };
+    let bytes = match bytes {
+        Ok(bytes) => bytes,
+        Err(reason) => {
+            return failed(settings, &label, id.as_ref(), None, Outcome::Error, &reason);
+        }
+    };
+    let sha256 = hex(&Sha256::digest(&bytes));
+    let size = bytes.len() as u64;
+
+    if let Some(earlier) = already_done(settings, &label, &sha256) {
+        return Done {
+            line: earlier,
+            skipped: true,
+            stderr: Vec::new(),
+            stdout: Vec::new(),
+        };
+    }
+
+    let is_pdf = input::is_pdf_name(label.as_ref()) || input::looks_like_pdf(&bytes);
+    let parsed = if is_pdf {
+        match worker::read_pdf(&bytes, settings.limits) {
+            Ok(pdf) => annex_grammar::parse_with_warnings(
+                &pdf.lines,
+                pdf.warnings,
+                &InputInfo {
+                    path: label.clone(),
+                    sha256: sha256.clone(),
+                    paged: true,
+                },
+            ),
+            Err((outcome, message)) => {
+                return failed(
+                    settings,
+                    &label,
+                    id.as_ref(),
+                    Some((sha256, size)),
+                    outcome,
+                    &message,
+                );
+            }
+        }
+    } else {
+        crate::extract_text(&label, sha256.clone(), &bytes)
+    };
+    finish(settings, &label, id.as_ref(), &stem, sha256, size, &parsed)
+}
+
+/// The earlier manifest line of this input when it need not be redone.
+fn already_done(settings: &Settings, label: &str, sha256: &str) -> Option<manifest::Line> {
+    if settings.mode != Mode::Batch || settings.force {
+        return None;
+    }
+    let earlier = settings.earlier.get(label)?;
+    let same = earlier.sha256.as_deref() == Some(sha256)
+        && earlier.annex_version == manifest::VERSION
+        && !earlier.outcome.retried_on_resume();
+    // The combined files are rebuilt from the parts: a missing part means redo.
+    let part_ok = earlier.tables == 0
+        || match (settings.format, &settings.dir) {
+            (Format::Jsonl | Format::Csv, Some(dir)) => {
+                dir.join(part_name(label, settings.format)).is_file()
+            }
+            _ => true,
+        };
+    (same && part_ok).then(|| earlier.clone())
+}
+
+/// Classify a parsed input, write or render its records, describe it.
+fn finish(
+    settings: &Settings,
+    label: &str,
+    id: Option<&serde_json::Value>,
+    stem: &str,
+    sha256: String,
+    size: u64,
+    parsed: &Parsed,
+) -> Done {
+    let mut codes: BTreeMap<String, u64> = BTreeMap::new();
+    let mut partial = false;
+    for w in parsed.records.iter().flat_map(|r| &r.warnings) {
+        partial |= PARTIAL_CODES.contains(&w.code.as_str());
+        *codes.entry(w.code.as_str().to_owned()).or_default() += 1;
+    }
+    // Warnings outside every table count, but do not make an input partial: text around
+    // the tables (notes, signatures) is expected to go unread.
+    for w in &parsed.warnings {
+        *codes.entry(w.code.as_str().to_owned()).or_default() += 1;
+    }
+    let tables = parsed.records.len() as u64;
+    let outcome = match (tables, partial) {
+        (0, _) => Outcome::NoTables,
+        (_, true) => Outcome::Partial,
+        _ => Outcome::Ok,
+    };
+    let mut done = Done {
+        line: manifest::Line {
+            path: label.to_owned(),
+            sha256: Some(sha256),
+            size: Some(size),
+            outcome,
+            tables,
+            indicators: parsed
+                .records
+                .iter()
+                .map(|r| r.indicators.len() as u64)
+                .sum(),
+            warnings: codes.values().sum(),
+            warning_codes: codes,
+            error: None,
+            annex_version: manifest::VERSION.to_owned(),
+            elapsed_ms: 0,
+        },
+        skipped: false,
+        stderr: Vec::new(),
+        stdout: Vec::new(),
+    };
+    if !settings.quiet {
+        for warning in warnings_in_source_order(&parsed.records, &parsed.warnings) {
+            done.stderr.push(format_warning(label, warning));
+        }
+        if tables == 0 {
+            done.stderr.push(format!(
+                "{label}: warning[no_tables]: no 部门项目支出预算绩效目标表 found"
+            ));
+        }
+    }
+    if let Err(message) = write_records(settings, label, id, stem, &parsed.records, &mut done) {
+        done.line.outcome = Outcome::Error;
+        done.stderr.push(error_line(label, &message));
+        done.line.error = Some(message);
+    }
+    done
+}
+
+fn write_records(
+    settings: &Settings,
+    label: &str,
+    id: Option<&serde_json::Value>,
+    stem: &str,
+    records: &[Record],
+    done: &mut Done,
+) -> Result<(), String> {
+    match (settings.mode, settings.format, &settings.dir) {
+        (Mode::Cluster, ..) => {
+            if records.is_empty() {
+                done.stdout = error_record(
+                    id,
+                    label,
+                    Outcome::NoTables,
+                    "no 部门项目支出预算绩效目标表 found",
+                );
+                return Ok(());
+            }
+            for record in records {
+                done.stdout.extend(render(record, false)?.into_bytes());
+                done.stdout.push(b'\n');
+            }
+            Ok(())
+        }
+        (Mode::Stream, Format::Csv, _) => {
+            done.stdout = crate::export::rows(records);
+            Ok(())
+        }
+        (Mode::Stream, ..) => {
+            for record in records {
+                done.stdout
+                    .extend(render(record, settings.pretty)?.into_bytes());
+                done.stdout.push(b'\n');
+            }
+            Ok(())
+        }
+        (Mode::Batch, Format::Json, Some(dir)) => {
+            let tables = records.len();
+            let mut failures = Vec::new();
+            for (index, record) in records.iter().enumerate() {
+                let ordinal = index + 1;
+                // Canonical files hold exactly the canonical bytes (no final newline), so
+                // that a file's SHA-256 is the record's; pretty files end in a newline.
+                let mut bytes = render(record, settings.pretty)
+                    .map_err(|m| format!("table {ordinal}: {m}"))?
+                    .into_bytes();
+                if settings.pretty {
+                    bytes.push(b'\n');
+                }
+                let name = output::table_file_name(stem, ordinal, tables);
+                if let Err(err) = output::write_atomic(dir, &name, &bytes) {
+                    failures.push(format!(
+                        "{}: {}",
+                        dir.join(&name).display(),
+                        input::describe_io(&err)
+                    ));
+                }
+            }
+            if failures.is_empty() {
+                Ok(())
+            } else {
+                Err(format!("cannot write {}", failures.join("; ")))
+            }
+        }
+        (Mode::Batch, format, Some(dir)) => {
+            if records.is_empty() {
+                return Ok(());
+            }
+            let bytes = if format == Format::Csv {
+                crate::export::rows(records)
+            } else {
+                let mut bytes = Vec::new();
+                for record in records {
+                    bytes.extend(render(record, false)?.into_bytes());
+                    bytes.push(b'\n');
+                }
+                bytes
+            };
+            let parts = dir.join(PARTS);
+            std::fs::create_dir_all(&parts)
+                .and_then(|()| output::write_atomic(&parts, &part_file(label, format), &bytes))
+                .map(|_| ())
+                .map_err(|e| format!("cannot write its part file: {}", input::describe_io(&e)))
+        }
+        (Mode::Batch, _, None) => Ok(()),
+    }
+}
+
+/// The folder of per-input parts of `records.jsonl` and `indicators.csv`.
+pub(crate) const PARTS: &str = ".parts";
+
+/// The part of one input, named by the hash of its label: stable whatever else the batch
+/// holds, and safe whatever the input is called.
+fn part_file(label: &str, format: Format) -> String {
+    let ext = if format == Format::Csv {
+        "csv"
+    } else {
+        "jsonl"
+    };
+    format!("{}.{ext}", &hex(&Sha256::digest(label.as_bytes()))[..32])
+}
+
+/// `.parts/<hash>.<ext>`, relative to the output directory.
+pub(crate) fn part_name(label: &str, format: Format) -> PathBuf {
+    PathBuf::from(PARTS).join(part_file(label, format))
+}
+
+/// A failed input: the manifest line, the error on stderr, the error record in cluster
+/// mode.
+pub(crate) fn failed(
+    settings: &Settings,
+    label: &str,
+    id: Option<&serde_json::Value>,
+    read: Option<(String, u64)>,
+    outcome: Outcome,
+    message: &str,
+) -> Done {
+    let (sha256, size) = read.map_or((None, None), |(s, n)| (Some(s), Some(n)));
+    let stdout = if settings.mode == Mode::Cluster {
+        error_record(id, label, outcome, message)
+    } else {
+        Vec::new()
+    };
+    Done {
+        line: manifest::Line {
+            path: label.to_owned(),
+            sha256,
+            size,
+            outcome,
+            tables: 0,
+            indicators: 0,
+            warnings: 0,
+            warning_codes: BTreeMap::new(),
+            error: Some(message.to_owned()),
+            annex_version: manifest::VERSION.to_owned(),
+            elapsed_ms: 0,
+        },
+        skipped: false,
+        stderr: vec![if outcome == Outcome::Error {
+            error_line(label, message)
+        } else {
+            error_line(label, &format!("{message} [{}]", outcome.as_str()))
+        }],
+        stdout,
+    }
+}
+
+fn error_line(label: &str, message: &str) -> String {
+    format!("annex: error: {label}: {message}")
+}
+
+/// `{"error":…,"id":…,"outcome":…,"path":…,"schema":"annex/error/v1"}` and a newline:
+/// canonical like the records (keys sorted, no spaces).
+pub(crate) fn error_record(
+    id: Option<&serde_json::Value>,
+    label: &str,
+    outcome: Outcome,
+    message: &str,
+) -> Vec<u8> {
+    let value = serde_json::json!({
+        "schema": "annex/error/v1",
+        "id": id.cloned().unwrap_or(serde_json::Value::Null),
+        "path": label,
+        "outcome": outcome.as_str(),
+        "error": message,
+    });
+    let mut bytes = serde_json::to_vec(&value).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+/// One record as text, without a final newline.
+fn render(record: &Record, pretty: bool) -> Result<String, String> {
+    let text = if pretty {
+        annex_emit::to_pretty(record)
+    } else {
+        annex_emit::to_canonical(record)
+    };
+    text.map(|t| t.trim_end_matches('\n').to_owned())
+        .map_err(|e| error_chain(&e))
+}
+
+/// An error and its causes on one line: `cannot write canonical json: number out of range`.
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// Lowercase hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}

@@ -703,6 +703,13 @@ impl State {
         for mut row in rows {
             row.name = canonical_text(&row.name);
             let line = &lines[row.first];
+            if row.level1.is_empty() || row.level2.is_empty() {
+                self.warn(
+                    WarningCode::MissingField,
+                    line,
+                    format!("row `{}` has no 一级/二级指标 above it", row.name),
+                );
+            }
             if row.value.is_none() {
                 if let Some((name, value)) = split_trailing_value(&row.name) {
                     self.warn(

@@ -357,3 +357,21 @@ fn note_cut_by_a_page_break_is_joined_and_the_name_continues() {
         req.detail
     );
 }
+
+#[test]
+fn a_row_without_levels_is_kept_and_reported() {
+    let r = &parse_text(&table_with_rows("\t\t\t孤立的指标\t5人\n")).records[0];
+    assert_eq!(r.indicators.len(), 1);
+    assert_eq!(
+        (
+            r.indicators[0].level1.as_str(),
+            r.indicators[0].level2.as_str()
+        ),
+        ("", "")
+    );
+    assert!(
+        codes(r).contains(&("missing_field".into(), Some(11))),
+        "{:?}",
+        r.warnings
+    );
+}

@@ -158,7 +158,11 @@ fn report_pages() {
     for name in SEEDS {
         let spans: Vec<String> = pdf_records(name)
             .iter()
-            .map(|r| r.source.pages.map_or("-".into(), |p| format!("{}-{}", p.start, p.end)))
+            .map(|r| {
+                r.source
+                    .pages
+                    .map_or("-".into(), |p| format!("{}-{}", p.start, p.end))
+            })
             .collect();
         println!("{name}: {}", spans.join(" "));
     }

@@ -256,6 +256,13 @@ fn spacing_into(s: &str, scratch: &mut Scratch, out: &mut String) {
             if prev.is_some_and(is_cjk) || next.is_some_and(is_cjk) {
                 continue;
             }
+            // A comparator sign binds to its number and a number to its percent sign:
+            // `$\geq$ 96\%` → `≥ 96%` → `≥96%`; `100 %` → `100%`.
+            if (matches!(prev, Some('≥' | '≤')) && next.is_some_and(|c| c.is_ascii_digit()))
+                || (prev.is_some_and(|c| c.is_ascii_digit()) && next == Some('%'))
+            {
+                continue;
+            }
         }
         out.push(c);
     }
@@ -291,6 +298,9 @@ mod tests {
             ("１００％", "100%"),
             ("１－１２", "1-12"),
             ("4670 人", "4670人"),
+            ("≥ 96%", "≥96%"),
+            ("不低于 ≥ 95 %", "不低于≥95%"),
+            ("a ≤ b", "a ≤ b"),
             ("手机 APP", "手机APP"),
             ("2021 年 12 月以前", "2021年12月以前"),
             ("运行。 2. 全力", "运行。2.全力"),
@@ -318,7 +328,6 @@ mod tests {
             ("工作, (必填)", "工作，（必填）"),
             ("时效性达) 95%", "时效性达) 95%"),
             ("1 月—12 月", "1月—12月"),
-            ("≥ 96%", "≥ 96%"),
             ("x\u{200B}y\u{0}z", "xyz"),
             ("好吗?", "好吗？"),
         ];

@@ -241,10 +241,10 @@ impl Manifest {
         let dir = self.path.parent().unwrap_or(Path::new("."));
         let mut file = fs::File::open(&self.path)?;
         file.seek(io::SeekFrom::Start(self.run_start))?;
-        let mut tail = Vec::new();
-        io::Read::read_to_end(&mut file, &mut tail)?;
-        output::write_atomic(dir, MANIFEST, &tail)?;
-        Ok(())
+        // Streamed: the manifest grows with the inputs, memory must not.
+        let mut out = output::AtomicFile::create(dir, MANIFEST)?;
+        io::copy(&mut file, &mut out)?;
+        out.commit()
     }
 }
 

@@ -33,7 +33,7 @@ pub fn detect(text: &str) -> Shape {
         .map_or(Shape::Tsv, |(_, k)| k)
 }
 
-fn is_html(lines: &[SrcLine<'_>]) -> bool {
+pub(crate) fn is_html(lines: &[SrcLine<'_>]) -> bool {
     let mut tags = 0usize;
     for l in lines {
         let lower = l.text.to_ascii_lowercase();

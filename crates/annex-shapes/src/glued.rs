@@ -72,6 +72,10 @@ const COMPARATORS: [&str; 13] = [
     "小于",
 ];
 
+/// Longest line (in bytes, canonical) read as a row of glued cells. A row of this form has
+/// five short cells; a longer line is passed on whole, so a hostile line costs one pass.
+const MAX_LINE: usize = 4096;
+
 pub(crate) fn read(lines: &[SrcLine<'_>], warnings: &mut Vec<Warning>) -> Vec<Row> {
     let canon: Vec<(usize, String)> = lines
         .iter()
@@ -84,6 +88,11 @@ pub(crate) fn read(lines: &[SrcLine<'_>], warnings: &mut Vec<Warning>) -> Vec<Ro
     let mut pending: Option<String> = None; // a label fragment waiting for its tail
     for (k, (i, text)) in canon.iter().enumerate() {
         let line = &lines[*i];
+        if text.len() > MAX_LINE {
+            // No table row of this form is this long: one unparsed cell, no splitting work.
+            rows.push(crate::Row::one(line, vec![text.clone()]));
+            continue;
+        }
         let next_is_value = canon
             .get(k + 1)
             .is_some_and(|(_, n)| lone_value(n).is_some());

@@ -87,6 +87,7 @@ impl State {
                     first,
                     last: line.max(first),
                     page,
+                    canonical: false,
                 });
             }
         }
@@ -140,6 +141,7 @@ impl State {
             first,
             last: line.max(first),
             page,
+            canonical: false,
         });
     }
 

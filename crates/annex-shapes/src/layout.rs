@@ -237,12 +237,24 @@ fn is_passthrough(text: &str) -> bool {
         || vocab::annex_heading(&b).is_some()
 }
 
+/// A line longer than this (in bytes) is no table row of this shape: pdftotext prints a
+/// page at most a few hundred columns wide. It is passed on as one unparsed cell without
+/// per-run work, so that a hostile single line costs time linear in its length.
+const MAX_LINE: usize = 1024;
+
 pub(crate) fn read(lines: &[SrcLine<'_>], warnings: &mut Vec<Warning>) -> Vec<Row> {
     let _ = warnings;
+    let long = |l: &SrcLine<'_>| l.text.len() > MAX_LINE;
     let runs: Vec<Vec<Run>> = lines
         .iter()
         .enumerate()
-        .map(|(i, l)| runs_of(l.text, i))
+        .map(|(i, l)| {
+            if long(l) {
+                Vec::new()
+            } else {
+                runs_of(l.text, i)
+            }
+        })
         .collect();
     let header_at = runs.iter().position(|r| is_column_header_line(r));
     let mut rows = Vec::new();
@@ -257,7 +269,24 @@ pub(crate) fn read(lines: &[SrcLine<'_>], warnings: &mut Vec<Warning>) -> Vec<Ro
         rows.push(Row::one(&lines[h], cells));
         rows.extend(indicator_section(lines, &runs, h + 1));
     }
-    rows
+    // Long lines go back where they were, in one linear merge.
+    let mut long_rows = lines
+        .iter()
+        .filter(|l| long(l))
+        .map(|l| Row::one(l, vec![l.text.trim().to_owned()]))
+        .peekable();
+    if long_rows.peek().is_none() {
+        return rows;
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        while let Some(l) = long_rows.next_if(|l| l.first < row.first) {
+            out.push(l);
+        }
+        out.push(row);
+    }
+    out.extend(long_rows);
+    out
 }
 
 fn span_rows(lines: &[SrcLine<'_>], first: usize, last: usize, cells: Vec<String>) -> Row {
@@ -266,6 +295,7 @@ fn span_rows(lines: &[SrcLine<'_>], first: usize, last: usize, cells: Vec<String
         first: lines[first].number,
         last: lines[last.max(first)].number,
         page: lines[first].page,
+        canonical: false,
     }
 }
 
@@ -363,6 +393,14 @@ fn header_section(lines: &[SrcLine<'_>], runs: &[Vec<Run>]) -> Vec<Row> {
             labels.push(label);
         }
     }
+    // Labels by the lines they cover: every lookup below looks at a few lines only, so the
+    // work per run is bounded and the section stays linear.
+    let mut by_line: Vec<Vec<usize>> = vec![Vec::new(); runs.len()];
+    for (k, l) in labels.iter().enumerate() {
+        for slot in &mut by_line[l.top..=l.bottom] {
+            slot.push(k);
+        }
+    }
     // Values: first those on a label's lines (nearest label to their left), then the
     // wrapped lines above and below, by the value column they line up with.
     let mut values: Vec<Vec<(usize, usize, String)>> = vec![Vec::new(); labels.len()];
@@ -372,12 +410,11 @@ fn header_section(lines: &[SrcLine<'_>], runs: &[Vec<Run>]) -> Vec<Row> {
             if used[li][ri] {
                 continue;
             }
-            let owner = labels
+            let owner = by_line[li]
                 .iter()
-                .enumerate()
-                .filter(|(_, l)| (l.top..=l.bottom).contains(&li) && l.x0 < r.x0)
-                .max_by_key(|(_, l)| l.x0)
-                .map(|(k, _)| k);
+                .copied()
+                .filter(|&k| labels[k].x0 < r.x0)
+                .max_by_key(|&k| labels[k].x0);
             match owner {
                 Some(k) => values[k].push((li, r.x0, r.text.clone())),
                 None => later.push(r),
@@ -386,10 +423,14 @@ fn header_section(lines: &[SrcLine<'_>], runs: &[Vec<Run>]) -> Vec<Row> {
     }
     let mut orphans: Vec<&Run> = Vec::new();
     for r in later {
-        let owner = labels
-            .iter()
-            .enumerate()
-            .filter_map(|(k, l)| {
+        let near = r.line.saturating_sub(3)..=(r.line + 3).min(runs.len().saturating_sub(1));
+        let mut candidates: Vec<usize> = near.flat_map(|l| by_line[l].iter().copied()).collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        let owner = candidates
+            .into_iter()
+            .filter_map(|k| {
+                let l = &labels[k];
                 let dist = if r.line < l.top {
                     l.top - r.line
                 } else {
@@ -419,20 +460,19 @@ fn header_section(lines: &[SrcLine<'_>], runs: &[Vec<Run>]) -> Vec<Row> {
     // Labels whose lines overlap make one printed row.
     let mut order: Vec<usize> = (0..labels.len()).collect();
     order.sort_by_key(|&k| (labels[k].top, labels[k].x0));
-    let mut groups: Vec<Vec<usize>> = Vec::new();
+    // Sorted by top, a label overlaps some label of the last group exactly when it starts
+    // above that group's lowest bottom.
+    let mut groups: Vec<(Vec<usize>, usize)> = Vec::new();
     for k in order {
         match groups.last_mut() {
-            Some(g)
-                if g.iter().any(|&j| {
-                    labels[j].top <= labels[k].bottom && labels[k].top <= labels[j].bottom
-                }) =>
-            {
+            Some((g, bottom)) if labels[k].top <= *bottom => {
                 g.push(k);
+                *bottom = (*bottom).max(labels[k].bottom);
             }
-            _ => groups.push(vec![k]),
+            _ => groups.push((vec![k], labels[k].bottom)),
         }
     }
-    for mut g in groups {
+    for (mut g, _) in groups {
         g.sort_by_key(|&k| labels[k].x0);
         let mut cells = Vec::new();
         let (mut top, mut bottom) = (usize::MAX, 0);
@@ -671,16 +711,26 @@ fn indicator_section(lines: &[SrcLine<'_>], runs: &[Vec<Run>], from: usize) -> V
             ls.len()
         };
         let mut take = above.min(between.len());
-        let blanks: Vec<usize> = (values[k].line + 1..next).filter(|&l| blank(l)).collect();
-        if let Some(best) = blanks
-            .iter()
-            .map(|&b| between.iter().filter(|&&l| l < b).count())
-            .min_by_key(|&n| n.abs_diff(take))
-        {
+        // Name lines above each blank line (both sorted: one walk).
+        let mut best: Option<usize> = None;
+        let mut n_above = 0;
+        for b in (values[k].line + 1..next).filter(|&l| blank(l)) {
+            while n_above < between.len() && between[n_above] < b {
+                n_above += 1;
+            }
+            if best.is_none_or(|x: usize| n_above.abs_diff(take) < x.abs_diff(take)) {
+                best = Some(n_above);
+            }
+        }
+        if let Some(best) = best {
             take = best;
         }
+        // Pieces are sorted by line: their line's rank among `between` only grows.
+        let mut n = 0;
         for p in &pieces[i..j] {
-            let n = between.iter().position(|&l| l == p.line).unwrap_or(0);
+            while n + 1 < between.len() && between[n] < p.line {
+                n += 1;
+            }
             if n < take {
                 row_pieces[k].push(p);
             } else {
@@ -716,17 +766,25 @@ fn indicator_section(lines: &[SrcLine<'_>], runs: &[Vec<Run>], from: usize) -> V
         group_extents(&l2_groups, &spans)
     };
     let l1_of_group = assign(&level1, &group_spans);
-    let mut l1_first_row: Vec<Option<usize>> = vec![None; level1.len()];
+    let mut first_row_of_group: Vec<Option<usize>> = vec![None; group_spans.len()];
+    if level2.is_empty() {
+        first_row_of_group = (0..group_spans.len()).map(Some).collect();
+    } else {
+        for (r, g) in l2_groups.iter().enumerate() {
+            if let Some(slot) = g.and_then(|g| first_row_of_group.get_mut(g)) {
+                slot.get_or_insert(r);
+            }
+        }
+    }
+    // The row each 一级 label is printed on: the first row of its first group.
+    let mut l1_seen: Vec<bool> = vec![false; level1.len()];
+    let mut l1_at_row: Vec<Option<usize>> = vec![None; values.len()];
     for (g, l1) in l1_of_group.iter().enumerate() {
-        if let Some(l1) = l1 {
-            let first_row = l2_groups
-                .iter()
-                .position(|x| *x == Some(g))
-                .or_else(|| (level2.is_empty()).then_some(g));
-            if let (Some(slot), Some(r)) = (l1_first_row.get_mut(*l1), first_row) {
-                if slot.is_none() {
-                    *slot = Some(r);
-                }
+        let Some(l1) = *l1 else { continue };
+        if let Some(r) = first_row_of_group.get(g).copied().flatten() {
+            if !l1_seen[l1] && l1_at_row[r].is_none() {
+                l1_seen[l1] = true;
+                l1_at_row[r] = Some(l1);
             }
         }
     }
@@ -737,7 +795,7 @@ fn indicator_section(lines: &[SrcLine<'_>], runs: &[Vec<Run>], from: usize) -> V
         if r == 0 && section {
             "绩效指标".clone_into(&mut cells[0]);
         }
-        if let Some(l1) = l1_first_row.iter().position(|x| *x == Some(r)) {
+        if let Some(l1) = l1_at_row[r] {
             cells[1].clone_from(&level1[l1].text);
         }
         if let Some(Some(g)) = l2_groups.get(r) {
@@ -775,14 +833,19 @@ fn assign(labels: &[Label], units: &[(usize, usize)]) -> Vec<Option<usize>> {
     let mut order: Vec<usize> = (0..m).collect();
     order.sort_by_key(|&k| labels[k].center2());
     if m > n || m.saturating_mul(n).saturating_mul(n) > 4_000_000 {
-        // Too many to share out exactly: each unit takes the label nearest its middle.
+        // Too many to share out exactly: each unit takes the label nearest its middle
+        // (a binary search among the labels sorted by middle).
+        let centers: Vec<usize> = order.iter().map(|&k| labels[k].center2()).collect();
         return units
             .iter()
             .map(|&(t, b)| {
-                order
-                    .iter()
-                    .copied()
-                    .min_by_key(|&k| labels[k].center2().abs_diff(t + b))
+                let c = t + b;
+                let at = centers.partition_point(|&x| x < c);
+                [at.checked_sub(1), (at < m).then_some(at)]
+                    .into_iter()
+                    .flatten()
+                    .min_by_key(|&i| centers[i].abs_diff(c))
+                    .map(|i| order[i])
             })
             .collect();
     }

@@ -155,6 +155,9 @@ pub(crate) struct Row {
     pub first: u32,
     pub last: u32,
     pub page: Option<u32>,
+    /// The cells are already in canonical text form (tab-separated lines, which the
+    /// normalizer read): `emit` does not run them through it a second time.
+    pub canonical: bool,
 }
 
 impl Row {
@@ -164,29 +167,51 @@ impl Row {
             first: line.number,
             last: line.number,
             page: line.page,
+            canonical: false,
         }
     }
 }
 
 /// Detect the shape of `bytes` (unless `shape` forces one) and read them into lines.
-/// Never fails; linear in the input apart from the layout reader's per-table work, which
-/// is bounded.
+/// Never fails; linear in the input (n·log n at worst): the bytes are decoded once, and
+/// `annex_normalize::normalize` runs only when a region is tab-separated or the text holds
+/// something only it reports (undecodable bytes, control characters).
 pub fn read(bytes: &[u8], shape: Option<Shape>) -> Shaped {
-    let normalized = annex_normalize::normalize(bytes);
     let decoded = annex_normalize::decode(bytes);
     let text = decoded.text.as_str();
     let mut warnings: Vec<Warning> = Vec::new();
     let all = source::source_lines(text);
+    // The normalizer's decoding warnings hold for every shape; it is run (once) when they
+    // can exist, and for tab-separated regions, whose grid it already is.
+    let needs_normalize = !decoded.replaced.is_empty()
+        || text
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0C'));
+    let mut normalized: Option<annex_normalize::Normalized> = None;
+    let normalize = |slot: &mut Option<annex_normalize::Normalized>| {
+        if slot.is_none() {
+            *slot = Some(annex_normalize::normalize(bytes));
+        }
+    };
+    let decoding_only = |w: &Warning| {
+        matches!(
+            w.code,
+            WarningCode::UndecodableBytes | WarningCode::ControlChars
+        )
+    };
 
-    let whole = shape.unwrap_or_else(|| detect(text));
-    if whole == Shape::Html {
+    let html = match shape {
+        Some(k) => k == Shape::Html,
+        None => detect::is_html(&all),
+    };
+    if html {
         // HTML keeps its own structure across lines: one region, its own tokenizer.
-        warnings.extend(normalized.warnings.into_iter().filter(|w| {
-            matches!(
-                w.code,
-                WarningCode::UndecodableBytes | WarningCode::ControlChars
-            )
-        }));
+        if needs_normalize {
+            normalize(&mut normalized);
+        }
+        if let Some(n) = normalized {
+            warnings.extend(n.warnings.into_iter().filter(decoding_only));
+        }
         let rows = html::read(text, &all);
         let last = all.last().map_or(1, |l| l.number);
         let lines = emit(rows, &mut warnings, true);
@@ -204,40 +229,41 @@ pub fn read(bytes: &[u8], shape: Option<Shape>) -> Shaped {
     let mut rows = Vec::new();
     let chunks = detect::regions(&kept);
     let found: Vec<Option<Shape>> = chunks.iter().map(|c| detect::evidence(c)).collect();
+    // Nearest shape with evidence at or after each region (the annex heading belongs with
+    // the table below it), else the last one before: one pass each way, not one per region.
+    let mut next_found: Vec<Option<Shape>> = vec![None; found.len()];
+    let mut seen = None;
+    for (n, f) in found.iter().enumerate().rev() {
+        seen = f.or(seen);
+        next_found[n] = seen;
+    }
+    let mut previous = None;
     for (n, chunk) in chunks.iter().copied().enumerate() {
         let Some((head, tail)) = chunk.first().zip(chunk.last()) else {
             continue;
         };
-        // A region without evidence takes the shape of the next region that has some
-        // (the annex heading belongs with the table below it), else of the one before.
-        let inherited = || {
-            found[n..]
-                .iter()
-                .flatten()
-                .next()
-                .or_else(|| found[..n].iter().flatten().next_back())
-                .copied()
-                .unwrap_or(Shape::Tsv)
-        };
-        let k = shape.unwrap_or_else(inherited);
+        let k = shape.unwrap_or_else(|| next_found[n].or(previous).unwrap_or(Shape::Tsv));
+        previous = found[n].or(previous);
         regions.push(region(head.number, tail.number, k));
         match k {
             Shape::Tsv => {
-                // The normalizer's own lines: tabs are already the grid.
-                let wanted: std::collections::BTreeSet<u32> =
-                    chunk.iter().map(|l| l.number).collect();
-                rows.extend(
-                    normalized
-                        .lines
-                        .iter()
-                        .filter(|l| wanted.contains(&l.first))
-                        .map(|l| Row {
-                            cells: l.text.split('\t').map(str::to_owned).collect(),
-                            first: l.first,
-                            last: l.last,
-                            page: l.page,
-                        }),
-                );
+                // The normalizer's own lines: tabs are already the grid. It keeps every
+                // source line, blank ones too, so line n is at index n - 1.
+                normalize(&mut normalized);
+                let Some(n) = normalized.as_ref() else {
+                    continue;
+                };
+                rows.extend(chunk.iter().filter_map(|src| {
+                    let l = n.lines.get(src.number as usize - 1)?;
+                    debug_assert_eq!(l.first, src.number);
+                    Some(Row {
+                        cells: l.text.split('\t').map(str::to_owned).collect(),
+                        first: l.first,
+                        last: l.last,
+                        page: l.page,
+                        canonical: true,
+                    })
+                }));
             }
             Shape::Layout => rows.extend(layout::read(chunk, &mut warnings)),
             Shape::Markdown => rows.extend(markdown::read(chunk)),
@@ -247,15 +273,18 @@ pub fn read(bytes: &[u8], shape: Option<Shape>) -> Shaped {
         }
     }
     let tsv_only = regions.iter().all(|r| r.shape == Shape::Tsv);
+    if needs_normalize {
+        normalize(&mut normalized);
+    }
     // The normalizer's markup warnings are about tab-separated lines; other shapes hold
     // markup that spans lines or cells, and only the decoding warnings apply.
-    warnings.extend(normalized.warnings.into_iter().filter(|w| {
-        tsv_only
-            || matches!(
-                w.code,
-                WarningCode::UndecodableBytes | WarningCode::ControlChars
-            )
-    }));
+    if let Some(n) = normalized {
+        warnings.extend(
+            n.warnings
+                .into_iter()
+                .filter(|w| tsv_only || decoding_only(w)),
+        );
+    }
     let main = shape.unwrap_or_else(|| majority(&regions));
     let lines = emit(rows, &mut warnings, false);
     finish(main, regions, decoded.encoding, lines, warnings)
@@ -303,11 +332,14 @@ fn majority(regions: &[Region]) -> Shape {
 fn emit(rows: Vec<Row>, warnings: &mut Vec<Warning>, page_noise: bool) -> Vec<Line> {
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let mut cells: Vec<String> = row
-            .cells
-            .iter()
-            .map(|c| canonical_text(&c.replace('\t', " ")))
-            .collect();
+        let mut cells: Vec<String> = if row.canonical {
+            row.cells
+        } else {
+            row.cells
+                .iter()
+                .map(|c| canonical_text(&c.replace('\t', " ")))
+                .collect()
+        };
         while cells.last().is_some_and(String::is_empty) {
             cells.pop();
         }

@@ -57,9 +57,18 @@ pub(crate) fn source_lines(text: &str) -> Vec<SrcLine<'_>> {
     out
 }
 
+/// Longest line (in bytes) that can be page-edge noise: a page number, a running header or
+/// footer. Longer lines are never canonicalized to be compared, which keeps a hostile
+/// single line cheap.
+const MAX_EDGE_LINE: usize = 512;
+
 /// A page number as printed at a page's foot or head: `— 3 —`, `-3-`, `第3页 共12页`,
 /// `第 3 页`, `3/12`, `Page 3 of 12`. Judged on the canonical text of the whole line.
 pub(crate) fn is_page_number(line: &str) -> bool {
+    // However spaced, a page number is a short line: a long one is not worth canonicalizing.
+    if line.len() > MAX_EDGE_LINE {
+        return false;
+    }
     let t: String = canonical_text(&line.replace('\t', " "))
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -156,6 +165,9 @@ pub(crate) fn drop_page_noise<'a>(
         let boundary_after = nonblank.get(k + 1).is_some_and(|&n| {
             lines[n].page != lines[i].page || numbered[i + 1..n].iter().any(|&b| b)
         });
+        if lines[i].text.len() > MAX_EDGE_LINE {
+            continue;
+        }
         if prev.is_none() || boundary_before {
             heads.push((i, boundary_before));
         }

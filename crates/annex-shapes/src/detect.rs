@@ -16,7 +16,7 @@ use crate::source::{SrcLine, source_lines};
 /// ```
 pub fn detect(text: &str) -> Shape {
     let lines = source_lines(text);
-    if is_html(&lines) {
+    if is_all_html(&lines) {
         return Shape::Html;
     }
     let mut votes: Vec<(usize, Shape)> = Vec::new();
@@ -45,12 +45,38 @@ pub(crate) fn is_html(lines: &[SrcLine<'_>]) -> bool {
     tags >= 2
 }
 
-/// Text of a line with table punctuation, markup markers and spaces removed, for
-/// vocabulary tests that must not care about the shape.
+/// Text of a line with table punctuation, markup markers, HTML tags and spaces removed,
+/// for vocabulary tests that must not care about the shape (`<h2>部门项目…</h2>` is a
+/// title as much as `## 部门项目…` is).
 fn bare(line: &str) -> String {
-    line.chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '|' | '#' | '*' | '\u{3000}'))
-        .collect()
+    let mut out = String::with_capacity(line.len());
+    let mut in_tag = false;
+    for c in line.chars() {
+        match c {
+            '<' if !in_tag => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if in_tag || c.is_whitespace() || matches!(c, '|' | '#' | '*' | '\u{3000}') => {}
+            _ => out.push(c),
+        }
+    }
+    // A `<` that opened no tag (`<5%`) hid the rest of the line: keep it as text.
+    if in_tag {
+        return line
+            .chars()
+            .filter(|c| !c.is_whitespace() && !matches!(c, '|' | '#' | '*' | '\u{3000}'))
+            .collect();
+    }
+    out
+}
+
+/// Is the whole text HTML, to be read by one tokenizer across all its lines? Yes when it
+/// holds table markup and no table region shows another shape's evidence; a file that
+/// mixes shapes (tab-separated tables, then an HTML table) is read region by region.
+pub(crate) fn is_all_html(lines: &[SrcLine<'_>]) -> bool {
+    is_html(lines)
+        && regions(lines)
+            .iter()
+            .all(|c| matches!(evidence(c), None | Some(Shape::Html)))
 }
 
 /// Does a new table start at line `i` (a form title followed by a 项目名称 label soon)?

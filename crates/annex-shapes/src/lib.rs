@@ -202,7 +202,7 @@ pub fn read(bytes: &[u8], shape: Option<Shape>) -> Shaped {
 
     let html = match shape {
         Some(k) => k == Shape::Html,
-        None => detect::is_html(&all),
+        None => detect::is_all_html(&all),
     };
     if html {
         // HTML keeps its own structure across lines: one region, its own tokenizer.

@@ -205,3 +205,14 @@ fn layout_report() {
         }
     }
 }
+
+/// Tables 1–4 tab-separated, 5–8 as HTML, 9–12 as Markdown, in one file: each region is
+/// read with its own shape, and the records are the reference's.
+#[test]
+fn mixed_shapes_detected_per_region() {
+    check("mixed-tsv-html-markdown.txt", Shape::Tsv);
+    let bytes = std::fs::read(root().join("samples/shapes/mixed-tsv-html-markdown.txt")).unwrap();
+    let mut order: Vec<Shape> = read(&bytes, None).regions.iter().map(|r| r.shape).collect();
+    order.dedup();
+    assert_eq!(order, [Shape::Tsv, Shape::Html, Shape::Markdown]);
+}

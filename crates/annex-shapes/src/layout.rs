@@ -164,6 +164,19 @@ fn header_progress(s: &str) -> Option<bool> {
     None
 }
 
+/// Is `s` a whole header label that is also the start of a longer one?
+fn header_extendable(s: &str) -> bool {
+    let b = unify_marks(&bare(s));
+    !b.is_empty()
+        && HEADER_LABELS
+            .iter()
+            .any(|l| l.len() > b.len() && l.starts_with(b.as_str()))
+}
+
+fn unify_marks(t: &str) -> String {
+    t.replace(':', "：").replace('(', "（").replace(')', "）")
+}
+
 fn runs_of(line: &str, index: usize) -> Vec<Run> {
     let mut runs: Vec<Run> = Vec::new();
     let (mut x, mut spaces) = (0usize, 0usize);
@@ -387,7 +400,9 @@ fn header_section(lines: &[SrcLine<'_>], runs: &[Vec<Run>]) -> Vec<Row> {
                 runs,
                 &mut used,
                 (li, ri),
-                &|t| header_progress(t) == Some(false),
+                // `年度资金总额` is a label, and so is `年度资金总额：`: a label that starts a
+                // longer one still takes a `：` wrapped onto the next line.
+                &|t| header_progress(t) == Some(false) || header_extendable(t),
                 &|t| header_progress(t).is_some(),
             );
             labels.push(label);
@@ -641,7 +656,14 @@ fn indicator_section(lines: &[SrcLine<'_>], runs: &[Vec<Run>], from: usize) -> V
                 .filter(|(p, _)| strong_value(&p.text))
                 .map(|(p, _)| p.x0),
         )
-        .min();
+        .collect::<Vec<usize>>();
+    // The median, not the least: a name piece that reads as a number (`、2021.1-2021.8）`,
+    // the wrapped end of a name) must not pull the value column over the names.
+    let value_left = {
+        let mut xs = value_left;
+        xs.sort_unstable();
+        xs.get(xs.len() / 2).copied()
+    };
     let threshold = match (name_left, value_left) {
         (Some(n), Some(v)) if v > n => n + (v - n) / 2,
         (Some(n), _) => n + 12,
@@ -759,13 +781,23 @@ fn indicator_section(lines: &[SrcLine<'_>], runs: &[Vec<Run>], from: usize) -> V
             (top, bottom)
         })
         .collect();
-    let l2_groups = assign(&level2, &spans);
+    let l2_groups = assign(&level2, &spans, &|_, _| 0);
     let group_spans: Vec<(usize, usize)> = if level2.is_empty() {
         spans.clone()
     } else {
         group_extents(&l2_groups, &spans)
     };
-    let l1_of_group = assign(&level1, &group_spans);
+    // A 二级 under a 一级 the taxonomy does not put it under costs as much as being three
+    // lines off the middle: geometry decides, the vocabulary breaks its near-ties (pdftotext
+    // spaces lines unevenly, so two groupings can sit equally near the printed labels).
+    let mismatch = |l1: usize, g: usize| {
+        let parent = level2.get(g).and_then(|l| taxonomy_parent(&l.text));
+        match parent {
+            Some(p) if p != level1[l1].text => 6,
+            _ => 0,
+        }
+    };
+    let l1_of_group = assign(&level1, &group_spans, &mismatch);
     let mut first_row_of_group: Vec<Option<usize>> = vec![None; group_spans.len()];
     if level2.is_empty() {
         first_row_of_group = (0..group_spans.len()).map(Some).collect();
@@ -825,7 +857,33 @@ fn indicator_section(lines: &[SrcLine<'_>], runs: &[Vec<Run>], from: usize) -> V
 /// Give each label a contiguous, non-empty group of units (rows, or groups of rows), in
 /// order, so that each label sits as near the middle of its group as possible. Returns,
 /// per unit, the label it falls under.
-fn assign(labels: &[Label], units: &[(usize, usize)]) -> Vec<Option<usize>> {
+/// The 一级 a 二级 label belongs under in the standard taxonomy of the form.
+fn taxonomy_parent(level2: &str) -> Option<&'static str> {
+    const PARENTS: [(&str, &str); 12] = [
+        ("经济成本", "成本指标"),
+        ("社会成本", "成本指标"),
+        ("生态环境成本", "成本指标"),
+        ("数量", "产出指标"),
+        ("质量", "产出指标"),
+        ("时效", "产出指标"),
+        ("成本", "产出指标"),
+        ("经济效益", "效益指标"),
+        ("社会效益", "效益指标"),
+        ("生态效益", "效益指标"),
+        ("可持续影响", "效益指标"),
+        ("服务对象满意度", "满意度指标"),
+    ];
+    PARENTS
+        .iter()
+        .find(|(stem, _)| level2.starts_with(stem))
+        .map(|&(_, p)| p)
+}
+
+fn assign(
+    labels: &[Label],
+    units: &[(usize, usize)],
+    penalty: &dyn Fn(usize, usize) -> usize,
+) -> Vec<Option<usize>> {
     let (m, n) = (labels.len(), units.len());
     if m == 0 || n == 0 {
         return vec![None; n];
@@ -849,8 +907,21 @@ fn assign(labels: &[Label], units: &[(usize, usize)]) -> Vec<Option<usize>> {
             })
             .collect();
     }
-    let cost =
-        |k: usize, s: usize, e: usize| labels[order[k]].center2().abs_diff(units[s].0 + units[e].1);
+    // Penalties summed over a group in O(1): prefix sums per label.
+    let prefix: Vec<Vec<usize>> = order
+        .iter()
+        .map(|&l| {
+            let mut acc = vec![0usize; n + 1];
+            for u in 0..n {
+                acc[u + 1] = acc[u] + penalty(l, u);
+            }
+            acc
+        })
+        .collect();
+    let cost = |k: usize, s: usize, e: usize| {
+        labels[order[k]].center2().abs_diff(units[s].0 + units[e].1) + prefix[k][e + 1]
+            - prefix[k][s]
+    };
     // best[j][e]: least cost of labels 0..=j over units 0..=e; from[j][e]: start of group j.
     let inf = usize::MAX / 4;
     let mut best = vec![vec![inf; n]; m];

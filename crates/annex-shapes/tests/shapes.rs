@@ -173,15 +173,36 @@ fn all_differences(path: &str, want: &Value, got: &Value, out: &mut Vec<String>)
     }
 }
 
-fn layout_differences(producer: &str) -> (usize, usize, Vec<String>) {
-    let bytes =
-        std::fs::read(root().join(format!("samples/shapes/reference-layout-{producer}.txt")))
-            .unwrap();
+/// The reference records as the PDFs print them: they were typeset from the clean tables,
+/// so the sample's two OCR-damage spots read true there. Table 2's goals are numbered
+/// 1, 2, 3 (the OCR text has 3, 4, 3), and table 10's third indicator is `≥95%` (the OCR
+/// text lost the `≥`).
+fn clean_reference() -> Vec<Value> {
+    let mut want = reference();
+    want[1]["checks"]["goal_numbering"] = serde_json::json!({
+        "status": "pass",
+        "detail": "numbered 1, 2, 3",
+    });
+    let value = &mut want[9]["indicators"][2]["value"];
+    assert_eq!(
+        value["text"], "95%",
+        "the reference changed: revisit this fix-up"
+    );
+    value["comparator"] = "≥".into();
+    value["text"] = "≥95%".into();
+    want
+}
+
+fn layout_differences(fixture: &str) -> (usize, usize, Vec<String>) {
+    let bytes = std::fs::read(root().join("samples/shapes").join(fixture)).unwrap();
     let shaped = read(&bytes, None);
-    assert_eq!(shaped.shape, Shape::Layout, "{producer}: detected shape");
+    assert_eq!(shaped.shape, Shape::Layout, "{fixture}: detected shape");
     let got = records_of_lines(&shaped.lines);
-    let want = reference();
+    let want = clean_reference();
     let mut out = Vec::new();
+    if got.len() != want.len() {
+        out.push(format!("{} tables wanted, {} found", want.len(), got.len()));
+    }
     for (k, (w, g)) in want.iter().zip(&got).enumerate() {
         all_differences(&format!("table {}", k + 1), w, g, &mut out);
     }
@@ -192,27 +213,47 @@ fn layout_differences(producer: &str) -> (usize, usize, Vec<String>) {
     (got.len(), indicators, out)
 }
 
+fn check_layout(producer: &str) {
+    let fixture = format!("reference-layout-{producer}.txt");
+    let (tables, indicators, diffs) = layout_differences(&fixture);
+    eprintln!(
+        "{fixture}: {tables} tables, {indicators} indicators, {} differences",
+        diffs.len()
+    );
+    assert!(
+        diffs.is_empty(),
+        "{fixture}: {tables} tables, {indicators} indicators, differences:\n{}",
+        diffs.join("\n")
+    );
+}
+
+#[test]
+fn layout_reportlab() {
+    check_layout("reportlab");
+}
+
+#[test]
+fn layout_fpdf2() {
+    check_layout("fpdf2");
+}
+
+/// `ReportLab` with CID (Type 0) fonts: the same layout through another font path.
+#[test]
+fn layout_reportlab_cid() {
+    check_layout("reportlab-cid");
+}
+
+/// Layout fixtures the reader does not read exactly yet: figures only.
 #[test]
 fn layout_report() {
-    for p in ["libreoffice", "chromium", "reportlab", "fpdf2"] {
-        let (t, i, d) = layout_differences(p);
+    for p in ["libreoffice", "chromium", "chromium-type3"] {
+        let (t, i, d) = layout_differences(&format!("reference-layout-{p}.txt"));
         eprintln!(
             "== {p}: {t} tables, {i} indicators, {} differences",
             d.len()
         );
         for x in &d {
-            eprintln!("  {x}");
+            eprintln!("  {}", x.chars().take(300).collect::<String>());
         }
     }
-}
-
-/// Tables 1–4 tab-separated, 5–8 as HTML, 9–12 as Markdown, in one file: each region is
-/// read with its own shape, and the records are the reference's.
-#[test]
-fn mixed_shapes_detected_per_region() {
-    check("mixed-tsv-html-markdown.txt", Shape::Tsv);
-    let bytes = std::fs::read(root().join("samples/shapes/mixed-tsv-html-markdown.txt")).unwrap();
-    let mut order: Vec<Shape> = read(&bytes, None).regions.iter().map(|r| r.shape).collect();
-    order.dedup();
-    assert_eq!(order, [Shape::Tsv, Shape::Html, Shape::Markdown]);
 }

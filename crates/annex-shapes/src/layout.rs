@@ -436,6 +436,15 @@ fn header_section(lines: &[SrcLine<'_>], runs: &[Vec<Run>]) -> Vec<Row> {
             }
         }
     }
+    // Blank lines before each line, to count those between two lines in O(1).
+    let mut blank_before = vec![0usize; runs.len() + 1];
+    for (li, line_runs) in runs.iter().enumerate() {
+        blank_before[li + 1] = blank_before[li] + usize::from(line_runs.is_empty());
+    }
+    let blanks_between = |a: usize, b: usize| {
+        let (lo, hi) = (a.min(b), a.max(b));
+        blank_before[hi] - blank_before[(lo + 1).min(hi)]
+    };
     let mut orphans: Vec<&Run> = Vec::new();
     for r in later {
         let near = r.line.saturating_sub(3)..=(r.line + 3).min(runs.len().saturating_sub(1));
@@ -454,6 +463,25 @@ fn header_section(lines: &[SrcLine<'_>], runs: &[Vec<Run>]) -> Vec<Row> {
                 if dist > 3 {
                     return None;
                 }
+                // A wrapped value goes on right under (or over) the pieces it continues:
+                // count lines from the nearest of them, and a blank line between is a
+                // cell border (`心`, the wrapped end of 实施单位's value, sits as near the
+                // 项目期 label below as its own, but a blank line parts it from 项目期).
+                let from = values[k]
+                    .iter()
+                    .map(|v| v.0)
+                    .chain([l.top, l.bottom])
+                    .min_by_key(|&x| x.abs_diff(r.line))
+                    .unwrap_or(l.top);
+                let dist = dist.min(from.abs_diff(r.line)) + 2 * blanks_between(from, r.line);
+                // A label sits at the vertical middle of its cell: taking the piece should
+                // not move the middle of label and value away from the label's own.
+                let (top, bottom) = values[k]
+                    .iter()
+                    .fold((l.top, l.bottom), |(t, b), v| (t.min(v.0), b.max(v.0)));
+                let off = |t: usize, b: usize| (t + b).abs_diff(l.center2());
+                let skew =
+                    (off(top.min(r.line), bottom.max(r.line)) + 2).saturating_sub(off(top, bottom));
                 // Lined up with the label's end or with any piece of its value so far.
                 let across = values[k]
                     .iter()
@@ -461,7 +489,7 @@ fn header_section(lines: &[SrcLine<'_>], runs: &[Vec<Run>]) -> Vec<Row> {
                     .chain(std::iter::once(r.x0.abs_diff(l.x1)))
                     .min()
                     .unwrap_or(usize::MAX / 8);
-                Some((across + 4 * dist, k))
+                Some((across + 4 * dist + 3 * skew, k))
             })
             .min();
         match owner {

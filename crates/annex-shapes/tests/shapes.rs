@@ -237,6 +237,11 @@ fn layout_fpdf2() {
     check_layout("fpdf2");
 }
 
+#[test]
+fn layout_chromium() {
+    check_layout("chromium");
+}
+
 /// `ReportLab` with CID (Type 0) fonts: the same layout through another font path.
 #[test]
 fn layout_reportlab_cid() {
@@ -246,7 +251,7 @@ fn layout_reportlab_cid() {
 /// Layout fixtures the reader does not read exactly yet: figures only.
 #[test]
 fn layout_report() {
-    for p in ["libreoffice", "chromium", "chromium-type3"] {
+    for p in ["libreoffice", "chromium-type3"] {
         let (t, i, d) = layout_differences(&format!("reference-layout-{p}.txt"));
         eprintln!(
             "== {p}: {t} tables, {i} indicators, {} differences",

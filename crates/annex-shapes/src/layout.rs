@@ -542,6 +542,10 @@ fn header_section(lines: &[SrcLine<'_>], runs: &[Vec<Run>]) -> Vec<Row> {
     rows.into_iter().map(|(_, r)| r).collect()
 }
 
+/// Widest gap (columns) after a label cell at which the next run counts as pushed right by
+/// the label's overflow rather than placed in its own column.
+const PUSHED_GAP: usize = 8;
+
 /// A 三级 name piece or a 指标值, on one line.
 #[derive(Debug, Clone)]
 struct Piece {
@@ -643,14 +647,26 @@ fn indicator_section(lines: &[SrcLine<'_>], runs: &[Vec<Run>], from: usize) -> V
             .collect();
         match data.as_slice() {
             [] => {}
-            [one] => lone.push((
-                Piece {
-                    line: li,
-                    x0: one.x0,
-                    text: one.text.clone(),
-                },
-                one.after_label,
-            )),
+            [one] => {
+                // pdftotext pushes the run after an overflowing label right: a short gap
+                // after a label cell (`数量指标（必填硬性指      全县本年度领取待`) says the
+                // run was pushed, and its x says nothing about its column.
+                let pushed = runs[li]
+                    .iter()
+                    .enumerate()
+                    .filter(|&(ri, r)| used[li][ri] && r.x1 <= one.x0)
+                    .map(|(_, r)| r.x1)
+                    .max()
+                    .is_some_and(|x1| one.x0 - x1 <= PUSHED_GAP);
+                lone.push((
+                    Piece {
+                        line: li,
+                        x0: one.x0,
+                        text: one.text.clone(),
+                    },
+                    one.after_label || pushed,
+                ));
+            }
             [names @ .., last] => {
                 for n in names {
                     pieces.push(Piece {
@@ -703,8 +719,9 @@ fn indicator_section(lines: &[SrcLine<'_>], runs: &[Vec<Run>], from: usize) -> V
         let short_word = t.chars().count() <= 8
             && !t.contains(['，', '。', '；', '、', '（', '）'])
             && !t.ends_with(['，', '。']);
-        let is_value = !after_label
-            && ((strong_value(&t) && p.x0 + 4 >= threshold) || (short_word && p.x0 >= threshold));
+        // A pushed run is a value only by its shape (`100%` right after `质量指标（必填）`).
+        let is_value = (strong_value(&t) && p.x0 + 4 >= threshold)
+            || (!after_label && short_word && p.x0 >= threshold);
         if is_value {
             values.push(p);
         } else {

@@ -94,6 +94,15 @@ pub struct ExtractArgs {
     #[arg(long, value_name = "PATTERN")]
     pub glob: Vec<String>,
 
+    /// Read text inputs as this shape instead of detecting it: `tsv`, `layout`
+    /// (pdftotext -layout), `html`, `markdown`, `cell-per-line` or `glued`.
+    #[arg(long, value_name = "SHAPE", value_parser = parse_shape)]
+    pub shape: Option<annex_shapes::Shape>,
+
+    /// Say on standard error which shape each region of a text input was read as.
+    #[arg(long)]
+    pub explain: bool,
+
     /// With -o: redo every input, even those the manifest says are done.
     #[arg(long)]
     pub force: bool,
@@ -129,6 +138,11 @@ pub struct WorkerArgs {
     /// `RLIMIT_CPU` in seconds, a backstop should the parent die; 0 for none.
     #[arg(long, default_value_t = 0)]
     pub cpu: u64,
+}
+
+/// Parse a `--shape` name.
+pub fn parse_shape(s: &str) -> Result<annex_shapes::Shape, String> {
+    s.parse()
 }
 
 /// Parse a duration: `60` (seconds), `1.5s`, `500ms`, `2m`.

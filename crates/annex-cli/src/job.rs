@@ -34,6 +34,7 @@ pub(crate) enum Mode {
 
 /// What every job of a run shares.
 #[derive(Debug)]
+#[allow(clippy::struct_excessive_bools)] // independent command-line switches, one each
 pub(crate) struct Settings {
     pub(crate) mode: Mode,
     pub(crate) format: Format,
@@ -42,6 +43,10 @@ pub(crate) struct Settings {
     pub(crate) force: bool,
     pub(crate) max_bytes: u64,
     pub(crate) limits: Limits,
+    /// `--shape`: read text inputs as this shape instead of detecting it.
+    pub(crate) shape: Option<annex_shapes::Shape>,
+    /// `--explain`: say which shape each region of a text input was read as.
+    pub(crate) explain: bool,
     /// The output directory (batch mode).
     pub(crate) dir: Option<PathBuf>,
     /// Manifest lines of earlier runs, by path (batch mode).
@@ -145,6 +150,7 @@ fn process_inner(job: Job, settings: &Settings) -> Done {
     }
 
     let is_pdf = input::is_pdf_name(label.as_ref()) || input::looks_like_pdf(&bytes);
+    let mut explained = Vec::new();
     let parsed = if is_pdf {
         match worker::read_pdf(&bytes, settings.limits) {
             Ok(pdf) => annex_grammar::parse_with_warnings(
@@ -168,9 +174,29 @@ fn process_inner(job: Job, settings: &Settings) -> Done {
             }
         }
     } else {
-        crate::extract_text(&label, sha256.clone(), &bytes)
+        let (parsed, regions) = crate::extract_text(&label, sha256.clone(), &bytes, settings.shape);
+        if settings.explain {
+            let forced = if settings.shape.is_some() {
+                "forced by --shape"
+            } else {
+                "detected"
+            };
+            explained = regions
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{label}:{}-{}: note[shape]: read as {} ({forced})",
+                        r.first, r.last, r.shape
+                    )
+                })
+                .collect();
+        }
+        parsed
     };
-    finish(settings, &label, id.as_ref(), &stem, sha256, size, &parsed)
+    let mut done = finish(settings, &label, id.as_ref(), &stem, sha256, size, &parsed);
+    explained.append(&mut done.stderr);
+    done.stderr = explained;
+    done
 }
 
 /// The earlier manifest line of this input when it need not be redone.

@@ -30,21 +30,29 @@ pub use worker::TEST_HOOK;
 use annex_grammar::{InputInfo, Parsed};
 use sha2::{Digest, Sha256};
 
-/// Run the whole text pipeline on one input's bytes: decode, normalize, parse, check.
+/// Run the whole text pipeline on one input's bytes: decode, detect the text shape,
+/// read it into lines, parse, check.
 ///
 /// `path` is the path as the user gave it; it only labels the records.
 pub fn extract_bytes(path: &str, bytes: &[u8]) -> Parsed {
-    extract_text(path, job::hex(&Sha256::digest(bytes)), bytes)
+    extract_text(path, job::hex(&Sha256::digest(bytes)), bytes, None).0
 }
 
-/// [`extract_bytes`] with the SHA-256 already known (a batch hashes every input once).
-pub(crate) fn extract_text(path: &str, sha256: String, bytes: &[u8]) -> Parsed {
-    let normalized = annex_normalize::normalize(bytes);
+/// [`extract_bytes`] with the SHA-256 already known (a batch hashes every input once) and
+/// the shape forced or not; also returns the regions and their shapes, for `--explain`.
+pub(crate) fn extract_text(
+    path: &str,
+    sha256: String,
+    bytes: &[u8],
+    shape: Option<annex_shapes::Shape>,
+) -> (Parsed, Vec<annex_shapes::Region>) {
+    let shaped = annex_shapes::read(bytes, shape);
     let info = InputInfo {
         path: path.to_owned(),
         sha256,
         paged: false,
     };
     // Decoding warnings inside a table belong to its record; the rest stay file-level.
-    annex_grammar::parse_with_warnings(&normalized.lines, normalized.warnings, &info)
+    let parsed = annex_grammar::parse_with_warnings(&shaped.lines, shaped.warnings, &info);
+    (parsed, shaped.regions)
 }

@@ -249,6 +249,8 @@ fn extract(
             timeout: args.pdf_timeout,
             memory: args.pdf_memory,
         },
+        shape: args.shape,
+        explain: args.explain,
         dir: args.output.clone(),
         earlier,
     });

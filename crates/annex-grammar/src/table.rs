@@ -143,7 +143,11 @@ pub(crate) fn parse_table(lines: &[Line], stray: Vec<Warning>, ctx: &TableContex
         if !st.in_indicators && starts_indicators {
             st.in_indicators = true;
         }
-        if vocab::header_label(first).is_some() && !starts_indicators {
+        // Inside the indicator section a header label counts only as a whole cell: a
+        // 三级指标 such as `财政拨款到位率` merely starts like one.
+        let is_header = vocab::header_label(first)
+            .is_some_and(|(_, rest)| !st.in_indicators || rest.is_empty());
+        if is_header && !starts_indicators {
             st.header_line(idx, line, &cs);
         } else if st.in_indicators {
             st.indicator_line(idx, lines, &cs);
@@ -196,6 +200,15 @@ fn is_value_like(cell: &str) -> bool {
         || (cell.chars().count() <= 8
             && !cell.contains(['，', '。', '；', '、', '：'])
             && !cell.is_ascii())
+        || is_date_like(cell)
+}
+
+/// A date or deadline (`2024年12月31日前`, `2024年底`): a value with no number to parse.
+fn is_date_like(cell: &str) -> bool {
+    cell.starts_with(|c: char| c.is_ascii_digit())
+        && cell.chars().count() <= 16
+        && !cell.contains(['，', '。', '；', '、'])
+        && (cell.contains(['年', '月', '日']) || cell.ends_with(['前', '底', '内']))
 }
 
 const COMPARATOR_WORDS: [&str; 13] = [

@@ -375,3 +375,24 @@ fn a_row_without_levels_is_kept_and_reported() {
         r.warnings
     );
 }
+
+#[test]
+fn a_long_deadline_alone_on_the_next_line_is_the_value() {
+    let r = &parse_text(&table_with_rows(
+        "绩效指标\t产出指标\t时效指标（必填）\t补贴资金发放时间\n\t\t\t\t2024年12月31日前\n",
+    ))
+    .records[0];
+    assert_eq!(r.indicators.len(), 1, "{:?}", r.indicators);
+    assert_eq!(r.indicators[0].value.text, "2024年12月31日前");
+}
+
+#[test]
+fn an_indicator_name_that_starts_like_a_header_label_is_an_indicator() {
+    let r = &parse_text(&table_with_rows(
+        "绩效指标\t产出指标\t质量指标（必填）\t参保率\t100%\n\t\t\t财政拨款到位率\t100%\n",
+    ))
+    .records[0];
+    assert_eq!(r.indicators.len(), 2);
+    assert_eq!(r.indicators[1].name, "财政拨款到位率");
+    assert_eq!(r.funds.fiscal.map(|n| n.to_string()).as_deref(), Some("25"));
+}

@@ -91,7 +91,12 @@ pub struct Normalized {
 /// Warnings, at most one of each code per source line, in this order: undecodable bytes,
 /// control characters removed, markup kept as text.
 pub fn normalize(bytes: &[u8]) -> Normalized {
-    let decoded = decode(bytes);
+    normalize_decoded(&decode(bytes))
+}
+
+/// [`normalize`] for text already decoded with [`decode`] (a caller that needs the text
+/// itself, such as a shape reader, decodes once).
+pub fn normalize_decoded(decoded: &Decoded) -> Normalized {
     let text = decoded.text.as_str();
     let paged = text.contains('\x0C');
     let mut lines = Vec::new();

@@ -190,7 +190,7 @@ pub fn read(bytes: &[u8], shape: Option<Shape>) -> Shaped {
     let mut normalized: Option<annex_normalize::Normalized> = None;
     let normalize = |slot: &mut Option<annex_normalize::Normalized>| {
         if slot.is_none() {
-            *slot = Some(annex_normalize::normalize(bytes));
+            *slot = Some(annex_normalize::normalize_decoded(&decoded));
         }
     };
     let decoding_only = |w: &Warning| {

@@ -336,6 +336,13 @@ impl State {
             HeaderLabel::Department => self.department(text),
             HeaderLabel::ImplementingUnit => append(&mut self.project.implementing_unit, text),
             HeaderLabel::Period => append(&mut self.project.period, text),
+            // A second 项目属性 cell must not silently replace the first: keep the first,
+            // report the other with its text.
+            HeaderLabel::Attribute if self.project.attribute.is_some() => self.warn(
+                WarningCode::UnparsedLine,
+                line,
+                format!("second 项目属性 `{text}` not read: the first one is kept"),
+            ),
             HeaderLabel::Attribute => self.project.attribute = Some(attribute(text)),
             HeaderLabel::Goals => {
                 self.goals_text.push_str(text);

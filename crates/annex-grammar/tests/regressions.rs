@@ -12,7 +12,7 @@ fn parse_text(text: &str) -> annex_grammar::Parsed {
     )
 }
 
-/// `项目属性	0101-一年期项目	0202-多年期项目`: the second cell used to replace the first
+/// `项目属性 ⇥ 0101-一年期项目 ⇥ 0202-多年期项目`: the second cell used to replace the first
 /// without a word.
 #[test]
 fn second_attribute_cell_is_reported_not_lost() {

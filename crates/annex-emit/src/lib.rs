@@ -58,6 +58,7 @@
 //! ```
 
 mod canonical;
+mod direct;
 mod schema;
 pub mod testing;
 

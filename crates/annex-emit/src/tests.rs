@@ -557,3 +557,43 @@ fn schema_rejects_what_the_emitter_never_writes() {
         "{errors:?}"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// The direct writer behind `to_canonical` gives exactly the serde path's bytes.
+
+#[test]
+fn direct_writer_matches_serde_path() {
+    let mut hostile = pension_record();
+    hostile.form = "tab\there \"quoted\" back\\slash \u{1}\u{8}\u{c}\n\r\u{1f}\u{7f} 😀 /".into();
+    hostile
+        .checks
+        .insert("\u{1F600}".into(), check(CheckStatus::Skip, "astral"));
+    hostile
+        .checks
+        .insert("\u{FB33}".into(), check(CheckStatus::Fail, "bmp"));
+    hostile.fiscal_year = Some(-2024);
+    hostile.funds.total = Some(num("123456789012345678"));
+    hostile.funds.other = Some(num("0.000001"));
+    hostile.funds.fiscal = Some(num("0.0000001"));
+    hostile.indicators[0].value.number = Some(num("-3.14159"));
+    hostile.warnings.push(Warning {
+        code: WarningCode::UnclosedMarkup,
+        message: "x".into(),
+        line: Some(u32::MAX),
+        page: Some(7),
+    });
+    for record in [pension_record(), null_record(), hostile] {
+        let serde = to_canonical_value(&record).unwrap();
+        assert_eq!(to_canonical(&record).unwrap(), serde);
+    }
+}
+
+#[test]
+fn direct_writer_falls_back_for_numbers_without_json_form() {
+    let mut r = null_record();
+    r.funds.total = Some(Number(Decimal::MAX));
+    assert_eq!(
+        to_canonical(&r).map_err(|e| e.to_string()),
+        to_canonical_value(&r).map_err(|e| e.to_string())
+    );
+}

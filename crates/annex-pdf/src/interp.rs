@@ -67,8 +67,11 @@ pub(crate) struct Glyph {
     /// Left and right edge of the advance box.
     pub(crate) x0: f32,
     pub(crate) x1: f32,
-    /// Vertical centre of the glyph's em box (not the baseline).
+    /// A point 0.3 em above the baseline: the vertical centre layout uses (the middle of
+    /// a CJK glyph, about the x-height middle of Latin text).
     pub(crate) y: f32,
+    /// The baseline's y at the glyph origin.
+    pub(crate) baseline: f32,
     /// Effective font size in display units.
     pub(crate) size: f32,
     /// What the glyph stands for, radicals folded.
@@ -587,6 +590,7 @@ impl Interp<'_> {
             let trm = text_to_display.then(*tm).then(gs.ctm);
             let (lx, ly) = trm.apply(0.0, 0.3);
             let (rx, ry) = trm.apply(code.width, 0.3);
+            let (_, by) = trm.apply(0.0, 0.0);
             let (ux, uy) = trm.apply_vec(0.0, 1.0);
             let size = ux.hypot(uy);
             let text = code.text.trim();
@@ -599,6 +603,7 @@ impl Interp<'_> {
                     x0: lx.min(rx),
                     x1: lx.max(rx).max(lx.min(rx) + 0.01),
                     y: f32::midpoint(ly, ry),
+                    baseline: by,
                     size,
                     text: radicals::fold_str(text).into_owned(),
                     space_before: std::mem::take(&mut self.pending_space),

@@ -35,6 +35,8 @@
 //!
 //! # Main types
 //! [`extract`] → [`PdfLines`] (lines, page count, warnings) or [`PdfError`].
+//! For debugging and tests, [`glyphs`] → [`PageGlyphs`] exposes phase 2's positioned
+//! glyphs ([`GlyphBox`]).
 //!
 //! ```no_run
 //! let bytes = std::fs::read("samples/pdf/seed-libreoffice.pdf")?;
@@ -90,9 +92,76 @@ pub enum PdfError {
 /// Read a PDF and return its lines: table rows as `\t`-separated cells, other text as
 /// lines of their own, in page order.
 pub fn extract(bytes: &[u8]) -> Result<PdfLines, PdfError> {
-    // annex's own code returns errors instead of panicking; this guard is for the PDF
-    // library underneath, whose parser has panicked on hostile files before.
-    std::panic::catch_unwind(|| extract_inner(bytes)).unwrap_or_else(|p| {
+    guarded(|| extract_inner(bytes))
+}
+
+/// One page's glyphs, as [`glyphs`] gives them.
+#[derive(Debug, Clone, Default)]
+pub struct PageGlyphs {
+    /// 1-based page number.
+    pub page: u32,
+    /// The glyphs in drawing order.
+    pub glyphs: Vec<GlyphBox>,
+}
+
+/// One shown glyph in display space: points, origin at the top-left corner of the page's
+/// crop box, y growing down, page `/Rotate` applied (what a viewer shows).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlyphBox {
+    /// The text the glyph stands for, radicals folded (`⽬` → `目`); a ligature may be
+    /// several characters. Blank glyphs (spaces) are not listed.
+    pub text: String,
+    /// Left edge of the glyph's advance box.
+    pub x0: f32,
+    /// Right edge of the advance box: `x1 - x0` is the advance (`/W`, `/Widths`, Type 3
+    /// `/FontMatrix`, `Tc`, `Tz` applied).
+    pub x1: f32,
+    /// The vertical position layout uses to assign the glyph to a row: 0.3 em above the
+    /// baseline.
+    pub y: f32,
+    /// The baseline's y at the glyph's origin.
+    pub baseline: f32,
+    /// Effective font size (em height) in points.
+    pub size: f32,
+}
+
+/// The positioned glyphs of every page, as the layout sees them before building cells.
+///
+/// A debugging and testing API: it exposes the interpreter's output so that positions
+/// can be checked against an independent reader (`tests/bbox.rs` compares them with
+/// poppler's `pdftotext -bbox-layout`). [`extract`] is what the pipeline uses. Problems
+/// met on a page are not reported here; [`extract`] turns them into warnings.
+pub fn glyphs(bytes: &[u8]) -> Result<Vec<PageGlyphs>, PdfError> {
+    guarded(|| {
+        let (doc, page_ids) = load(bytes)?;
+        let mut fonts = interp::FontCache::default();
+        Ok(page_ids
+            .iter()
+            .take(MAX_PAGES)
+            .map(|(&page, &id)| PageGlyphs {
+                page,
+                glyphs: interp::read_page(&doc, id, &mut fonts)
+                    .glyphs
+                    .into_iter()
+                    .map(|g| GlyphBox {
+                        text: g.text,
+                        x0: g.x0,
+                        x1: g.x1,
+                        y: g.y,
+                        baseline: g.baseline,
+                        size: g.size,
+                    })
+                    .collect(),
+            })
+            .collect())
+    })
+}
+
+/// Run `f`, turning a panic into [`PdfError::Panic`]. annex's own code returns errors
+/// instead of panicking; this guard is for the PDF library underneath, whose parser has
+/// panicked on hostile files before.
+fn guarded<T>(f: impl FnOnce() -> Result<T, PdfError>) -> Result<T, PdfError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|p| {
         let msg = p
             .downcast_ref::<&str>()
             .map(ToString::to_string)
@@ -102,12 +171,19 @@ pub fn extract(bytes: &[u8]) -> Result<PdfLines, PdfError> {
     })
 }
 
-fn extract_inner(bytes: &[u8]) -> Result<PdfLines, PdfError> {
+type PageIds = std::collections::BTreeMap<u32, lopdf::ObjectId>;
+
+fn load(bytes: &[u8]) -> Result<(lopdf::Document, PageIds), PdfError> {
     let doc = lopdf::Document::load_mem(bytes).map_err(|e| PdfError::Unreadable(e.to_string()))?;
     let page_ids = doc.get_pages();
     if page_ids.is_empty() {
         return Err(PdfError::NoPages);
     }
+    Ok((doc, page_ids))
+}
+
+fn extract_inner(bytes: &[u8]) -> Result<PdfLines, PdfError> {
+    let (doc, page_ids) = load(bytes)?;
     let pages = u32::try_from(page_ids.len()).unwrap_or(u32::MAX);
     let mut out = PdfLines {
         pages,

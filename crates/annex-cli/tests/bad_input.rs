@@ -59,7 +59,9 @@ fn every_bad_text_fixture_gives_records_or_a_no_tables_warning_in_bounded_time()
         bounded(&name, &bytes, check::decode);
         bounded(&name, &bytes, check::normalize);
         bounded(&name, &bytes, check::grammar);
-        bounded(&name, &bytes, check::pipeline);
+        bounded(&name, &bytes, |b| {
+            check::pipeline_with(b, annex_cli::extract_bytes)
+        });
     }
 }
 
@@ -108,15 +110,15 @@ fn no_table_inputs_are_named_on_stderr() {
     }
 }
 
-/// How much slower an input four times as large may be: 4 when linear, 16 when
-/// quadratic; the margin absorbs a noisy machine.
-const GROWTH_BOUND: f64 = 10.0;
+/// How much slower an input eight times as large may be: 8 when linear, 64 when
+/// quadratic; the margin absorbs a loaded machine (CI, or fuzzers on the same cores).
+const GROWTH_BOUND: f64 = 24.0;
 
-/// One worst case per construct, each at 16 KiB and at 64 KiB: deep nesting (bounded by
+/// One worst case per construct, each at 4 KiB and at 32 KiB: deep nesting (bounded by
 /// the markup depth limit, no recursion), dangling openers that make a naive scanner look
 /// ahead from each, many cells, many rows that join the one before. Linear time is checked
-/// by growth (time at 64 KiB against time at 16 KiB), which does not depend on how fast
-/// the machine is; the absolute bound catches anything else.
+/// by growth (the best of two runs at 32 KiB against the best of two at 4 KiB), which does
+/// not depend on how fast the machine is; the absolute bound catches anything else.
 #[test]
 fn generated_worst_cases_are_linear() {
     let cases: &[(&str, &str, &str)] = &[
@@ -176,14 +178,15 @@ fn generated_worst_cases_are_linear() {
         start.elapsed()
     };
     for &(name, prefix, unit) in cases {
-        let small = timed(name, prefix, unit, 16 << 10);
-        let large = timed(name, prefix, unit, 64 << 10);
+        let best = |size| timed(name, prefix, unit, size).min(timed(name, prefix, unit, size));
+        let small = best(4 << 10);
+        let large = best(32 << 10);
         // Below a few milliseconds the clock measures noise, not growth.
-        let base = small.max(Duration::from_millis(10));
+        let base = small.max(Duration::from_millis(20));
         let growth = large.as_secs_f64() / base.as_secs_f64();
         assert!(
             growth < GROWTH_BOUND,
-            "{name}: 16 KiB in {small:?}, 64 KiB in {large:?}: grows faster than linear"
+            "{name}: 4 KiB in {small:?}, 32 KiB in {large:?}: grows faster than linear"
         );
     }
 }

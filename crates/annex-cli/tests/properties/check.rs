@@ -3,7 +3,8 @@
 //! include this file by path). Each function panics with a message saying which property
 //! failed and on what, so a fuzzer crash or a proptest failure reads the same.
 //!
-//! Dependencies: annex-normalize, annex-grammar, annex-emit, annex-cli, `serde_json`.
+//! Dependencies: annex-normalize, annex-grammar, annex-emit, `serde_json` (not annex-cli:
+//! the fuzz crate does not link it, see `pipeline_with`).
 
 #![allow(dead_code, clippy::missing_panics_doc)]
 
@@ -94,10 +95,11 @@ pub fn grammar(bytes: &[u8]) -> Parsed {
     parsed
 }
 
-/// The whole pipeline: every record serializes to canonical JSON that parses back and is
-/// its own canonical form; spans are ordered.
-pub fn pipeline(bytes: &[u8]) -> Parsed {
-    let parsed = annex_cli::extract_bytes("fuzz.txt", bytes);
+/// The whole pipeline, `extract` being `annex_cli::extract_bytes` (or, in the fuzz
+/// targets, the same three calls without the PDF reader annex-cli links): every record
+/// serializes to canonical JSON that parses back and is its own canonical form.
+pub fn pipeline_with(bytes: &[u8], extract: fn(&str, &[u8]) -> Parsed) -> Parsed {
+    let parsed = extract("fuzz.txt", bytes);
     for r in &parsed.records {
         let canonical = annex_emit::to_canonical(r)
             .unwrap_or_else(|e| panic!("record {} does not serialize: {e}", r.source.table));

@@ -283,3 +283,97 @@ fn the_whole_bad_corpus_in_one_batch_ends_with_one_outcome_each_in_bounds() {
         );
     }
 }
+
+/// An output that cannot be written (its name is taken by a folder) is an error outcome of
+/// that input; no temporary file is left behind and the other input is still written.
+#[test]
+fn a_failed_write_leaves_no_temporary_and_the_batch_goes_on() {
+    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bad-write");
+    let _ = fs::remove_dir_all(&root);
+    let (input_dir, out) = (root.join("in"), root.join("out"));
+    fs::create_dir_all(&input_dir).unwrap();
+    let sample = repo().join("samples/pingluo-2024-annex2.txt");
+    fs::copy(&sample, input_dir.join("a.txt")).unwrap();
+    fs::copy(&sample, input_dir.join("b.txt")).unwrap();
+    fs::create_dir_all(out.join("a.03.json")).unwrap();
+    let res = Command::new(env!("CARGO_BIN_EXE_annex"))
+        .env_remove(annex_cli::TEST_HOOK)
+        .args(["extract", "-q", "-o"])
+        .arg(&out)
+        .arg(input_dir.join("a.txt"))
+        .arg(input_dir.join("b.txt"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&res.stderr);
+    assert_eq!(res.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("a.txt"),
+        "the error names the input: {stderr}"
+    );
+    let written = files_below(&out);
+    assert!(
+        written
+            .iter()
+            .all(|f| !f.to_string_lossy().starts_with('.')),
+        "temporary left: {written:?}"
+    );
+    let b_files = written
+        .iter()
+        .filter(|f| f.to_string_lossy().starts_with("b."))
+        .count();
+    assert_eq!(b_files, 12, "{written:?}");
+    let manifest = fs::read_to_string(out.join("manifest.jsonl")).unwrap();
+    let outcomes: Vec<(String, String)> = manifest
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            let path = v["path"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_owned();
+            (path, v["outcome"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("a.txt".into(), "error".into()),
+            ("b.txt".into(), "ok".into())
+        ]
+    );
+}
+
+/// `--max-bytes` in a batch: the input over it is one error outcome naming the limit, the
+/// others are read.
+#[test]
+fn max_bytes_in_a_batch_is_one_error_outcome() {
+    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bad-max-bytes");
+    let _ = fs::remove_dir_all(&root);
+    let out = root.join("out");
+    let bad = repo().join("crates/annex-normalize/tests/fixtures/bad-text");
+    let res = Command::new(env!("CARGO_BIN_EXE_annex"))
+        .env_remove(annex_cli::TEST_HOOK)
+        .args(["extract", "-q", "--max-bytes", "100K", "-o"])
+        .arg(&out)
+        .arg(bad.join("long_cell.tsv"))
+        .arg(bad.join("seed_crlf.txt"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&res.stderr);
+    assert_eq!(res.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("long_cell.tsv: larger than --max-bytes (102400 bytes)"),
+        "{stderr}"
+    );
+    let manifest: Vec<Value> = fs::read_to_string(out.join("manifest.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(manifest.len(), 2);
+    assert_eq!(manifest[0]["outcome"], "error");
+    assert_eq!(manifest[1]["outcome"], "ok");
+}

@@ -14,9 +14,12 @@
 //!    row: `主管部门及代码 ⇥ … ⇥ 实施单位 ⇥ …`.
 //! 3. **Indicator section**: 一级/二级 labels, joined over their wrapped lines
 //!    (`数量指标（必填硬性指` / `标）`); the other runs are 三级 name pieces or a 指标值 (the
-//!    rightmost run of a line, or a lone short run right of the name column). Each value
-//!    anchors one row; the name lines between two values are split so that each value sits
-//!    at the vertical middle of its row (a blank line, when there is one, is the border).
+//!    rightmost run of a line, a lone short run right of the name column, or a measured
+//!    last word one space after a name that fills its cell). The name column is found per
+//!    page (pdftotext lays each page out on its own grid). Each value anchors one row; the
+//!    name lines between two values are shared out where it costs least over the table:
+//!    a value sits at the vertical middle of its row, a wrapped cell fills its width on
+//!    every line but its last, and a blank line is a cell border.
 //! 4. **Spans**: a merged label is printed near the vertical middle of the rows it spans;
 //!    labels are given contiguous groups of rows so that each label sits as near the middle
 //!    of its group as possible, and each is emitted on the first row of its group, as the
@@ -210,30 +213,34 @@ fn runs_of(line: &str, index: usize) -> Vec<Run> {
     }
     runs.extend(current);
     // A label (or its cut-off start) followed by one space and more text is two cells
-    // that pdftotext set one space apart.
+    // that pdftotext set one space apart; the rest may again start with a label
+    // (`满意度指标 服务对象满意度指标（必填） 退休人员…`: 一级, 二级 and name on one line).
+    let label_like = |t: &str| progress(t).is_some() || header_progress(t).is_some();
     let mut out = Vec::with_capacity(runs.len());
     for r in runs {
-        match r.text.split_once(' ') {
-            Some((head, tail))
-                if (progress(head).is_some() || header_progress(head).is_some())
-                    && !tail.trim().is_empty()
-                    && !head.is_ascii() =>
-            {
-                let head_w: usize = head.chars().map(width).sum::<usize>() + 1;
-                out.push(Run {
-                    x1: r.x0 + head_w - 1,
-                    text: head.to_owned(),
-                    ..r.clone()
-                });
-                out.push(Run {
-                    x0: r.x0 + head_w,
-                    text: tail.to_owned(),
-                    after_label: true,
-                    ..r
-                });
+        let mut rest = r;
+        while let Some((head, tail)) = rest.text.split_once(' ') {
+            if !label_like(head) || tail.trim().is_empty() || head.is_ascii() {
+                break;
             }
-            _ => out.push(r),
+            let head_w: usize = head.chars().map(width).sum::<usize>() + 1;
+            let (head, tail) = (head.to_owned(), tail.to_owned());
+            out.push(Run {
+                x1: rest.x0 + head_w - 1,
+                text: head,
+                after_label: false,
+                ..rest.clone()
+            });
+            rest = Run {
+                x0: rest.x0 + head_w,
+                // A label set one space after a label is a label in its own column; other
+                // text there was pushed right by the label's overflow.
+                after_label: !label_like(&tail),
+                text: tail,
+                ..rest
+            };
         }
+        out.push(rest);
     }
     out
 }
@@ -425,9 +432,30 @@ fn header_section(lines: &[SrcLine<'_>], runs: &[Vec<Run>]) -> Vec<Row> {
             if used[li][ri] {
                 continue;
             }
-            let owner = by_line[li]
+            // A label of the same printed row on the line above or below counts too, if it
+            // stands in a column of its own (`主管部门及代` / `码` beside `实施单位` one line
+            // lower: `平罗县社会保`, printed level with the former, is the latter's value).
+            let here = &by_line[li];
+            let beside = |k: usize| {
+                let l = &labels[k];
+                here.iter().all(|&h| {
+                    let m = &labels[h];
+                    h != k && (l.x1 <= m.x0 || m.x1 <= l.x0)
+                }) && here.iter().any(|&h| {
+                    let m = &labels[h];
+                    l.top <= m.bottom && m.top <= l.bottom
+                })
+            };
+            let near = [li.checked_sub(1), Some(li + 1)]
+                .into_iter()
+                .flatten()
+                .filter(|&l| l < by_line.len())
+                .flat_map(|l| by_line[l].iter().copied())
+                .filter(|&k| !here.contains(&k) && beside(k));
+            let owner = here
                 .iter()
                 .copied()
+                .chain(near)
                 .filter(|&k| labels[k].x0 < r.x0)
                 .max_by_key(|&k| labels[k].x0);
             match owner {
@@ -523,12 +551,9 @@ fn header_section(lines: &[SrcLine<'_>], runs: &[Vec<Run>]) -> Vec<Row> {
             cells.push(labels[k].text.clone());
             let mut v = values[k].clone();
             v.sort_by_key(|&(l, x, _)| (l, x));
-            cells.push(
-                v.iter()
-                    .map(|(_, _, t)| t.as_str())
-                    .collect::<Vec<_>>()
-                    .join(""),
-            );
+            let mut texts: Vec<String> = v.iter().map(|(_, _, t)| t.clone()).collect();
+            spread_glued_numbers(&mut texts);
+            cells.push(texts.concat());
             top = top
                 .min(labels[k].top)
                 .min(v.first().map_or(usize::MAX, |x| x.0));
@@ -540,6 +565,69 @@ fn header_section(lines: &[SrcLine<'_>], runs: &[Vec<Run>]) -> Vec<Row> {
     }
     rows.sort_by_key(|(l, _)| *l);
     rows.into_iter().map(|(_, r)| r).collect()
+}
+
+/// The leading item numbers of a line (`1.2.` of `1.2. 确保…`), as (number text, its end).
+fn leading_numbers(t: &str) -> (Vec<&str>, usize) {
+    let mut out = Vec::new();
+    let mut at = 0;
+    loop {
+        let rest = &t[at..];
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if digits == 0 || digits > 2 {
+            break;
+        }
+        let Some(mark) = rest[digits..]
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '.' | '．' | '、'))
+        else {
+            break;
+        };
+        let end = at + digits + mark.len_utf8();
+        out.push(&t[at..end]);
+        at = end;
+    }
+    (out, at)
+}
+
+/// pdftotext sets the item numbers of a list of goals by their own baseline, and with
+/// some fonts two of them land on one line (`1.2. 确保…` over `全力推进…`, which lost its
+/// `2.`). When the glued numbers count up by one and as many unnumbered lines follow, each
+/// goes back to its line.
+fn spread_glued_numbers(texts: &mut [String]) {
+    let mut i = 0;
+    while i < texts.len() {
+        let (nums, end) = leading_numbers(texts[i].trim_start());
+        let values: Vec<u32> = nums
+            .iter()
+            .filter_map(|n| {
+                n[..n.len() - n.chars().last().map_or(0, char::len_utf8)]
+                    .parse()
+                    .ok()
+            })
+            .collect();
+        let counts_up = values.len() == nums.len() && values.windows(2).all(|w| w[1] == w[0] + 1);
+        let extra = nums.len().saturating_sub(1);
+        let bare_after = texts[i + 1..]
+            .iter()
+            .take(extra)
+            .filter(|t| leading_numbers(t.trim_start()).0.is_empty())
+            .count();
+        if extra == 0 || !counts_up || bare_after < extra {
+            i += 1;
+            continue;
+        }
+        let nums: Vec<String> = nums.iter().map(|n| (*n).to_owned()).collect();
+        let lead = texts[i].len() - texts[i].trim_start().len();
+        let body = texts[i][lead + end..].trim_start().to_owned();
+        texts[i] = format!("{}{body}", nums[0]);
+        for (k, n) in nums.iter().enumerate().skip(1) {
+            let t = texts[i + k].trim_start().to_owned();
+            texts[i + k] = format!("{n}{t}");
+        }
+        i += nums.len();
+    }
 }
 
 /// Widest gap (columns) after a label cell at which the next run counts as pushed right by
@@ -561,6 +649,263 @@ fn strong_value(text: &str) -> bool {
         || p.value.range.is_some()
         || p.value.comparator.is_some()
         || p.unreadable.is_some()
+}
+
+/// A word that is a measured value by itself (`1525人`, `9670万元`, `≥95%`): a number with a
+/// unit, a comparator or a range. A bare number is not (`12` of `人数（2021 年 12`).
+fn measured_value(text: &str) -> bool {
+    let t = canonical_text(text);
+    let v = annex_grammar::value::parse_value(&t).value;
+    v.comparator.is_some()
+        || v.range.is_some()
+        || (v.number.is_some() && (v.unit.is_some() || t.ends_with('%')))
+}
+
+/// Width of the first unbreakable unit of a line: a CJK character, or an ASCII word, with
+/// the opening marks before it and the closing marks after it (line breaking never parts
+/// `册，` or `（2018`).
+fn first_unit_width(text: &str) -> usize {
+    let opening = |c: char| matches!(c, '（' | '(' | '“' | '《' | '【' | '「' | '‘');
+    let closing = |c: char| {
+        matches!(
+            c,
+            '，' | '。'
+                | '、'
+                | '；'
+                | '：'
+                | '）'
+                | ')'
+                | '”'
+                | '》'
+                | '】'
+                | '」'
+                | '’'
+                | '%'
+                | '！'
+                | '？'
+                | ','
+                | '.'
+                | ';'
+                | ':'
+        )
+    };
+    let word = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '/' | '%');
+    let mut chars = text.trim_start().chars().peekable();
+    let mut w = 0;
+    while let Some(c) = chars.next_if(|&c| opening(c)) {
+        w += width(c);
+    }
+    match chars.next() {
+        Some(c) if c.is_ascii_alphanumeric() => {
+            w += 1;
+            while let Some(c) = chars.next_if(|&c| word(c)) {
+                w += width(c);
+            }
+        }
+        Some(c) => w += width(c),
+        None => {}
+    }
+    while let Some(c) = chars.next_if(|&c| closing(c)) {
+        w += width(c);
+    }
+    w
+}
+
+/// Columns of slack when asking whether a word would have fit on the line above: pdftotext
+/// maps proportional glyphs (digits, Latin) onto its grid only roughly.
+const WRAP_SLACK: usize = 2;
+
+/// Cost of a row whose value sits off the middle of its name, per half line.
+const COST_OFF_MIDDLE: usize = 2;
+/// Cost of a name line that ends short and is yet followed by another line of the row.
+const COST_SHORT_INSIDE: usize = 3;
+/// Cost of a blank line inside a row (a blank line is a cell border).
+const COST_BLANK_INSIDE: usize = 10;
+/// Gaps between two values longer than this many name lines try a few splits only, so that
+/// the split stays linear on hostile input.
+const MAX_EXACT_GAP: usize = 24;
+
+/// One line's 三级 name pieces, for the row split.
+#[derive(Debug, Clone, Copy)]
+struct NameLine {
+    line: usize,
+    /// The pieces of the line: `pieces[from..to]`.
+    from: usize,
+    to: usize,
+    width: usize,
+    unit: usize,
+}
+
+/// Share the name lines out to the rows, one row per value (pieces and values sorted by
+/// line). Lines on a value's line go to its row; a run of name lines between two values is
+/// split where the split costs least over the whole table, by three rules that hold for
+/// any table set in a ruled grid:
+/// - a value is printed at the vertical middle of its row (within half a line);
+/// - a wrapped cell fills its width on every line but the last: a line the next line's
+///   first word would have fit on ends its cell;
+/// - a blank line is a cell border.
+///
+/// A row with one short line that is not its last gets that line moved to its end: with
+/// some fonts (Type3) pdftotext prints a cell's last line above the others (`达` over
+/// `全县企业退休人员对社保工作总体满意度`).
+fn rows_of_pieces<'p>(
+    pieces: &'p [Piece],
+    values: &[Piece],
+    blank: &[bool],
+) -> Vec<Vec<&'p Piece>> {
+    let mut name_lines: Vec<NameLine> = Vec::new();
+    for (i, p) in pieces.iter().enumerate() {
+        let w: usize = p.text.trim().chars().map(width).sum();
+        match name_lines.last_mut() {
+            Some(l) if l.line == p.line => {
+                l.to = i + 1;
+                l.width += w;
+            }
+            _ => name_lines.push(NameLine {
+                line: p.line,
+                from: i,
+                to: i + 1,
+                width: w,
+                unit: first_unit_width(&p.text),
+            }),
+        }
+    }
+    // The cell width: the widest line of one piece (two pieces on a line may be a pushed
+    // run beside another cell's).
+    let cell_width = name_lines
+        .iter()
+        .filter(|l| l.to - l.from == 1)
+        .map(|l| l.width)
+        .max()
+        .or_else(|| name_lines.iter().map(|l| l.width).max())
+        .unwrap_or(0);
+    let ends_cell = |a: &NameLine, b: &NameLine| a.width + b.unit + WRAP_SLACK <= cell_width;
+    let mut blank_before = vec![0usize; blank.len() + 1];
+    for (i, &b) in blank.iter().enumerate() {
+        blank_before[i + 1] = blank_before[i] + usize::from(b);
+    }
+    let blanks_inside = |a: usize, b: usize| {
+        if b > a + 1 {
+            blank_before[b] - blank_before[a + 1]
+        } else {
+            0
+        }
+    };
+    let n = values.len();
+    // Lines fixed to a row (before the first value, on a value's line, after the last), and
+    // the lines of each gap between two values.
+    let mut fixed: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut gaps: Vec<Vec<usize>> = vec![Vec::new(); n.saturating_sub(1)];
+    let mut k = 0;
+    for (i, l) in name_lines.iter().enumerate() {
+        while k + 1 < n && values[k + 1].line <= l.line {
+            k += 1;
+        }
+        if l.line <= values[k].line || k + 1 == n {
+            fixed[k].push(i);
+        } else {
+            gaps[k].push(i);
+        }
+    }
+    // The splits each gap may take: every one, or for a long gap a few (the ends, the
+    // middle, and the blank lines nearest the middle).
+    let choices: Vec<Vec<usize>> = gaps
+        .iter()
+        .map(|g| {
+            if g.len() <= MAX_EXACT_GAP {
+                return (0..=g.len()).collect();
+            }
+            let mid = g.len() / 2;
+            let mut borders: Vec<usize> = (1..g.len())
+                .filter(|&t| blanks_inside(name_lines[g[t - 1]].line, name_lines[g[t]].line) > 0)
+                .collect();
+            borders.sort_by_key(|&t| t.abs_diff(mid));
+            borders.truncate(6);
+            borders.extend([0, mid, g.len()]);
+            borders.sort_unstable();
+            borders.dedup();
+            borders
+        })
+        .collect();
+    let row_lines = |k: usize, top: Option<usize>, bottom: Option<usize>| {
+        let above = top.map_or(&[][..], |t| &gaps[k - 1][t..]);
+        let below = bottom.map_or(&[][..], |b| &gaps[k][..b]);
+        above.iter().chain(&fixed[k]).chain(below).copied()
+    };
+    let cost = |k: usize, top: Option<usize>, bottom: Option<usize>| {
+        let anchor = values[k].line;
+        let (mut first, mut last) = (anchor, anchor);
+        let mut total = 0;
+        let mut prev: Option<usize> = None;
+        for i in row_lines(k, top, bottom) {
+            let l = &name_lines[i];
+            first = first.min(l.line);
+            last = last.max(l.line);
+            if let Some(p) = prev {
+                if ends_cell(&name_lines[p], l) {
+                    total += COST_SHORT_INSIDE;
+                }
+            }
+            prev = Some(i);
+        }
+        total
+            + COST_OFF_MIDDLE * (2 * anchor).abs_diff(first + last)
+            + COST_BLANK_INSIDE * blanks_inside(first, last)
+    };
+    // best[k][c]: least cost of rows 0..=k when gap k takes split choices[k][c].
+    let mut best: Vec<Vec<(usize, usize)>> = Vec::with_capacity(n);
+    for k in 0..n.saturating_sub(1) {
+        let row: Vec<(usize, usize)> = choices[k]
+            .iter()
+            .map(|&b| {
+                if k == 0 {
+                    return (cost(0, None, Some(b)), 0);
+                }
+                choices[k - 1]
+                    .iter()
+                    .enumerate()
+                    .map(|(pc, &t)| (best[k - 1][pc].0 + cost(k, Some(t), Some(b)), pc))
+                    .min_by_key(|&(c, _)| c)
+                    .unwrap_or((0, 0))
+            })
+            .collect();
+        best.push(row);
+    }
+    let mut split: Vec<usize> = vec![0; n.saturating_sub(1)];
+    if n >= 2 {
+        let last = n - 1;
+        let (_, mut pc) = choices[last - 1]
+            .iter()
+            .enumerate()
+            .map(|(pc, &t)| (best[last - 1][pc].0 + cost(last, Some(t), None), pc))
+            .min_by_key(|&(c, _)| c)
+            .unwrap_or((0, 0));
+        for k in (0..last).rev() {
+            split[k] = choices[k][pc];
+            pc = best[k][pc].1;
+        }
+    }
+    (0..n)
+        .map(|k| {
+            let top = (k > 0).then(|| split[k - 1]);
+            let bottom = (k + 1 < n).then(|| split[k]);
+            let mut ls: Vec<usize> = row_lines(k, top, bottom).collect();
+            let short: Vec<usize> = (0..ls.len().saturating_sub(1))
+                .filter(|&i| ends_cell(&name_lines[ls[i]], &name_lines[ls[i + 1]]))
+                .collect();
+            if let [i] = short[..] {
+                let end = ls[ls.len() - 1];
+                let closes = i == 0 || !ends_cell(&name_lines[ls[i - 1]], &name_lines[ls[i + 1]]);
+                if closes && !ends_cell(&name_lines[end], &name_lines[ls[i]]) {
+                    let moved = ls.remove(i);
+                    ls.push(moved);
+                }
+            }
+            ls.iter()
+                .flat_map(|&i| &pieces[name_lines[i].from..name_lines[i].to])
+                .collect()
+        })
+        .collect()
 }
 
 #[allow(clippy::many_single_char_names)] // i/j/k/p/v: indices and items of the row walk
@@ -683,38 +1028,75 @@ fn indicator_section(lines: &[SrcLine<'_>], runs: &[Vec<Run>], from: usize) -> V
             }
         }
     }
-    // Where the name column ends and the value column starts, from the runs that say so.
-    let mut name_x: Vec<usize> = pieces.iter().map(|p| p.x0).collect();
-    name_x.extend(
-        lone.iter()
-            .filter(|(p, _)| p.text.chars().count() >= 6)
-            .map(|(p, _)| p.x0),
-    );
-    name_x.sort_unstable();
-    let name_left = name_x.get(name_x.len() / 4).copied();
-    let value_left = values
-        .iter()
-        .map(|p| p.x0)
-        .chain(
+    // Where the name column ends and the value column starts, per page: pdftotext lays
+    // each page out on its own grid, so a table that runs over a page break has its
+    // columns at other x on the next page.
+    let page_of = |li: usize| lines[li].page;
+    let page_threshold = |page: Option<Option<u32>>| {
+        let on = |li: usize| page.is_none_or(|pg| page_of(li) == pg);
+        let mut name_x: Vec<usize> = pieces.iter().filter(|p| on(p.line)).map(|p| p.x0).collect();
+        name_x.extend(
             lone.iter()
-                .filter(|(p, _)| strong_value(&p.text))
+                .filter(|(p, _)| on(p.line) && p.text.chars().count() >= 6)
                 .map(|(p, _)| p.x0),
-        )
-        .collect::<Vec<usize>>();
-    // The median, not the least: a name piece that reads as a number (`、2021.1-2021.8）`,
-    // the wrapped end of a name) must not pull the value column over the names.
-    let value_left = {
-        let mut xs = value_left;
-        xs.sort_unstable();
-        xs.get(xs.len() / 2).copied()
+        );
+        name_x.sort_unstable();
+        let name_left = name_x.get(name_x.len() / 4).copied();
+        // The median, not the least: a name piece that reads as a number
+        // (`、2021.1-2021.8）`, the wrapped end of a name) must not pull the value column
+        // over the names.
+        let mut value_x: Vec<usize> = values
+            .iter()
+            .filter(|p| on(p.line))
+            .map(|p| p.x0)
+            .chain(
+                lone.iter()
+                    .filter(|(p, _)| on(p.line) && strong_value(&p.text))
+                    .map(|(p, _)| p.x0),
+            )
+            .collect();
+        value_x.sort_unstable();
+        // On one page of a few rows the lower median: one value pushed right by a long
+        // name must not carry the column with it.
+        let mid = if page.is_some() {
+            value_x.len().saturating_sub(1) / 2
+        } else {
+            value_x.len() / 2
+        };
+        let value_left = value_x.get(mid).copied();
+        match (name_left, value_left) {
+            (Some(n), Some(v)) if v > n => Some(n + (v - n) / 2),
+            _ => None,
+        }
     };
-    let threshold = match (name_left, value_left) {
-        (Some(n), Some(v)) if v > n => n + (v - n) / 2,
-        (Some(n), _) => n + 12,
-        (None, Some(v)) => v.saturating_sub(4),
-        (None, None) => 0,
+    let whole = page_threshold(None).unwrap_or_else(|| {
+        let first = |xs: &mut dyn Iterator<Item = usize>| xs.min();
+        let n = first(&mut pieces.iter().map(|p| p.x0));
+        let v = first(&mut values.iter().map(|p| p.x0));
+        match (n, v) {
+            (Some(n), _) => n + 12,
+            (None, Some(v)) => v.saturating_sub(4),
+            (None, None) => 0,
+        }
+    });
+    let mut pages: Vec<Option<u32>> = (from..runs.len()).map(page_of).collect();
+    pages.dedup();
+    let thresholds: Vec<(Option<u32>, usize)> = if pages.len() > 1 {
+        pages
+            .iter()
+            .map(|&pg| (pg, page_threshold(Some(pg)).unwrap_or(whole)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let threshold_at = |li: usize| {
+        thresholds
+            .iter()
+            .find(|(pg, _)| *pg == page_of(li))
+            .map_or(whole, |&(_, t)| t)
     };
     for (p, after_label) in lone {
+        let threshold = threshold_at(p.line);
         let t = canonical_text(&p.text);
         let short_word = t.chars().count() <= 8
             && !t.contains(['，', '。', '；', '、', '（', '）'])
@@ -724,9 +1106,28 @@ fn indicator_section(lines: &[SrcLine<'_>], runs: &[Vec<Run>], from: usize) -> V
             || (!after_label && short_word && p.x0 >= threshold);
         if is_value {
             values.push(p);
-        } else {
-            pieces.push(p);
+            continue;
         }
+        // A name line that fills its cell leaves one space before the value
+        // (`全县企业职工退休人数（2022年2023新退 1525人`): a last word in the value column
+        // that reads as a measured value is the value.
+        if let Some((name, last)) = p.text.rsplit_once(' ') {
+            let last_x = p.x0 + name.chars().map(width).sum::<usize>() + 1;
+            if last_x + 4 >= threshold && measured_value(last) && !name.trim().is_empty() {
+                pieces.push(Piece {
+                    line: p.line,
+                    x0: p.x0,
+                    text: name.to_owned(),
+                });
+                values.push(Piece {
+                    line: p.line,
+                    x0: last_x,
+                    text: last.to_owned(),
+                });
+                continue;
+            }
+        }
+        pieces.push(p);
     }
     values.sort_by_key(|p| p.line);
     pieces.sort_by_key(|p| (p.line, p.x0));
@@ -741,71 +1142,8 @@ fn indicator_section(lines: &[SrcLine<'_>], runs: &[Vec<Run>], from: usize) -> V
             })
             .collect();
     }
-    // Each value anchors a row; name lines between two values are shared out so that each
-    // value sits at the middle of its row, or at a blank line between them.
-    let blank = |l: usize| lines[l].is_blank();
-    let mut row_pieces: Vec<Vec<&Piece>> = vec![Vec::new(); values.len()];
-    let mut k = 0;
-    let mut i = 0;
-    while i < pieces.len() {
-        let p = &pieces[i];
-        while k + 1 < values.len() && values[k + 1].line <= p.line {
-            k += 1;
-        }
-        if p.line <= values[k].line || k + 1 == values.len() {
-            row_pieces[k].push(p);
-            i += 1;
-            continue;
-        }
-        // Pieces strictly between value k and value k+1.
-        let next = values[k + 1].line;
-        let mut j = i;
-        while j < pieces.len() && pieces[j].line < next {
-            j += 1;
-        }
-        let between: Vec<usize> = {
-            let mut ls: Vec<usize> = pieces[i..j].iter().map(|p| p.line).collect();
-            ls.dedup();
-            ls
-        };
-        let above = {
-            let mut ls: Vec<usize> = row_pieces[k]
-                .iter()
-                .filter(|p| p.line < values[k].line)
-                .map(|p| p.line)
-                .collect();
-            ls.dedup();
-            ls.len()
-        };
-        let mut take = above.min(between.len());
-        // Name lines above each blank line (both sorted: one walk).
-        let mut best: Option<usize> = None;
-        let mut n_above = 0;
-        for b in (values[k].line + 1..next).filter(|&l| blank(l)) {
-            while n_above < between.len() && between[n_above] < b {
-                n_above += 1;
-            }
-            if best.is_none_or(|x: usize| n_above.abs_diff(take) < x.abs_diff(take)) {
-                best = Some(n_above);
-            }
-        }
-        if let Some(best) = best {
-            take = best;
-        }
-        // Pieces are sorted by line: their line's rank among `between` only grows.
-        let mut n = 0;
-        for p in &pieces[i..j] {
-            while n + 1 < between.len() && between[n] < p.line {
-                n += 1;
-            }
-            if n < take {
-                row_pieces[k].push(p);
-            } else {
-                row_pieces[k + 1].push(p);
-            }
-        }
-        i = j;
-    }
+    let blank: Vec<bool> = lines.iter().map(SrcLine::is_blank).collect();
+    let row_pieces = rows_of_pieces(&pieces, &values, &blank);
     // Row spans (in line indices).
     let spans: Vec<(usize, usize)> = values
         .iter()
@@ -964,8 +1302,11 @@ fn assign(
         })
         .collect();
     let cost = |k: usize, s: usize, e: usize| {
-        labels[order[k]].center2().abs_diff(units[s].0 + units[e].1) + prefix[k][e + 1]
-            - prefix[k][s]
+        // A group left without rows has extent (usize::MAX, 0): saturate, never overflow.
+        labels[order[k]]
+            .center2()
+            .abs_diff(units[s].0.saturating_add(units[e].1))
+            .saturating_add(prefix[k][e + 1] - prefix[k][s])
     };
     // best[j][e]: least cost of labels 0..=j over units 0..=e; from[j][e]: start of group j.
     let inf = usize::MAX / 4;

@@ -9,25 +9,37 @@ use lopdf::{Document, Object, Stream, dictionary};
 
 /// A one-page A4 PDF with Helvetica as `/F1` and the given content stream.
 fn pdf(content: &str, rotate: i64) -> Vec<u8> {
+    pdf_pages(&[content], rotate)
+}
+
+/// An A4 PDF with one page per content stream, Helvetica as `/F1` on every page.
+fn pdf_pages(contents: &[&str], rotate: i64) -> Vec<u8> {
     let mut doc = Document::with_version("1.5");
     let pages_id = doc.new_object_id();
     let font_id = doc.add_object(dictionary! {
         "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
     });
     let resources_id = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font_id } });
-    let content_id = doc.add_object(Stream::new(dictionary! {}, content.as_bytes().to_vec()));
-    let page_id = doc.add_object(dictionary! {
-        "Type" => "Page",
-        "Parent" => pages_id,
-        "Contents" => content_id,
-        "Resources" => resources_id,
-        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-        "Rotate" => rotate,
-    });
+    let mut kids: Vec<Object> = Vec::new();
+    for content in contents {
+        let content_id = doc.add_object(Stream::new(dictionary! {}, content.as_bytes().to_vec()));
+        kids.push(
+            doc.add_object(dictionary! {
+                "Type" => "Page",
+                "Parent" => pages_id,
+                "Contents" => content_id,
+                "Resources" => resources_id,
+                "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+                "Rotate" => rotate,
+            })
+            .into(),
+        );
+    }
+    let count = i64::try_from(kids.len()).unwrap_or(0);
     doc.objects.insert(
         pages_id,
         Object::Dictionary(dictionary! {
-            "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
+            "Type" => "Pages", "Kids" => kids, "Count" => count,
         }),
     );
     let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
@@ -120,5 +132,53 @@ fn broken_operators_are_skipped() {
         r.warnings.iter().any(|w| w.message.contains("/F9")),
         "{:?}",
         r.warnings
+    );
+}
+
+/// A two-column table whose second row is cut by the page break. `borders`: whether the
+/// producer draws a border at both sides of the break (`LibreOffice`) or leaves it out
+/// (Chromium: the vertical rulings simply end at the cut).
+fn cut_row_pdf(borders: bool) -> Vec<u8> {
+    let bottom = if borders { "100 600 m 300 600 l " } else { "" };
+    let top = if borders { "100 800 m 300 800 l " } else { "" };
+    let page1 = format!(
+        "100 700 m 300 700 l 100 680 m 300 680 l {bottom}\
+         100 700 m 100 600 l 200 700 m 200 600 l 300 700 m 300 600 l S\n\
+         BT /F1 10 Tf 1 0 0 1 105 687 Tm (a1) Tj 1 0 0 1 205 687 Tm (b1) Tj ET\n\
+         BT /F1 10 Tf 1 0 0 1 105 667 Tm (first part) Tj 1 0 0 1 205 667 Tm (42) Tj ET\n"
+    );
+    let page2 = format!(
+        "{top}100 760 m 300 760 l 100 740 m 300 740 l \
+         100 800 m 100 740 l 200 800 m 200 740 l 300 800 m 300 740 l S\n\
+         BT /F1 10 Tf 1 0 0 1 105 787 Tm (second part) Tj ET\n\
+         BT /F1 10 Tf 1 0 0 1 105 747 Tm (a3) Tj 1 0 0 1 205 747 Tm (b3) Tj ET\n"
+    );
+    pdf_pages(&[&page1, &page2], 0)
+}
+
+/// Chromium's cut row: no border at either side of the break, so the two parts are one
+/// row, joined cell by cell, on the page where the row starts.
+#[test]
+fn row_cut_by_page_break_without_borders_is_joined() {
+    let r = extract(&cut_row_pdf(false)).expect("extract");
+    let got: Vec<(String, Option<u32>)> = r.lines.into_iter().map(|l| (l.text, l.page)).collect();
+    assert_eq!(
+        got,
+        [
+            ("a1\tb1".to_string(), Some(1)),
+            ("first part second part\t42".to_string(), Some(1)),
+            ("a3\tb3".to_string(), Some(2)),
+        ]
+    );
+}
+
+/// `LibreOffice`'s cut row: borders on both sides of the break, which a new row would
+/// have too; the parts stay two lines (the grammar joins a cut 二级 note and continues a
+/// 三级 name: see `records.rs`).
+#[test]
+fn row_cut_by_page_break_with_borders_keeps_its_parts() {
+    assert_eq!(
+        texts(&cut_row_pdf(true)),
+        ["a1\tb1", "first part\t42", "second part\t", "a3\tb3"]
     );
 }

@@ -651,6 +651,75 @@ fn strong_value(text: &str) -> bool {
         || p.unreadable.is_some()
 }
 
+/// Open labels looked at per line when splitting label ends off runs (bounds the work on
+/// hostile input).
+const MAX_OPEN_LABELS: usize = 8;
+
+/// The wrapped end of a label set one space before a name (`服务对象满意度指` over
+/// `标（必填） 退休人员对社保工作总体满意度达`) is a run of its own: the first word of a run
+/// is split off when it completes an open label on one of the three lines above, near it
+/// in x.
+fn split_label_ends(runs: &[Vec<Run>], from: usize) -> Vec<Vec<Run>> {
+    let mut out: Vec<Vec<Run>> = runs.to_vec();
+    let open = |t: &str| {
+        matches!(
+            progress(t),
+            Some(Progress::Partial | Progress::Full { open: true, .. })
+        )
+    };
+    let mut open_at: Vec<Vec<(usize, usize, String)>> = vec![Vec::new(); runs.len()];
+    for li in from..runs.len() {
+        open_at[li] = runs[li]
+            .iter()
+            .filter(|r| open(&r.text))
+            .take(MAX_OPEN_LABELS)
+            .map(|r| (r.x0, r.x1, r.text.clone()))
+            .collect();
+    }
+    for (li, slot) in out.iter_mut().enumerate().skip(from) {
+        let mut line: Vec<Run> = Vec::with_capacity(slot.len());
+        for r in std::mem::take(slot) {
+            let split = r.text.split_once(' ').and_then(|(head, tail)| {
+                if tail.trim().is_empty() || progress(head).is_some() {
+                    return None;
+                }
+                let completes = (li.saturating_sub(3).max(from)..li).any(|l| {
+                    open_at[l].iter().any(|(x0, x1, text)| {
+                        let near = r.x0.abs_diff(*x0).min(r.x0.abs_diff(*x1)) <= 12;
+                        let joined = format!("{text}{head}");
+                        near && match progress(&joined) {
+                            Some(Progress::Full { .. }) => true,
+                            Some(Progress::Partial) => name_prefix(&joined),
+                            None => false,
+                        }
+                    })
+                });
+                completes.then(|| (head.to_owned(), tail.to_owned()))
+            });
+            match split {
+                Some((head, tail)) => {
+                    let head_w: usize = head.chars().map(width).sum::<usize>() + 1;
+                    line.push(Run {
+                        x1: r.x0 + head_w - 1,
+                        text: head,
+                        after_label: false,
+                        ..r.clone()
+                    });
+                    line.push(Run {
+                        x0: r.x0 + head_w,
+                        text: tail,
+                        after_label: true,
+                        ..r
+                    });
+                }
+                None => line.push(r),
+            }
+        }
+        *slot = line;
+    }
+    out
+}
+
 /// A word that is a measured value by itself (`1525人`, `9670万元`, `≥95%`): a number with a
 /// unit, a comparator or a range. A bare number is not (`12` of `人数（2021 年 12`).
 fn measured_value(text: &str) -> bool {
@@ -718,7 +787,10 @@ const WRAP_SLACK: usize = 2;
 /// Cost of a row whose value sits off the middle of its name, per half line.
 const COST_OFF_MIDDLE: usize = 2;
 /// Cost of a name line that ends short and is yet followed by another line of the row.
-const COST_SHORT_INSIDE: usize = 3;
+const COST_SHORT_INSIDE: usize = 6;
+/// Cost of a row whose one short line is printed above a full one and is moved to its end
+/// (more than a value half a line off the middle, less than a whole line off).
+const COST_SHORT_MOVED: usize = 3;
 /// Cost of a blank line inside a row (a blank line is a cell border).
 const COST_BLANK_INSIDE: usize = 10;
 /// Gaps between two values longer than this many name lines try a few splits only, so that
@@ -832,23 +904,34 @@ fn rows_of_pieces<'p>(
         let below = bottom.map_or(&[][..], |b| &gaps[k][..b]);
         above.iter().chain(&fixed[k]).chain(below).copied()
     };
+    // The order a row's lines are joined in, and what its wrapping costs: nothing when
+    // every line but the last fills the cell; a little when the one short line is printed
+    // above the others and fits at the end; much for any other short line inside.
+    let wrapped = |ls: &mut Vec<usize>| {
+        let short: Vec<usize> = (0..ls.len().saturating_sub(1))
+            .filter(|&i| ends_cell(&name_lines[ls[i]], &name_lines[ls[i + 1]]))
+            .collect();
+        if let [i] = short[..] {
+            let end = ls[ls.len() - 1];
+            let closes = i == 0 || !ends_cell(&name_lines[ls[i - 1]], &name_lines[ls[i + 1]]);
+            if closes && !ends_cell(&name_lines[end], &name_lines[ls[i]]) {
+                let moved = ls.remove(i);
+                ls.push(moved);
+                return COST_SHORT_MOVED;
+            }
+        }
+        COST_SHORT_INSIDE * short.len()
+    };
     let cost = |k: usize, top: Option<usize>, bottom: Option<usize>| {
         let anchor = values[k].line;
-        let (mut first, mut last) = (anchor, anchor);
-        let mut total = 0;
-        let mut prev: Option<usize> = None;
-        for i in row_lines(k, top, bottom) {
-            let l = &name_lines[i];
-            first = first.min(l.line);
-            last = last.max(l.line);
-            if let Some(p) = prev {
-                if ends_cell(&name_lines[p], l) {
-                    total += COST_SHORT_INSIDE;
-                }
-            }
-            prev = Some(i);
-        }
-        total
+        let mut ls: Vec<usize> = row_lines(k, top, bottom).collect();
+        let first = ls
+            .first()
+            .map_or(anchor, |&i| name_lines[i].line.min(anchor));
+        let last = ls
+            .last()
+            .map_or(anchor, |&i| name_lines[i].line.max(anchor));
+        wrapped(&mut ls)
             + COST_OFF_MIDDLE * (2 * anchor).abs_diff(first + last)
             + COST_BLANK_INSIDE * blanks_inside(first, last)
     };
@@ -890,17 +973,7 @@ fn rows_of_pieces<'p>(
             let top = (k > 0).then(|| split[k - 1]);
             let bottom = (k + 1 < n).then(|| split[k]);
             let mut ls: Vec<usize> = row_lines(k, top, bottom).collect();
-            let short: Vec<usize> = (0..ls.len().saturating_sub(1))
-                .filter(|&i| ends_cell(&name_lines[ls[i]], &name_lines[ls[i + 1]]))
-                .collect();
-            if let [i] = short[..] {
-                let end = ls[ls.len() - 1];
-                let closes = i == 0 || !ends_cell(&name_lines[ls[i - 1]], &name_lines[ls[i + 1]]);
-                if closes && !ends_cell(&name_lines[end], &name_lines[ls[i]]) {
-                    let moved = ls.remove(i);
-                    ls.push(moved);
-                }
-            }
+            wrapped(&mut ls);
             ls.iter()
                 .flat_map(|&i| &pieces[name_lines[i].from..name_lines[i].to])
                 .collect()
@@ -910,6 +983,7 @@ fn rows_of_pieces<'p>(
 
 #[allow(clippy::many_single_char_names)] // i/j/k/p/v: indices and items of the row walk
 fn indicator_section(lines: &[SrcLine<'_>], runs: &[Vec<Run>], from: usize) -> Vec<Row> {
+    let runs = &split_label_ends(runs, from)[..];
     let mut used: Vec<Vec<bool>> = runs.iter().map(|r| vec![false; r.len()]).collect();
     for line_used in used.iter_mut().take(from) {
         line_used.fill(true);

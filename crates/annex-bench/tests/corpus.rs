@@ -152,12 +152,10 @@ fn same_seed_same_bytes() {
     );
 }
 
-/// Grammar gap found by the generator: a deadline printed alone on the line after its
-/// row is not joined to it (`is_value_like` wants a number, a comparator, a span or at
-/// most 8 characters), so the row loses its value and the deadline becomes a row of its
-/// own. Reported to the grammar's owner; the generator avoids long deadlines there.
+/// Regression: a grammar gap the generator found. A deadline printed alone on the line
+/// after its row (`2024年12月31日前`, longer than the short words `is_value_like` took)
+/// became a row of its own and left its row without a value.
 #[test]
-#[ignore = "grammar gap: long deadline alone on the next line (reported)"]
 fn long_deadline_alone_on_next_line() {
     let text = "部门项目支出预算绩效目标表\n（2024年度）\n\
                 名称\t一级指标\t二级指标\t三级指标\t指标值\n\
@@ -195,12 +193,10 @@ fn many_seeds() {
     }
 }
 
-/// Grammar gap: inside the indicator section, a 三级指标 that starts with a header label
-/// (`财政拨款到位率`, `项目资金使用率`) is read as a header field, so the row is lost and
-/// `bad_number` / `unparsed_line` warnings appear instead. The generator's vocabulary
-/// avoids such names.
+/// Regression: a grammar gap the generator found. Inside the indicator section a 三级指标
+/// that starts with a header label (`财政拨款到位率`, `项目资金使用率`) was read as a header
+/// field: the row was lost, with `bad_number` / `unparsed_line` warnings instead.
 #[test]
-#[ignore = "grammar gap: indicator name starting with a header label (reported)"]
 fn indicator_name_starting_with_header_label() {
     let text = "部门项目支出预算绩效目标表\n（2024年度）\n\
                 名称\t一级指标\t二级指标\t三级指标\t指标值\n\

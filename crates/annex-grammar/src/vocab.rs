@@ -136,11 +136,25 @@ pub fn is_column_header(cell: &str) -> bool {
     )
 }
 
+/// [`LEVEL2_STEMS`] longest first (stable), so that `社会成本` is never read as `社会` +
+/// rest. Written out rather than sorted on every call: this runs for every cell.
+const LEVEL2_STEMS_LONGEST_FIRST: [&str; 12] = [
+    "服务对象满意度",
+    "生态环境成本",
+    "可持续影响",
+    "经济效益",
+    "社会效益",
+    "生态效益",
+    "经济成本",
+    "社会成本",
+    "数量",
+    "质量",
+    "时效",
+    "成本",
+];
+
 fn level2_stem(i: &str) -> IResult<&str, &'static str> {
-    // Longest stems first: `社会成本` must not be read as `社会` + rest.
-    let mut stems = LEVEL2_STEMS;
-    stems.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    for stem in stems {
+    for stem in LEVEL2_STEMS_LONGEST_FIRST {
         if let Some(rest) = i.strip_prefix(stem) {
             return Ok((rest, stem));
         }
@@ -192,27 +206,49 @@ pub fn level2_open_note(cell: &str) -> Option<(String, String)> {
     Some((format!("{stem}指标"), note.trim().to_owned()))
 }
 
-/// Every full label a partial OCR fragment could be the start of.
-fn all_labels() -> impl Iterator<Item = String> {
-    LEVEL1
-        .iter()
-        .map(|s| (*s).to_owned())
-        .chain(LEVEL2_STEMS.iter().map(|s| format!("{s}指标")))
-        .chain(std::iter::once("绩效指标".to_owned()))
-}
+/// Every full label a partial OCR fragment could be the start of:
+///
+/// [`LEVEL1`], then each of [`LEVEL2_STEMS`] with `指标`, then `绩效指标`, written out
+/// (a test checks it against those lists). `成本指标` is in it twice, as 一级 and as 二级,
+/// so `成本指` is the start of two labels: ambiguous, never completed.
+const ALL_LABELS: [&str; 17] = [
+    "产出指标",
+    "效益指标",
+    "满意度指标",
+    "成本指标",
+    "数量指标",
+    "质量指标",
+    "时效指标",
+    "成本指标",
+    "经济效益指标",
+    "社会效益指标",
+    "生态效益指标",
+    "可持续影响指标",
+    "服务对象满意度指标",
+    "经济成本指标",
+    "社会成本指标",
+    "生态环境成本指标",
+    "绩效指标",
+];
+
+/// Byte length of the longest label: a cell this long or longer is no cut-off label.
+const LONGEST_LABEL: usize = "服务对象满意度指标".len();
 
 /// A cell that is the cut-off start of exactly one label (`效益指` → `效益指标`), as OCR
 /// leaves it when a label wraps inside its cell. At least two characters, never a full label.
 pub fn label_prefix(cell: &str) -> Option<String> {
-    if cell.chars().count() < 2 || classify_label(cell).is_some() {
+    // Runs on the first cell of every indicator line: reject without allocating first.
+    if cell.len() >= LONGEST_LABEL || cell.chars().nth(1).is_none() {
         return None;
     }
-    let mut found = all_labels().filter(|l| l.starts_with(cell) && l.len() > cell.len());
+    let mut found = ALL_LABELS
+        .iter()
+        .filter(|l| l.starts_with(cell) && l.len() > cell.len());
     let first = found.next()?;
-    if found.next().is_some() {
+    if found.next().is_some() || classify_label(cell).is_some() {
         return None;
     }
-    Some(first)
+    Some((*first).to_owned())
 }
 
 fn open_paren(i: &str) -> IResult<&str, char> {
@@ -245,6 +281,11 @@ pub fn fiscal_year(line: &str) -> Option<i32> {
 ///
 /// The annex heading (`附件2：…项目支出预算绩效目标表`) is not a title.
 pub fn is_form_title(line: &str) -> bool {
+    // A title holds `绩效目标` and ends in `表` (white space aside): cheap test first, as
+    // this runs on every line.
+    if !line.contains('绩') || !line.contains('表') {
+        return false;
+    }
     let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
     let n = t.chars().count();
     !t.starts_with("附件")
@@ -264,6 +305,18 @@ fn heading_number(i: &str) -> IResult<&str, &str> {
 
 /// A page number printed by the page layout: `— 3 —`, `-3-`, `第3页 共12页`, `3/12`.
 pub fn is_page_number(line: &str) -> bool {
+    // Every form below is made of digits, dashes, `第页共`, commas, `/` and spaces only;
+    // this runs on every line, so reject anything else before allocating.
+    if !line.chars().all(|c| {
+        c.is_ascii_digit()
+            || c.is_whitespace()
+            || matches!(
+                c,
+                '—' | '–' | '-' | '－' | '―' | '第' | '页' | '共' | '，' | ',' | '/'
+            )
+    }) {
+        return false;
+    }
     let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
     let dashes = |c: char| matches!(c, '—' | '–' | '-' | '－' | '―');
     let inner = t.trim_matches(dashes);
@@ -396,7 +449,31 @@ mod tests {
     }
 
     #[test]
+    fn written_out_label_lists_match_the_vocabulary() {
+        let all: Vec<String> = LEVEL1
+            .iter()
+            .map(|s| (*s).to_owned())
+            .chain(LEVEL2_STEMS.iter().map(|s| format!("{s}指标")))
+            .chain(std::iter::once("绩效指标".to_owned()))
+            .collect();
+        assert_eq!(ALL_LABELS.to_vec(), all);
+        assert_eq!(
+            LONGEST_LABEL,
+            all.iter().map(String::len).max().unwrap_or(0)
+        );
+        let mut stems = LEVEL2_STEMS;
+        stems.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        assert_eq!(LEVEL2_STEMS_LONGEST_FIRST, stems);
+    }
+
+    #[test]
     fn label_prefixes() {
+        assert_eq!(label_prefix("成本指"), None, "一级 and 二级 成本指标");
+        assert_eq!(
+            label_prefix("服务对象满意度指").as_deref(),
+            Some("服务对象满意度指标")
+        );
+        assert_eq!(label_prefix("服务对象满意度指标很长"), None);
         assert_eq!(label_prefix("效益指").as_deref(), Some("效益指标"));
         assert_eq!(label_prefix("满意度指").as_deref(), Some("满意度指标"));
         assert_eq!(label_prefix("效益指标"), None);

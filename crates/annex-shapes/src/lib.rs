@@ -350,7 +350,7 @@ fn emit(rows: Vec<Row>, warnings: &mut Vec<Warning>, page_noise: bool) -> Vec<Li
         let text = tidy_comparators(&text);
         if page_noise && source::is_page_number(&text) {
             warnings.push(Warning {
-                code: WarningCode::DuplicateHeader,
+                code: WarningCode::PageFurniture,
                 message: format!("page number `{text}` dropped (a page break)"),
                 line: Some(row.first),
                 page: row.page,

@@ -204,7 +204,7 @@ pub(crate) fn drop_page_noise<'a>(
                 "running page header or footer"
             };
             warnings.push(Warning {
-                code: WarningCode::DuplicateHeader,
+                code: WarningCode::PageFurniture,
                 message: format!("{what} `{}` dropped (a page break)", line.text.trim()),
                 line: Some(line.number),
                 page: line.page,

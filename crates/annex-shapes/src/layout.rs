@@ -784,13 +784,23 @@ fn first_unit_width(text: &str) -> usize {
 /// maps proportional glyphs (digits, Latin) onto its grid only roughly.
 const WRAP_SLACK: usize = 2;
 
-/// Cost of a row whose value sits off the middle of its name, per half line.
-const COST_OFF_MIDDLE: usize = 2;
+/// Cost of a row whose value sits `half_lines` half lines off the middle of its name.
+/// Half a line is the rule for a cell of an even number of lines, so it costs little (it
+/// only breaks ties); each further half line costs more than moving a short line
+/// ([`COST_SHORT_MOVED`]).
+fn off_middle_cost(half_lines: usize) -> usize {
+    if half_lines == 0 {
+        0
+    } else {
+        3 * half_lines - 2
+    }
+}
 /// Cost of a name line that ends short and is yet followed by another line of the row.
 const COST_SHORT_INSIDE: usize = 6;
-/// Cost of a row whose one short line is printed above a full one and is moved to its end
-/// (more than a value half a line off the middle, less than a whole line off).
-const COST_SHORT_MOVED: usize = 3;
+/// Cost of a row whose one short line is printed above a full one and is moved to its end:
+/// more than three rows each half a line off their middle, less than one row a line and a
+/// half off.
+const COST_SHORT_MOVED: usize = 4;
 /// Cost of a blank line inside a row (a blank line is a cell border).
 const COST_BLANK_INSIDE: usize = 10;
 /// Gaps between two values longer than this many name lines try a few splits only, so that
@@ -932,7 +942,7 @@ fn rows_of_pieces<'p>(
             .last()
             .map_or(anchor, |&i| name_lines[i].line.max(anchor));
         wrapped(&mut ls)
-            + COST_OFF_MIDDLE * (2 * anchor).abs_diff(first + last)
+            + off_middle_cost((2 * anchor).abs_diff(first + last))
             + COST_BLANK_INSIDE * blanks_inside(first, last)
     };
     // best[k][c]: least cost of rows 0..=k when gap k takes split choices[k][c].

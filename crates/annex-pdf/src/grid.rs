@@ -32,6 +32,34 @@ pub(crate) struct Row {
     pub(crate) cut_below: bool,
     /// Comes from a ruled table (not free text).
     pub(crate) in_table: bool,
+    /// On the last row of a table: the columns whose cell has no border at the table's
+    /// bottom edge (a rowspan cell cut by the page break).
+    pub(crate) open_below: Option<Cut>,
+    /// On the first row of a table: the columns whose cell has no border at the table's
+    /// top edge (the rest of a cell cut by the page break).
+    pub(crate) open_above: Option<Cut>,
+}
+
+/// The cells of a table left open at its top or bottom edge.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Cut {
+    /// The table's column edges, to tell that two parts belong to one table.
+    pub(crate) xs: Vec<f32>,
+    /// Per column: `Some(top)` when the cell is open at the edge, `top` being the y of
+    /// the row that holds the cell's text (its first row).
+    pub(crate) open: Vec<Option<f32>>,
+}
+
+impl Cut {
+    /// Whether `other` has the same columns (within [`SNAP`] at every edge).
+    pub(crate) fn same_columns(&self, other: &Cut) -> bool {
+        self.xs.len() == other.xs.len()
+            && self
+                .xs
+                .iter()
+                .zip(&other.xs)
+                .all(|(a, b)| (a - b).abs() <= SNAP)
+    }
 }
 
 /// Lay out one page.
@@ -59,6 +87,8 @@ pub(crate) fn layout(glyphs: &[Glyph], rules: &[Rule]) -> Vec<Row> {
             continued: false,
             cut_below: false,
             in_table: false,
+            open_below: None,
+            open_above: None,
         });
     }
     rows.sort_by(|a, b| a.top.total_cmp(&b.top));
@@ -75,6 +105,9 @@ struct Table {
     cut_top: bool,
     /// The last grid line is not drawn: the table goes on on the next page.
     cut_bottom: bool,
+    /// Per column: no border drawn at the table's top (bottom) edge.
+    open_top: Vec<bool>,
+    open_bottom: Vec<bool>,
 }
 
 /// Positions closer than [`SNAP`] to their neighbour become one: the middle of the run.
@@ -232,12 +265,24 @@ impl Table {
                 }
             }
         }
+        // Chromium draws no border where a page break cuts a cell, but does draw the
+        // bottom border of cells that end at the break: an open column at the table's
+        // edge is a rowspan cell that the break cut.
+        let edge_open = |y: f32| -> Vec<bool> {
+            (0..nc)
+                .map(|c| !drawn(true, y, f32::midpoint(xs[c], xs[c + 1])))
+                .collect()
+        };
+        let open_top = edge_open(ys[0]);
+        let open_bottom = edge_open(ys[nr]);
         Some(Table {
             xs,
             ys,
             owner,
             cut_top,
             cut_bottom,
+            open_top,
+            open_bottom,
         })
     }
 
@@ -275,13 +320,36 @@ impl Table {
             if texts.iter().all(String::is_empty) {
                 continue;
             }
+            let open_above = (r == 0 && self.open_top.iter().any(|&o| o)).then(|| Cut {
+                xs: self.xs.clone(),
+                open: self
+                    .open_top
+                    .iter()
+                    .map(|&o| o.then_some(self.ys[0]))
+                    .collect(),
+            });
             rows.push(Row {
                 top: self.ys[r],
                 cells: texts,
                 continued: r == 0 && self.cut_top,
                 cut_below: r + 2 == self.ys.len() && self.cut_bottom,
                 in_table: true,
+                open_below: None,
+                open_above,
             });
+        }
+        // On the last row shown (a wholly empty last grid row is not shown): the first
+        // row of each open cell, where its text went.
+        if let Some(last) = rows.last_mut() {
+            if self.open_bottom.iter().any(|&o| o) {
+                let r = self.ys.len() - 2;
+                last.open_below = Some(Cut {
+                    xs: self.xs.clone(),
+                    open: (0..nc)
+                        .map(|c| self.open_bottom[c].then(|| self.ys[self.owner[r * nc + c] / nc]))
+                        .collect(),
+                });
+            }
         }
         rows
     }

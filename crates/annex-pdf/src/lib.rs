@@ -21,6 +21,12 @@
 //!    [`Line`] per grid row, cells in column order, empty cells kept. Text outside every
 //!    table (the `附件2` heading, the form title, `（2024年度）`) and pages without
 //!    rulings are laid out by alignment: one line per baseline, cells at wide gaps.
+//! 5. **Across pages** (here): only where the drawing shows a cut. A row whose borders are
+//!    missing at both sides of the break (Chromium) is joined cell by cell; a rowspan
+//!    cell open at both sides gets the text found at the top of the next page (joined if
+//!    split, dropped if repeated, moved up if the label fell wholly on the next page).
+//!    A row cut with its borders drawn on both pages (`LibreOffice`) looks like two rows
+//!    and stays two lines: the grammar joins a cut 二级 note and continues the name.
 //!
 //! # What it does not do
 //! - No OCR: a PDF without a text layer is [`PdfError::NoTextLayer`].
@@ -195,6 +201,9 @@ fn extract_inner(bytes: &[u8]) -> Result<PdfLines, PdfError> {
     // Index in `out.lines` of the last row of a ruled table, for rows cut by a page break.
     let mut last_table_row: Option<usize> = None;
     let mut last_cut = false;
+    // The cells left open at the bottom of the last table so far: its columns and, per
+    // column, the line holding the open cell's text.
+    let mut open_below: Option<(grid::Cut, Vec<Option<usize>>)> = None;
     for (&page_no, &page_id) in page_ids.iter().take(MAX_PAGES) {
         let content = interp::read_page(&doc, page_id, &mut fonts);
         for p in content.problems {
@@ -207,19 +216,50 @@ fn extract_inner(bytes: &[u8]) -> Result<PdfLines, PdfError> {
         }
         glyph_count += content.glyphs.len();
         let mut first_table_row = true;
-        for row in grid::layout(&content.glyphs, &content.rules) {
-            // Chromium leaves out the border at both sides of a page break that cuts a
-            // row; a row whose own borders are drawn on both pages stays two rows.
-            if row.in_table && std::mem::take(&mut first_table_row) && row.continued && last_cut {
-                if let Some(prev) = last_table_row.and_then(|i| out.lines.get_mut(i)) {
-                    if join_continued(&mut prev.text, &row.cells) {
-                        continue;
+        // Only the previous page's last table continues at the top of this one.
+        let from_previous_page = open_below.take();
+        // Table rows of this page: (top, index in `out.lines`).
+        let mut page_rows: Vec<(f32, usize)> = Vec::new();
+        for mut row in grid::layout(&content.glyphs, &content.rules) {
+            if row.in_table && std::mem::take(&mut first_table_row) {
+                // Chromium leaves out the border at both sides of a page break that cuts
+                // a row; a row whose own borders are drawn on both pages stays two rows.
+                if row.continued && last_cut {
+                    if let Some(prev) = last_table_row.and_then(|i| out.lines.get_mut(i)) {
+                        if join_continued(&mut prev.text, &row.cells) {
+                            continue;
+                        }
+                    }
+                }
+                if let (Some((below, lines)), Some(above)) = (&from_previous_page, &row.open_above)
+                {
+                    if below.same_columns(above) {
+                        remerge_cut_cells(&mut out.lines, lines, above, &mut row.cells);
+                        if row.cells.iter().all(String::is_empty) {
+                            continue;
+                        }
                     }
                 }
             }
             if row.in_table {
                 last_table_row = Some(out.lines.len());
                 last_cut = row.cut_below;
+                page_rows.push((row.top, out.lines.len()));
+                open_below = row.open_below.take().map(|cut| {
+                    let lines = cut
+                        .open
+                        .iter()
+                        .map(|top| {
+                            let top = (*top)?;
+                            page_rows
+                                .iter()
+                                .rev()
+                                .find(|(t, _)| (t - top).abs() < 0.01)
+                                .map(|&(_, i)| i)
+                        })
+                        .collect();
+                    (cut, lines)
+                });
             }
             ordinal = ordinal.saturating_add(1);
             out.lines.push(Line {
@@ -245,6 +285,43 @@ fn extract_inner(bytes: &[u8]) -> Result<PdfLines, PdfError> {
         return Err(PdfError::NoTextLayer { pages });
     }
     Ok(out)
+}
+
+/// Re-merge the cells a page break cut out of rowspan cells: for each column open at
+/// both sides of the break, the text at the top of the new page belongs to the cell
+/// whose first row is `lines[c]` on the previous page. A cell split in two is joined; a
+/// label repeated after the break is dropped; a label that fell wholly on the new page
+/// (a vertically centred cell) moves up to the cell's first row, where the grammar
+/// expects it.
+fn remerge_cut_cells(
+    out: &mut [Line],
+    lines: &[Option<usize>],
+    above: &grid::Cut,
+    cells: &mut [String],
+) {
+    for (c, cell) in cells.iter_mut().enumerate() {
+        let (Some(Some(i)), Some(Some(_))) = (lines.get(c), above.open.get(c)) else {
+            continue;
+        };
+        if cell.is_empty() {
+            continue;
+        }
+        let Some(prev) = out.get_mut(*i) else {
+            continue;
+        };
+        let mut prev_cells: Vec<String> = prev.text.split('\t').map(str::to_string).collect();
+        let Some(target) = prev_cells.get_mut(c) else {
+            continue;
+        };
+        if target != cell {
+            if !target.is_empty() && !grid::joins_without_space(target, cell) {
+                target.push(' ');
+            }
+            target.push_str(cell);
+        }
+        cell.clear();
+        prev.text = prev_cells.join("\t");
+    }
 }
 
 /// Join the rest of a row cut by a page break to its first part, cell by cell. Only when

@@ -182,3 +182,71 @@ fn row_cut_by_page_break_with_borders_keeps_its_parts() {
         ["a1\tb1", "first part\t42", "second part\t", "a3\tb3"]
     );
 }
+
+/// A three-column table whose first column has a rowspan cell over its last two rows on
+/// page 1 and the first row on page 2, drawn as Chromium does: no border where the break
+/// cuts the cell, borders under the cells that end at the break, no top border on page 2.
+/// `first`: the part of the cell's text on page 1; `rest`: the part on page 2.
+/// `closed`: draw the first column's bottom border too (the cell ends at the break).
+fn cut_rowspan_pdf(first: &str, rest: &str, closed: bool) -> Vec<u8> {
+    let left = if closed { 100 } else { 200 };
+    let page1 = format!(
+        "100 700 m 400 700 l 100 680 m 400 680 l 200 660 m 400 660 l {left} 640 m 400 640 l \
+         100 700 m 100 640 l 200 700 m 200 640 l 300 700 m 300 640 l 400 700 m 400 640 l S\n\
+         BT /F1 10 Tf 1 0 0 1 105 687 Tm (Top) Tj 1 0 0 1 205 687 Tm (a) Tj \
+         1 0 0 1 305 687 Tm (1) Tj ET\n\
+         BT /F1 10 Tf 1 0 0 1 105 657 Tm ({first}) Tj ET\n\
+         BT /F1 10 Tf 1 0 0 1 205 667 Tm (b) Tj 1 0 0 1 305 667 Tm (2) Tj ET\n\
+         BT /F1 10 Tf 1 0 0 1 205 647 Tm (c) Tj 1 0 0 1 305 647 Tm (3) Tj ET\n"
+    );
+    let page2 = format!(
+        "100 780 m 400 780 l 100 760 m 400 760 l \
+         100 800 m 100 760 l 200 800 m 200 760 l 300 800 m 300 760 l 400 800 m 400 760 l S\n\
+         BT /F1 10 Tf 1 0 0 1 105 787 Tm ({rest}) Tj 1 0 0 1 205 787 Tm (d) Tj \
+         1 0 0 1 305 787 Tm (4) Tj ET\n\
+         BT /F1 10 Tf 1 0 0 1 105 767 Tm (Next) Tj 1 0 0 1 205 767 Tm (e) Tj \
+         1 0 0 1 305 767 Tm (5) Tj ET\n"
+    );
+    // An empty string shows nothing: `()` draws no glyph.
+    pdf_pages(&[&page1, &page2], 0)
+}
+
+/// A rowspan label that fell wholly on the next page (a vertically centred cell) moves
+/// up to the cell's first row, where the grammar reads a label.
+#[test]
+fn rowspan_label_after_page_break_moves_to_the_cell_first_row() {
+    assert_eq!(
+        texts(&cut_rowspan_pdf("", "Label", false)),
+        ["Top\ta\t1", "Label\tb\t2", "\tc\t3", "\td\t4", "Next\te\t5"]
+    );
+}
+
+/// A rowspan label wrapped across the break is joined; one repeated after the break
+/// (as fpdf2 repeats them) is kept once.
+#[test]
+fn rowspan_label_cut_or_repeated_by_page_break_is_kept_once() {
+    assert_eq!(
+        texts(&cut_rowspan_pdf("Long", "label", false)),
+        [
+            "Top\ta\t1",
+            "Long label\tb\t2",
+            "\tc\t3",
+            "\td\t4",
+            "Next\te\t5"
+        ]
+    );
+    assert_eq!(
+        texts(&cut_rowspan_pdf("Label", "Label", false)),
+        ["Top\ta\t1", "Label\tb\t2", "\tc\t3", "\td\t4", "Next\te\t5"]
+    );
+}
+
+/// A cell whose bottom border is drawn ends at the break: the text at the top of the
+/// next page is a new cell and stays there.
+#[test]
+fn cell_closed_at_page_break_is_not_merged() {
+    assert_eq!(
+        texts(&cut_rowspan_pdf("", "Label", true)),
+        ["Top\ta\t1", "\tb\t2", "\tc\t3", "Label\td\t4", "Next\te\t5"]
+    );
+}

@@ -327,6 +327,8 @@ struct Label {
     bottom: usize,
     x0: usize,
     x1: usize,
+    /// Nothing else is printed on any of its lines (see [`place_weight`]).
+    alone: bool,
 }
 
 impl Label {
@@ -352,6 +354,7 @@ fn join_down(
         bottom: li,
         x0: r.x0,
         x1: r.x1,
+        alone: false,
     };
     used[li][ri] = true;
     let mut l = li + 1;
@@ -1226,6 +1229,9 @@ fn indicator_section(lines: &[SrcLine<'_>], runs: &[Vec<Run>], from: usize) -> V
             })
             .collect();
     }
+    for l in level1.iter_mut().chain(&mut level2) {
+        l.alone = runs[l.top..=l.bottom].iter().all(|r| r.len() == 1);
+    }
     let blank: Vec<bool> = lines.iter().map(SrcLine::is_blank).collect();
     let row_pieces = rows_of_pieces(&pieces, &values, &blank);
     // Row spans (in line indices).
@@ -1248,7 +1254,12 @@ fn indicator_section(lines: &[SrcLine<'_>], runs: &[Vec<Run>], from: usize) -> V
             (top, bottom)
         })
         .collect();
-    let l2_groups = assign(&level2, &spans, &|_, _| 0);
+    // A merged label's cell spans whole rows, and its printed lines lie inside the cell: a
+    // row with a line level with a label's line is under that label, never another one.
+    let l2_meets = meetings(&level2, &spans);
+    let l2_groups = assign(&level2, &spans, &|l, u| {
+        IMPOSSIBLE * l2_meets[u].iter().filter(|&&k| k != l).count()
+    });
     let group_spans: Vec<(usize, usize)> = if level2.is_empty() {
         spans.clone()
     } else {
@@ -1257,12 +1268,14 @@ fn indicator_section(lines: &[SrcLine<'_>], runs: &[Vec<Run>], from: usize) -> V
     // A 二级 under a 一级 the taxonomy does not put it under costs as much as being three
     // lines off the middle: geometry decides, the vocabulary breaks its near-ties (pdftotext
     // spaces lines unevenly, so two groupings can sit equally near the printed labels).
+    let l1_meets = meetings(&level1, &group_spans);
     let mismatch = |l1: usize, g: usize| {
         let parent = level2.get(g).and_then(|l| taxonomy_parent(&l.text));
-        match parent {
+        let off_taxonomy = match parent {
             Some(p) if p != level1[l1].text => 6,
             _ => 0,
-        }
+        };
+        off_taxonomy + IMPOSSIBLE * l1_meets[g].iter().filter(|&&k| k != l1).count()
     };
     let l1_of_group = assign(&level1, &group_spans, &mismatch);
     let mut first_row_of_group: Vec<Option<usize>> = vec![None; group_spans.len()];
@@ -1387,10 +1400,12 @@ fn assign(
         .collect();
     let cost = |k: usize, s: usize, e: usize| {
         // A group left without rows has extent (usize::MAX, 0): saturate, never overflow.
-        labels[order[k]]
-            .center2()
-            .abs_diff(units[s].0.saturating_add(units[e].1))
-            .saturating_add(prefix[k][e + 1] - prefix[k][s])
+        let label = &labels[order[k]];
+        (place_weight(label)
+            * label
+                .center2()
+                .abs_diff(units[s].0.saturating_add(units[e].1)))
+        .saturating_add(prefix[k][e + 1] - prefix[k][s])
     };
     // best[j][e]: least cost of labels 0..=j over units 0..=e; from[j][e]: start of group j.
     let inf = usize::MAX / 4;
@@ -1424,6 +1439,45 @@ fn assign(
     }
     out
 }
+
+/// How much a half line between a label and the middle of its rows costs. pdftotext puts
+/// text whose baselines are close on one line: a label printed on the line of a name or a
+/// value may have been moved there by up to half a line, but a label on lines of its own
+/// (`质量指标（必填）` alone between two one-line rows) was not moved, so its place tells
+/// the middle of its cell twice as surely.
+fn place_weight(label: &Label) -> usize {
+    if label.alone { 2 } else { 1 }
+}
+
+/// Cost of a grouping that geometry rules out (a row level with one label's line put under
+/// another label): larger than any sum of the other costs of a table.
+const IMPOSSIBLE: usize = 1 << 20;
+
+/// Per unit (row or group of rows, as a line extent), the labels that have a line inside it.
+/// A unit of no rows has the extent `(usize::MAX, 0)` and meets none.
+fn meetings(labels: &[Label], units: &[(usize, usize)]) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..labels.len()).collect();
+    order.sort_by_key(|&k| labels[k].top);
+    units
+        .iter()
+        .map(|&(t, b)| {
+            // Labels of one column do not overlap, so those that start at or above the
+            // unit's bottom and reach its top are the last few; a few are looked at, to
+            // bound the work on hostile input.
+            let upto = order.partition_point(|&k| labels[k].top <= b);
+            order[..upto]
+                .iter()
+                .rev()
+                .take(MAX_MEETINGS)
+                .copied()
+                .filter(|&k| labels[k].bottom >= t)
+                .collect()
+        })
+        .collect()
+}
+
+/// Labels looked at per unit by [`meetings`].
+const MAX_MEETINGS: usize = 4;
 
 /// Line extents of each label's group of rows (groups in label order of first row).
 fn group_extents(groups: &[Option<usize>], spans: &[(usize, usize)]) -> Vec<(usize, usize)> {

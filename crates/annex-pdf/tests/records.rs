@@ -6,6 +6,9 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use annex_grammar::{InputInfo, Record};
+use common::{page_differences, poppler_pages};
+
+mod common;
 
 fn text_records() -> Vec<Record> {
     let bytes = include_bytes!("../../../samples/pingluo-2024-annex2.txt");
@@ -158,6 +161,21 @@ fn records_from_pdfs_carry_pages_not_lines() {
                 "{name}: warnings point at pages"
             );
         }
+    }
+}
+
+/// The pages each record and indicator claims, checked against poppler's text of those
+/// pages (skipped, with a note, when `pdftotext` is not installed).
+#[test]
+fn pages_agree_with_pdftotext() {
+    for name in SEEDS {
+        let path = format!("{}/../../samples/pdf/{name}", env!("CARGO_MANIFEST_DIR"));
+        let Some(poppler) = poppler_pages(std::path::Path::new(&path)) else {
+            println!("note: pdftotext not installed, page oracle skipped");
+            return;
+        };
+        let diffs = page_differences(&pdf_records(name), &poppler);
+        assert!(diffs.is_empty(), "{name}:\n{}", diffs.join("\n"));
     }
 }
 

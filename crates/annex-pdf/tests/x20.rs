@@ -3,12 +3,18 @@
 //! in the same position. The files are not in the repository: this test reads them from
 //! `crates/annex-bench/data/` (or `../shared/samples/pdf/`) and is ignored by default.
 //!
+//! The pages each record and indicator claims are checked against poppler's text of
+//! those pages when `pdftotext` is installed.
+//!
 //! `cargo test --release -p annex-pdf --test x20 -- --ignored --nocapture`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 
 use annex_grammar::{InputInfo, Record};
+use common::{page_differences, poppler_pages};
+
+mod common;
 
 fn records(bytes: &[u8]) -> (Vec<Record>, u32) {
     let mut out = annex_pdf::extract(bytes).unwrap();
@@ -75,6 +81,8 @@ fn every_x20_pdf_gives_twenty_times_the_seed_records() {
         let name = format!("seed-{producer}-x20.pdf");
         let t = std::time::Instant::now();
         let (got, pages) = records(&std::fs::read(dir.join(&name)).unwrap());
+        let elapsed = t.elapsed();
+        let poppler = poppler_pages(&dir.join(&name));
         let mut diffs = Vec::new();
         for (k, g) in got.iter().enumerate() {
             let w = &want[k % want.len()];
@@ -93,12 +101,15 @@ fn every_x20_pdf_gives_twenty_times_the_seed_records() {
                 k + 1
             );
         }
+        if let Some(poppler) = &poppler {
+            diffs.extend(page_differences(&got, poppler));
+        }
         println!(
-            "{name}: {pages} pages, {} records (want {}), {} field differences, {:?}",
+            "{name}: {pages} pages, {} records (want {}), {} field or page differences, {:?}",
             got.len(),
             20 * want.len(),
             diffs.len(),
-            t.elapsed()
+            elapsed
         );
         for d in diffs.iter().take(10) {
             println!("  {d}");

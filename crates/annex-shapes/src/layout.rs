@@ -19,11 +19,14 @@
 //!    page (pdftotext lays each page out on its own grid). Each value anchors one row; the
 //!    name lines between two values are shared out where it costs least over the table:
 //!    a value sits at the vertical middle of its row, a wrapped cell fills its width on
-//!    every line but its last, and a blank line is a cell border.
-//! 4. **Spans**: a merged label is printed near the vertical middle of the rows it spans;
-//!    labels are given contiguous groups of rows so that each label sits as near the middle
-//!    of its group as possible, and each is emitted on the first row of its group, as the
-//!    tab-separated text prints it.
+//!    every line but its last, a blank line is a cell border, and a row never has lines
+//!    level with two 一级 or two 二级 labels (a row lies inside one merged cell of each).
+//! 4. **Spans**: a merged label is printed near the vertical middle of the rows it spans
+//!    (or, when a page break cuts the cell, at its top or the middle of its part on the
+//!    label's page); labels are given contiguous groups of rows so that each label sits as
+//!    near that place as possible, a row level with a label's line always under that label,
+//!    and each is emitted on the first row of its group, as the tab-separated text prints
+//!    it.
 
 use annex_grammar::vocab;
 use annex_normalize::{Warning, canonical_text};
@@ -327,8 +330,6 @@ struct Label {
     bottom: usize,
     x0: usize,
     x1: usize,
-    /// Nothing else is printed on any of its lines (see [`place_weight`]).
-    alone: bool,
 }
 
 impl Label {
@@ -354,7 +355,6 @@ fn join_down(
         bottom: li,
         x0: r.x0,
         x1: r.x1,
-        alone: false,
     };
     used[li][ri] = true;
     let mut l = li + 1;
@@ -837,6 +837,7 @@ fn rows_of_pieces<'p>(
     pieces: &'p [Piece],
     values: &[Piece],
     blank: &[bool],
+    columns: &[Column],
 ) -> Vec<Vec<&'p Piece>> {
     let mut name_lines: Vec<NameLine> = Vec::new();
     for (i, p) in pieces.iter().enumerate() {
@@ -944,9 +945,16 @@ fn rows_of_pieces<'p>(
         let last = ls
             .last()
             .map_or(anchor, |&i| name_lines[i].line.max(anchor));
+        // A row lies inside one merged cell of each label column: a row level with two
+        // 二级 labels (`高。社会保险手机APP使用率不断上升。` between the last line of one
+        // and the first of the next) is impossible, however well it fills its cell.
+        let across_cells = columns
+            .iter()
+            .any(|c| c.meeting(first, last).nth(1).is_some());
         wrapped(&mut ls)
             + off_middle_cost((2 * anchor).abs_diff(first + last))
             + COST_BLANK_INSIDE * blanks_inside(first, last)
+            + if across_cells { IMPOSSIBLE } else { 0 }
     };
     // best[k][c]: least cost of rows 0..=k when gap k takes split choices[k][c].
     let mut best: Vec<Vec<(usize, usize)>> = Vec::with_capacity(n);
@@ -1229,11 +1237,9 @@ fn indicator_section(lines: &[SrcLine<'_>], runs: &[Vec<Run>], from: usize) -> V
             })
             .collect();
     }
-    for l in level1.iter_mut().chain(&mut level2) {
-        l.alone = runs[l.top..=l.bottom].iter().all(|r| r.len() == 1);
-    }
     let blank: Vec<bool> = lines.iter().map(SrcLine::is_blank).collect();
-    let row_pieces = rows_of_pieces(&pieces, &values, &blank);
+    let columns = [Column::new(&level1), Column::new(&level2)];
+    let row_pieces = rows_of_pieces(&pieces, &values, &blank, &columns);
     // Row spans (in line indices).
     let spans: Vec<(usize, usize)> = values
         .iter()
@@ -1257,7 +1263,8 @@ fn indicator_section(lines: &[SrcLine<'_>], runs: &[Vec<Run>], from: usize) -> V
     // A merged label's cell spans whole rows, and its printed lines lie inside the cell: a
     // row with a line level with a label's line is under that label, never another one.
     let l2_meets = meetings(&level2, &spans);
-    let l2_groups = assign(&level2, &spans, &|l, u| {
+    let pages = Pages::new(lines);
+    let l2_groups = assign(&level2, &spans, &pages, &|l, u| {
         IMPOSSIBLE * l2_meets[u].iter().filter(|&&k| k != l).count()
     });
     let group_spans: Vec<(usize, usize)> = if level2.is_empty() {
@@ -1277,7 +1284,7 @@ fn indicator_section(lines: &[SrcLine<'_>], runs: &[Vec<Run>], from: usize) -> V
         };
         off_taxonomy + IMPOSSIBLE * l1_meets[g].iter().filter(|&&k| k != l1).count()
     };
-    let l1_of_group = assign(&level1, &group_spans, &mismatch);
+    let l1_of_group = assign(&level1, &group_spans, &pages, &mismatch);
     let mut first_row_of_group: Vec<Option<usize>> = vec![None; group_spans.len()];
     if level2.is_empty() {
         first_row_of_group = (0..group_spans.len()).map(Some).collect();
@@ -1362,6 +1369,7 @@ fn taxonomy_parent(level2: &str) -> Option<&'static str> {
 fn assign(
     labels: &[Label],
     units: &[(usize, usize)],
+    pages: &Pages,
     penalty: &dyn Fn(usize, usize) -> usize,
 ) -> Vec<Option<usize>> {
     let (m, n) = (labels.len(), units.len());
@@ -1399,13 +1407,10 @@ fn assign(
         })
         .collect();
     let cost = |k: usize, s: usize, e: usize| {
-        // A group left without rows has extent (usize::MAX, 0): saturate, never overflow.
         let label = &labels[order[k]];
-        (place_weight(label)
-            * label
-                .center2()
-                .abs_diff(units[s].0.saturating_add(units[e].1)))
-        .saturating_add(prefix[k][e + 1] - prefix[k][s])
+        pages
+            .off_place(label, (units[s].0, units[e].1))
+            .saturating_add(prefix[k][e + 1] - prefix[k][s])
     };
     // best[j][e]: least cost of labels 0..=j over units 0..=e; from[j][e]: start of group j.
     let inf = usize::MAX / 4;
@@ -1440,13 +1445,50 @@ fn assign(
     out
 }
 
-/// How much a half line between a label and the middle of its rows costs. pdftotext puts
-/// text whose baselines are close on one line: a label printed on the line of a name or a
-/// value may have been moved there by up to half a line, but a label on lines of its own
-/// (`质量指标（必填）` alone between two one-line rows) was not moved, so its place tells
-/// the middle of its cell twice as surely.
-fn place_weight(label: &Label) -> usize {
-    if label.alone { 2 } else { 1 }
+/// The page each line is on, as the line extent of that page (to tell a merged cell that a
+/// page break cuts).
+struct Pages {
+    /// Per line: the first and last line of its page.
+    extent: Vec<(usize, usize)>,
+}
+
+impl Pages {
+    fn new(lines: &[SrcLine<'_>]) -> Pages {
+        let mut extent = vec![(0, 0); lines.len()];
+        let mut start = 0;
+        for i in 0..lines.len() {
+            if i + 1 == lines.len() || lines[i + 1].page != lines[i].page {
+                extent[start..=i].fill((start, i));
+                start = i + 1;
+            }
+        }
+        Pages { extent }
+    }
+
+    /// How far, in half lines, `label` is printed from where its cell, the rows of line
+    /// extent `rows`, puts it. A cell is printed in the middle of its rows; but a cell cut by
+    /// a page break has no one middle, and renderers print it either at its top (Chromium:
+    /// `成本指标（必填硬` level with the first of its rows, the last on the next page) or
+    /// at the middle of its part on the label's page (`LibreOffice`).
+    fn off_place(&self, label: &Label, (top, bottom): (usize, usize)) -> usize {
+        // A group left without rows has extent (usize::MAX, 0): saturate, never overflow.
+        let middle = label.center2().abs_diff(top.saturating_add(bottom));
+        let (Some(&first), Some(&last)) = (self.extent.get(top), self.extent.get(bottom)) else {
+            return middle;
+        };
+        if first == last {
+            return middle;
+        }
+        let at_top = 2 * label.top.abs_diff(top);
+        let (page_top, page_bottom) = self.extent[label.top];
+        let (lo, hi) = (top.max(page_top), bottom.min(page_bottom));
+        let part = if lo <= hi {
+            label.center2().abs_diff(lo + hi)
+        } else {
+            middle
+        };
+        at_top.min(part)
+    }
 }
 
 /// Cost of a grouping that geometry rules out (a row level with one label's line put under
@@ -1456,24 +1498,43 @@ const IMPOSSIBLE: usize = 1 << 20;
 /// Per unit (row or group of rows, as a line extent), the labels that have a line inside it.
 /// A unit of no rows has the extent `(usize::MAX, 0)` and meets none.
 fn meetings(labels: &[Label], units: &[(usize, usize)]) -> Vec<Vec<usize>> {
-    let mut order: Vec<usize> = (0..labels.len()).collect();
-    order.sort_by_key(|&k| labels[k].top);
+    let column = Column::new(labels);
     units
         .iter()
-        .map(|&(t, b)| {
-            // Labels of one column do not overlap, so those that start at or above the
-            // unit's bottom and reach its top are the last few; a few are looked at, to
-            // bound the work on hostile input.
-            let upto = order.partition_point(|&k| labels[k].top <= b);
-            order[..upto]
-                .iter()
-                .rev()
-                .take(MAX_MEETINGS)
-                .copied()
-                .filter(|&k| labels[k].bottom >= t)
-                .collect()
-        })
+        .map(|&(t, b)| column.meeting(t, b).collect())
         .collect()
+}
+
+/// The line extents of one column's labels, sorted by top, to find those level with a run of
+/// lines quickly.
+struct Column {
+    /// (top, bottom, label index).
+    extents: Vec<(usize, usize, usize)>,
+}
+
+impl Column {
+    fn new(labels: &[Label]) -> Column {
+        let mut extents: Vec<(usize, usize, usize)> = labels
+            .iter()
+            .enumerate()
+            .map(|(k, l)| (l.top, l.bottom, k))
+            .collect();
+        extents.sort_unstable();
+        Column { extents }
+    }
+
+    /// The labels with a line in `top..=bottom`. Labels of one column do not overlap, so
+    /// they are the last few that start at or above `bottom`; a few are looked at, to bound
+    /// the work on hostile input.
+    fn meeting(&self, top: usize, bottom: usize) -> impl Iterator<Item = usize> + '_ {
+        let upto = self.extents.partition_point(|e| e.0 <= bottom);
+        self.extents[..upto]
+            .iter()
+            .rev()
+            .take(MAX_MEETINGS)
+            .filter(move |e| e.1 >= top)
+            .map(|e| e.2)
+    }
 }
 
 /// Labels looked at per unit by [`meetings`].

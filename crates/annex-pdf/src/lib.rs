@@ -222,20 +222,23 @@ fn extract_inner(bytes: &[u8]) -> Result<PdfLines, PdfError> {
         let mut page_rows: Vec<(f32, usize)> = Vec::new();
         for mut row in grid::layout(&content.glyphs, &content.rules) {
             if row.in_table && std::mem::take(&mut first_table_row) {
-                // Chromium leaves out the border at both sides of a page break that cuts
-                // a row; a row whose own borders are drawn on both pages stays two rows.
-                if row.continued && last_cut {
-                    if let Some(prev) = last_table_row.and_then(|i| out.lines.get_mut(i)) {
-                        if join_continued(&mut prev.text, &row.cells) {
-                            continue;
-                        }
-                    }
-                }
+                // Text at the top of the page in a cell left open at the bottom of the
+                // previous page belongs to that cell: to its first row, which for a
+                // rowspan cell is above the row the break cut.
                 if let (Some((below, lines)), Some(above)) = (&from_previous_page, &row.open_above)
                 {
                     if below.same_columns(above) {
                         remerge_cut_cells(&mut out.lines, lines, above, &mut row.cells);
                         if row.cells.iter().all(String::is_empty) {
+                            continue;
+                        }
+                    }
+                }
+                // Chromium leaves out the border at both sides of a page break that cuts
+                // a row; a row whose own borders are drawn on both pages stays two rows.
+                if row.continued && last_cut {
+                    if let Some(prev) = last_table_row.and_then(|i| out.lines.get_mut(i)) {
+                        if join_continued(&mut prev.text, &row.cells) {
                             continue;
                         }
                     }

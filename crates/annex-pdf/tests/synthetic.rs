@@ -250,3 +250,31 @@ fn cell_closed_at_page_break_is_not_merged() {
         ["Top\ta\t1", "\tb\t2", "\tc\t3", "Label\td\t4", "Next\te\t5"]
     );
 }
+
+/// Chromium cutting a whole row (no border at either side of the break) inside a rowspan
+/// cell: the rest of the rowspan label goes to the cell's first row, the rest of the
+/// row's own cells to the row.
+#[test]
+fn row_cut_inside_a_rowspan_cell_joins_each_part_to_its_cell() {
+    let page1 = "100 700 m 400 700 l 100 680 m 400 680 l 200 660 m 400 660 l \
+         100 700 m 100 620 l 200 700 m 200 620 l 300 700 m 300 620 l 400 700 m 400 620 l S\n\
+         BT /F1 10 Tf 1 0 0 1 105 687 Tm (Top) Tj 1 0 0 1 205 687 Tm (a) Tj \
+         1 0 0 1 305 687 Tm (1) Tj ET\n\
+         BT /F1 10 Tf 1 0 0 1 105 667 Tm (Group) Tj 1 0 0 1 205 667 Tm (b) Tj \
+         1 0 0 1 305 667 Tm (2) Tj ET\n\
+         BT /F1 10 Tf 1 0 0 1 205 647 Tm (c first) Tj 1 0 0 1 305 647 Tm (3) Tj ET\n";
+    let page2 = "100 780 m 400 780 l 100 760 m 400 760 l \
+         100 800 m 100 760 l 200 800 m 200 760 l 300 800 m 300 760 l 400 800 m 400 760 l S\n\
+         BT /F1 10 Tf 1 0 0 1 105 787 Tm (label) Tj 1 0 0 1 205 787 Tm (c rest) Tj ET\n\
+         BT /F1 10 Tf 1 0 0 1 105 767 Tm (Next) Tj 1 0 0 1 205 767 Tm (e) Tj \
+         1 0 0 1 305 767 Tm (5) Tj ET\n";
+    assert_eq!(
+        texts(&pdf_pages(&[page1, page2], 0)),
+        [
+            "Top\ta\t1",
+            "Group label\tb\t2",
+            "\tc first c rest\t3",
+            "Next\te\t5"
+        ]
+    );
+}

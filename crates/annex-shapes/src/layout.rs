@@ -1552,3 +1552,59 @@ fn group_extents(groups: &[Option<usize>], spans: &[(usize, usize)]) -> Vec<(usi
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn label(top: usize, bottom: usize) -> Label {
+        Label {
+            text: String::new(),
+            top,
+            bottom,
+            x0: 0,
+            x1: 0,
+        }
+    }
+
+    /// Lines 0-3 on page 1, 4-7 on page 2.
+    fn two_pages() -> Vec<SrcLine<'static>> {
+        (0..8u32)
+            .map(|i| SrcLine {
+                text: "x",
+                number: i + 1,
+                page: Some(1 + i / 4),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_cell_on_one_page_is_placed_at_its_middle() {
+        let lines = two_pages();
+        let pages = Pages::new(&lines);
+        assert_eq!(pages.off_place(&label(1, 1), (0, 2)), 0);
+        assert_eq!(pages.off_place(&label(0, 1), (0, 2)), 1);
+    }
+
+    /// `成本指标（必填硬` / `性指标）` on the first two of its rows, its last row on the next
+    /// page: Chromium prints a cut cell at its top.
+    #[test]
+    fn a_cell_cut_by_a_page_break_may_be_printed_at_its_top() {
+        let lines = two_pages();
+        let pages = Pages::new(&lines);
+        assert_eq!(pages.off_place(&label(1, 2), (1, 4)), 0);
+        // ... or at the middle of its part on the label's page (LibreOffice).
+        assert_eq!(pages.off_place(&label(5, 5), (2, 6)), 0);
+        assert_eq!(pages.off_place(&label(6, 6), (2, 6)), 2);
+    }
+
+    #[test]
+    fn a_run_of_lines_meets_the_labels_level_with_it() {
+        let column = Column::new(&[label(0, 1), label(3, 4), label(6, 6)]);
+        let meeting = |t, b| column.meeting(t, b).collect::<Vec<_>>();
+        assert_eq!(meeting(1, 2), vec![0]);
+        assert_eq!(meeting(2, 2), Vec::<usize>::new());
+        // `高。社会保险手机APP使用率不断上升。` between two 二级 labels joins neither row.
+        assert_eq!(meeting(1, 3).len(), 2);
+    }
+}

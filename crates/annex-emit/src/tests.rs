@@ -597,3 +597,39 @@ fn direct_writer_falls_back_for_numbers_without_json_form() {
         to_canonical_value(&r).map_err(|e| e.to_string())
     );
 }
+
+#[test]
+fn direct_writer_numbers_match_serde_path() {
+    let mut r = null_record();
+    for n in [
+        "0",
+        "-0",
+        "1",
+        "-1",
+        "2024",
+        "9007199254740991",
+        "9007199254740992",
+        "9007199254740993",
+        "-9007199254740993",
+        "123456789012345678901",
+        "1e21",
+        "0.5",
+        "-2.5",
+        "3.43",
+        "100000000000000000000",
+        "0.000001",
+        "0.0000001",
+    ] {
+        let d: Decimal = n
+            .parse()
+            .unwrap_or_else(|_| Decimal::from_scientific(n).unwrap());
+        r.funds.total = Some(Number(d));
+        r.fiscal_year = Some(i32::MIN);
+        r.source.table = u32::MAX;
+        assert_eq!(
+            to_canonical(&r).unwrap(),
+            to_canonical_value(&r).unwrap(),
+            "{n}"
+        );
+    }
+}

@@ -86,6 +86,10 @@ fn bracketed(i: &str) -> IResult<&str, &str> {
     .parse(i)
 }
 
+/// The first characters of the labels of [`header_label_inner`]: a label added there
+/// must add its first character here (the `header_labels` test fails until it does).
+const HEADER_LABEL_STARTS: [char; 8] = ['项', '主', '实', '年', '资', '其', '财', '总'];
+
 fn header_label_inner(i: &str) -> IResult<&str, HeaderLabel> {
     alt((
         value(HeaderLabel::Name, tag("项目名称")),
@@ -124,6 +128,11 @@ fn header_label_inner(i: &str) -> IResult<&str, HeaderLabel> {
 /// A header label at the start of `cell`, and the rest of the cell after the label and an
 /// optional colon (a label and its value are sometimes printed in one cell).
 pub fn header_label(cell: &str) -> Option<(HeaderLabel, &str)> {
+    // Runs on every cell of the header and the first cell of every line: most cells are
+    // rejected by their first character before nom tries a dozen tags.
+    if !cell.starts_with(HEADER_LABEL_STARTS) {
+        return None;
+    }
     let (rest, label) = terminated(header_label_inner, colon).parse(cell).ok()?;
     Some((label, rest.trim_start()))
 }
@@ -181,6 +190,11 @@ fn level2(i: &str) -> IResult<&str, (String, Option<String>)> {
 /// ones); it is returned as a 二级 label here and the row logic promotes it when a 二级
 /// label follows it on the same row.
 pub fn classify_label(cell: &str) -> Option<Label> {
+    // Every label starts as one of `ALL_LABELS` does; most cells are names and values.
+    let first = cell.chars().next()?;
+    if !ALL_LABELS.iter().any(|l| l.starts_with(first)) {
+        return None;
+    }
     if cell == "绩效指标" {
         return Some(Label::Section);
     }
@@ -402,6 +416,16 @@ mod tests {
             ("其他资金", HeaderLabel::Other, ""),
             ("年度总体目标", HeaderLabel::Goals, ""),
             ("项目名称：社保卡", HeaderLabel::Name, "社保卡"),
+            ("主管部门（代码）", HeaderLabel::Department, ""),
+            ("主管部门", HeaderLabel::Department, ""),
+            ("实施单位", HeaderLabel::ImplementingUnit, ""),
+            ("项目属性", HeaderLabel::Attribute, ""),
+            ("项目周期", HeaderLabel::Period, ""),
+            ("项目期", HeaderLabel::Period, ""),
+            ("项目资金", HeaderLabel::Funds(None), ""),
+            ("资金总额", HeaderLabel::Total, ""),
+            ("年度目标", HeaderLabel::Goals, ""),
+            ("总体目标", HeaderLabel::Goals, ""),
         ];
         for (cell, label, rest) in cases {
             assert_eq!(header_label(cell), Some((label.clone(), *rest)), "{cell}");

@@ -81,15 +81,20 @@ pub fn parse(lines: &[Line], info: &InputInfo) -> Parsed {
 /// whose lines they point into; the rest stay file-level.
 pub fn parse_with_warnings(lines: &[Line], earlier: Vec<Warning>, info: &InputInfo) -> Parsed {
     let mut parsed = Parsed::default();
-    let segments = segment(lines, &mut parsed.warnings);
+    let prepared = Prepared::new(lines);
+    let segments = segment(lines, &prepared, &mut parsed.warnings);
     let mut per_table: Vec<Vec<Warning>> = vec![Vec::new(); segments.len()];
+    // Segments are disjoint and in source order, and so are their source-line ranges
+    // (`first..=last` of their first and last line): a binary search finds a warning's
+    // table, where a scan over every table made hostile input (a warning on every line)
+    // quadratic.
+    let ranges: Vec<(u32, u32)> = segments
+        .iter()
+        .map(|s| (lines[s.start].first, lines[s.end - 1].last))
+        .collect();
+    let ordered = ranges.iter().all(|&(a, b)| a <= b) && ranges.windows(2).all(|w| w[0].1 < w[1].0);
     for w in earlier {
-        let home = w.line.and_then(|l| {
-            segments.iter().position(|s| {
-                let (a, b) = (&lines[s.start], &lines[s.end - 1]);
-                (a.first..=b.last).contains(&l)
-            })
-        });
+        let home = w.line.and_then(|l| table_of_line(&ranges, ordered, l));
         match home {
             Some(k) => per_table[k].push(w),
             None => parsed.warnings.push(w),
@@ -103,9 +108,13 @@ pub fn parse_with_warnings(lines: &[Line], earlier: Vec<Warning>, info: &InputIn
             document: seg.document,
             paged: info.paged,
         };
-        parsed
-            .records
-            .push(table::parse_table(&lines[seg.start..seg.end], stray, &ctx));
+        let view = prepared.view(seg.start, seg.end);
+        parsed.records.push(table::parse_table(
+            &lines[seg.start..seg.end],
+            &view,
+            stray,
+            &ctx,
+        ));
     }
     parsed.warnings.sort_by_key(|w| (w.page, w.line));
     if info.paged {
@@ -116,6 +125,95 @@ pub fn parse_with_warnings(lines: &[Line], earlier: Vec<Warning>, info: &InputIn
     parsed
 }
 
+/// The first table whose source-line range `first..=last` holds `line`, as a linear
+/// `position` over the tables would find it. `ordered`: every range is non-empty and
+/// ends before the next one starts, which makes the ends sorted and at most one range
+/// hold a line; should a front end ever number lines otherwise, the scan answers, so the
+/// result never depends on the search.
+fn table_of_line(ranges: &[(u32, u32)], ordered: bool, line: u32) -> Option<usize> {
+    if !ordered {
+        return ranges.iter().position(|&(a, b)| (a..=b).contains(&line));
+    }
+    let k = ranges.partition_point(|&(_, b)| b < line);
+    ranges.get(k).filter(|&&(a, _)| a <= line).map(|_| k)
+}
+
+/// Every line split once into its non-empty, trimmed cells and their concatenation.
+///
+/// Segmentation and the table parser read every line, and the look-ahead after a
+/// repeated title reads up to [`LOOKAHEAD`] lines again: each used to split the line and
+/// join its cells into a fresh `String`. Here all cells share one `Vec` and all joined
+/// texts one `String`, so a line costs no allocation of its own.
+pub(crate) struct Prepared<'a> {
+    cells: Vec<table::Cell<'a>>,
+    /// Per line: its cells are `cells[c.0..c.1]`, its joined text `joined[j.0..j.1]`.
+    spans: Vec<((usize, usize), (usize, usize))>,
+    joined: String,
+}
+
+impl<'a> Prepared<'a> {
+    fn new(lines: &'a [Line]) -> Self {
+        let mut cells = Vec::with_capacity(lines.len() * 4);
+        let mut spans = Vec::with_capacity(lines.len());
+        let mut joined = String::with_capacity(lines.iter().map(|l| l.text.len()).sum());
+        for line in lines {
+            let (c0, j0) = (cells.len(), joined.len());
+            for (col, t) in line.text.split('\t').enumerate() {
+                let text = t.trim();
+                if !text.is_empty() {
+                    cells.push(table::Cell { col, text });
+                    joined.push_str(text);
+                }
+            }
+            spans.push(((c0, cells.len()), (j0, joined.len())));
+        }
+        Prepared {
+            cells,
+            spans,
+            joined,
+        }
+    }
+
+    fn cells(&self, i: usize) -> &[table::Cell<'a>] {
+        let (from, to) = self.spans[i].0;
+        &self.cells[from..to]
+    }
+
+    /// The line's cells joined without separators (what segmentation matches titles,
+    /// years and page numbers against).
+    fn joined(&self, i: usize) -> &str {
+        let (from, to) = self.spans[i].1;
+        &self.joined[from..to]
+    }
+
+    /// The lines `start..end`, indexed from 0 as the table parser indexes its lines.
+    fn view(&self, start: usize, end: usize) -> View<'_, 'a> {
+        debug_assert!(start <= end && end <= self.spans.len());
+        View {
+            prepared: self,
+            start,
+        }
+    }
+}
+
+/// One table's lines of a [`Prepared`]: index 0 is the table's title line.
+pub(crate) struct View<'p, 'a> {
+    prepared: &'p Prepared<'a>,
+    start: usize,
+}
+
+impl<'a> View<'_, 'a> {
+    /// The line's non-empty cells, trimmed, with their printed column.
+    pub(crate) fn cells(&self, idx: usize) -> &[table::Cell<'a>] {
+        self.prepared.cells(self.start + idx)
+    }
+
+    /// The line's cells joined without separators.
+    pub(crate) fn joined(&self, idx: usize) -> &str {
+        self.prepared.joined(self.start + idx)
+    }
+}
+
 /// A table's lines: `start` is its title line, `end` is exclusive.
 struct Segment {
     start: usize,
@@ -123,21 +221,12 @@ struct Segment {
     document: Document,
 }
 
-fn joined(line: &Line) -> String {
-    line.text.split('\t').map(str::trim).collect()
-}
-
-fn first_cell(line: &Line) -> Option<&str> {
-    line.text.split('\t').map(str::trim).find(|c| !c.is_empty())
-}
-
 /// Lines that belong to a table's printed header (title, 年度) or are blank.
-fn is_header_or_blank(line: &Line) -> bool {
-    let j = joined(line);
+fn is_header_or_blank(j: &str) -> bool {
     j.is_empty()
-        || vocab::is_form_title(&j)
-        || vocab::fiscal_year(&j).is_some()
-        || vocab::is_page_number(&j)
+        || vocab::is_form_title(j)
+        || vocab::fiscal_year(j).is_some()
+        || vocab::is_page_number(j)
 }
 
 /// How far past a repeated title to look for what follows it.
@@ -149,8 +238,8 @@ enum Opens {
     Header(std::mem::Discriminant<vocab::HeaderLabel>),
 }
 
-fn opens(line: &Line) -> Option<Opens> {
-    let c = first_cell(line)?;
+fn opens(cells: &[table::Cell<'_>]) -> Option<Opens> {
+    let c = cells.first()?.text;
     if vocab::is_column_header(c)
         || matches!(
             vocab::classify_label(c),
@@ -166,15 +255,14 @@ fn opens(line: &Line) -> Option<Opens> {
 /// the same table (the text goes on with indicator rows, or with header fields this table
 /// has not had yet) rather than the start of a new table?
 fn continues_table(
-    lines: &[Line],
+    prepared: &Prepared<'_>,
     i: usize,
     seen: &[std::mem::Discriminant<vocab::HeaderLabel>],
 ) -> bool {
-    let next = lines[i + 1..]
-        .iter()
+    let next = (i + 1..prepared.spans.len())
         .take(LOOKAHEAD)
-        .filter(|l| !is_header_or_blank(l))
-        .find_map(opens);
+        .filter(|&k| !is_header_or_blank(prepared.joined(k)))
+        .find_map(|k| opens(prepared.cells(k)));
     match next {
         Some(Opens::Indicators) => true,
         Some(Opens::Header(d)) => !seen.contains(&d),
@@ -182,17 +270,17 @@ fn continues_table(
     }
 }
 
-fn segment(lines: &[Line], outside: &mut Vec<Warning>) -> Vec<Segment> {
+fn segment(lines: &[Line], prepared: &Prepared<'_>, outside: &mut Vec<Warning>) -> Vec<Segment> {
     let mut segments: Vec<Segment> = Vec::new();
     let mut document = Document::default();
     let mut open: Option<(usize, bool)> = None; // (start, has body)
     let mut seen = Vec::new(); // header fields of the open table
     for (i, line) in lines.iter().enumerate() {
-        let j = joined(line);
+        let j = prepared.joined(i);
         if j.is_empty() {
             continue;
         }
-        if let Some((annex, title)) = vocab::annex_heading(&j) {
+        if let Some((annex, title)) = vocab::annex_heading(j) {
             if let Some((start, _)) = open.take() {
                 segments.push(Segment {
                     start,
@@ -206,10 +294,10 @@ fn segment(lines: &[Line], outside: &mut Vec<Warning>) -> Vec<Segment> {
             };
             continue;
         }
-        if vocab::is_form_title(&j) {
+        if vocab::is_form_title(j) {
             match open {
                 Some((_, false)) => continue,
-                Some((_, true)) if continues_table(lines, i, &seen) => continue,
+                Some((_, true)) if continues_table(prepared, i, &seen) => continue,
                 Some((start, true)) => {
                     segments.push(Segment {
                         start,
@@ -223,12 +311,12 @@ fn segment(lines: &[Line], outside: &mut Vec<Warning>) -> Vec<Segment> {
             seen.clear();
             continue;
         }
-        if let Some(Opens::Header(d)) = opens(line) {
+        if let Some(Opens::Header(d)) = opens(prepared.cells(i)) {
             seen.push(d);
         }
         match &mut open {
             Some((_, body)) => {
-                if vocab::fiscal_year(&j).is_none() && !vocab::is_page_number(&j) {
+                if vocab::fiscal_year(j).is_none() && !vocab::is_page_number(j) {
                     *body = true;
                 }
             }
@@ -242,9 +330,8 @@ fn segment(lines: &[Line], outside: &mut Vec<Warning>) -> Vec<Segment> {
     }
     if let Some((start, _)) = open {
         // Trailing blank lines are not part of the table.
-        let end = lines
-            .iter()
-            .rposition(|l| !joined(l).is_empty())
+        let end = (0..lines.len())
+            .rposition(|k| !prepared.joined(k).is_empty())
             .map_or(start + 1, |e| e + 1);
         segments.push(Segment {
             start,

@@ -5,6 +5,7 @@ use std::str::FromStr;
 use annex_normalize::{Line, Warning, WarningCode, canonical_text};
 use rust_decimal::Decimal;
 
+use crate::View;
 use crate::checks::{self, CheckInput, Level2Label};
 use crate::model::{
     Attribute, Document, Funds, Indicator, Number, Project, Record, SCHEMA_ID, Source, Span,
@@ -23,21 +24,9 @@ pub(crate) struct TableContext<'a> {
 
 /// A non-empty cell of a line, with its column index as printed (a hint for warnings only).
 #[derive(Debug, Clone, Copy)]
-struct Cell<'a> {
-    col: usize,
-    text: &'a str,
-}
-
-fn cells(line: &Line) -> Vec<Cell<'_>> {
-    line.text
-        .split('\t')
-        .enumerate()
-        .filter(|(_, t)| !t.trim().is_empty())
-        .map(|(col, t)| Cell {
-            col,
-            text: t.trim(),
-        })
-        .collect()
+pub(crate) struct Cell<'a> {
+    pub col: usize,
+    pub text: &'a str,
 }
 
 /// An indicator row being assembled; it may still grow (a continued name, a late value).
@@ -47,6 +36,11 @@ struct Row {
     level2: String,
     note: Option<String>,
     name: String,
+    /// Whether `name` was joined from several cells or lines. A name from one cell is
+    /// in canonical form already (every front end hands the grammar canonical cells, and
+    /// the canonical form is idempotent); a joined one must be canonicalized again, since
+    /// the join can put a bracket or a space next to new neighbours.
+    joined: bool,
     value: Option<String>,
     first: usize,
     last: usize,
@@ -85,26 +79,34 @@ struct State {
 
 /// Parse one table. `lines[0]` is its title line; the slice ends where the next table (or
 /// the input) does. Never fails.
-pub(crate) fn parse_table(lines: &[Line], stray: Vec<Warning>, ctx: &TableContext<'_>) -> Record {
+///
+/// `view` holds the same lines split into cells (shared with segmentation).
+pub(crate) fn parse_table(
+    lines: &[Line],
+    view: &View<'_, '_>,
+    stray: Vec<Warning>,
+    ctx: &TableContext<'_>,
+) -> Record {
     let mut st = State {
         warnings: stray,
         ..State::default()
     };
-    let form = lines
-        .first()
-        .map(|l| cells(l).iter().map(|c| c.text).collect::<String>())
-        .unwrap_or_default();
+    let form = if lines.is_empty() {
+        String::new()
+    } else {
+        view.joined(0).to_owned()
+    };
     let mut titles_seen = 1usize;
     let mut last_nonblank = 0usize;
 
     for (idx, line) in lines.iter().enumerate().skip(1) {
-        let cs = cells(line);
+        let cs = view.cells(idx);
         if cs.is_empty() {
             continue;
         }
         last_nonblank = idx;
-        let joined: String = cs.iter().map(|c| c.text).collect();
-        if vocab::is_page_number(&joined) {
+        let joined = view.joined(idx);
+        if vocab::is_page_number(joined) {
             st.warn(
                 WarningCode::PageFurniture,
                 line,
@@ -112,7 +114,7 @@ pub(crate) fn parse_table(lines: &[Line], stray: Vec<Warning>, ctx: &TableContex
             );
             continue;
         }
-        if vocab::is_form_title(&joined) {
+        if vocab::is_form_title(joined) {
             titles_seen += 1;
             st.warn(
                 WarningCode::DuplicateHeader,
@@ -121,7 +123,7 @@ pub(crate) fn parse_table(lines: &[Line], stray: Vec<Warning>, ctx: &TableContex
             );
             continue;
         }
-        if let Some(year) = vocab::fiscal_year(&joined) {
+        if let Some(year) = vocab::fiscal_year(joined) {
             if st.fiscal_year.is_some() || titles_seen > 1 {
                 st.warn(
                     WarningCode::DuplicateHeader,
@@ -148,11 +150,11 @@ pub(crate) fn parse_table(lines: &[Line], stray: Vec<Warning>, ctx: &TableContex
         let is_header = vocab::header_label(first)
             .is_some_and(|(_, rest)| !st.in_indicators || rest.is_empty());
         if is_header && !starts_indicators {
-            st.header_line(idx, line, &cs);
+            st.header_line(idx, line, cs);
         } else if st.in_indicators {
-            st.indicator_line(idx, lines, &cs);
+            st.indicator_line(idx, lines, cs);
         } else {
-            st.header_continuation(idx, line, &cs);
+            st.header_continuation(idx, line, cs, joined);
         }
     }
     st.finish(lines, form, last_nonblank, ctx)
@@ -418,8 +420,7 @@ impl State {
         }
     }
 
-    fn header_continuation(&mut self, idx: usize, line: &Line, cs: &[Cell<'_>]) {
-        let text: String = cs.iter().map(|c| c.text).collect();
+    fn header_continuation(&mut self, idx: usize, line: &Line, cs: &[Cell<'_>], text: &str) {
         match self.last_text_field {
             Some(field) => {
                 let what = match field {
@@ -427,11 +428,11 @@ impl State {
                         self.project
                             .name
                             .get_or_insert_with(String::new)
-                            .push_str(&text);
+                            .push_str(text);
                         "项目名称"
                     }
                     TextField::Department => {
-                        self.department(&text);
+                        self.department(text);
                         "主管部门"
                     }
                     TextField::Unit => {
@@ -439,11 +440,11 @@ impl State {
                             .project
                             .implementing_unit
                             .get_or_insert_with(String::new);
-                        unit.push_str(&text);
+                        unit.push_str(text);
                         "实施单位"
                     }
                     TextField::Goals => {
-                        self.goals_text.push_str(&text);
+                        self.goals_text.push_str(text);
                         "年度总体目标"
                     }
                 };
@@ -483,13 +484,14 @@ impl State {
             self.seen_column_header = true;
             return;
         }
-        let mut data: Vec<Cell<'_>> = Vec::new();
+        // The data of a row is every cell from the first one that is no label on: an index
+        // into `cs` rather than a copy of its cells.
+        let mut data_from: Option<usize> = None;
         let mut saw_label = false;
         let mut joined_fragment = false;
         for (k, cell) in cs.iter().enumerate() {
-            if !data.is_empty() {
-                data.push(*cell);
-                continue;
+            if data_from.is_some() {
+                break;
             }
             let next_is_level2 = matches!(
                 cs.get(k + 1).and_then(|c| vocab::classify_label(c.text)),
@@ -556,10 +558,11 @@ impl State {
                     ),
                 );
             } else {
-                data.push(*cell);
+                data_from = Some(k);
             }
         }
-        self.place_data(idx, lines, &data, saw_label, joined_fragment);
+        let data = data_from.map_or(&[][..], |k| &cs[k..]);
+        self.place_data(idx, lines, data, saw_label, joined_fragment);
     }
 
     /// A cut note is whole again: the label, and the rows read under it, get the full note.
@@ -606,12 +609,13 @@ impl State {
         }
     }
 
-    fn new_row(&mut self, idx: usize, name: String, value: Option<String>) {
+    fn new_row(&mut self, idx: usize, name: String, joined: bool, value: Option<String>) {
         self.rows.push(Row {
             level1: self.level1.clone().unwrap_or_default(),
             level2: self.level2.clone().unwrap_or_default(),
             note: self.note.clone(),
             name,
+            joined,
             value,
             first: idx,
             last: idx,
@@ -650,6 +654,7 @@ impl State {
                 } else if !saw_label && continues && self.rows.last().is_some() {
                     if let Some(row) = self.rows.last_mut() {
                         row.name.push_str(cell);
+                        row.joined = true;
                         row.last = idx;
                         let from = lines[row.first].first;
                         self.warn(
@@ -660,7 +665,7 @@ impl State {
                     }
                 } else {
                     self.shifted(saw_label, only, line, cell);
-                    self.new_row(idx, cell.to_owned(), None);
+                    self.new_row(idx, cell.to_owned(), false, None);
                 }
             }
             [names @ .., value] => {
@@ -676,7 +681,7 @@ impl State {
                     );
                 }
                 self.shifted(saw_label, &names[0], line, &name);
-                self.new_row(idx, name, Some(value.text.to_owned()));
+                self.new_row(idx, name, names.len() > 1, Some(value.text.to_owned()));
             }
         }
     }
@@ -721,7 +726,9 @@ impl State {
         let rows = std::mem::take(&mut self.rows);
         let mut indicators = Vec::with_capacity(rows.len());
         for mut row in rows {
-            row.name = canonical_text(&row.name);
+            if row.joined {
+                row.name = canonical_text(&row.name);
+            }
             let line = &lines[row.first];
             if row.level1.is_empty() || row.level2.is_empty() {
                 self.warn(

@@ -157,8 +157,19 @@ const COMPARATOR_CHARS: &str = "≥≤><=＞＜＝≧≦⩾⩽";
 /// Words in front of a number that state no comparator.
 const NEUTRAL_PREFIXES: &[&str] = &["达到", "达", "约", "¥", "￥"];
 
+/// The first character of every printed form in [`COMPARATORS`] (a test checks it
+/// against the table): most cells start with none of them and are rejected by one
+/// character instead of a search of the whole table.
+const COMPARATOR_STARTS: [char; 21] = [
+    '>', '＞', '≥', '≧', '⩾', '<', '＜', '≤', '≦', '⩽', '=', '＝', '大', '不', '小', '高', '超',
+    '多', '低', '少', '等',
+];
+
 /// The comparator at the start of `s`, and the rest after it and any white space.
 fn comparator_prefix(s: &str) -> Option<(&'static str, &str)> {
+    if !s.starts_with(COMPARATOR_STARTS) {
+        return None;
+    }
     COMPARATORS
         .iter()
         .filter(|(printed, _)| s.starts_with(printed))
@@ -469,6 +480,19 @@ fn span(body: &str) -> Option<Range> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn comparator_starts_are_the_first_characters_of_the_comparators() {
+        let mut from_table: Vec<char> = COMPARATORS
+            .iter()
+            .filter_map(|(printed, _)| printed.chars().next())
+            .collect();
+        from_table.sort_unstable();
+        from_table.dedup();
+        let mut listed = COMPARATOR_STARTS.to_vec();
+        listed.sort_unstable();
+        assert_eq!(listed, from_table);
+    }
 
     /// `(input, text, comparator, number, unit, yuan, range (from, to, unit), unreadable)`
     type Case = (

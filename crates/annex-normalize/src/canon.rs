@@ -15,13 +15,43 @@ const MAX_ROUNDS: usize = 8;
 /// Reusable buffers, so a file's cells do not each allocate their own.
 #[derive(Debug, Default)]
 pub(crate) struct Scratch {
-    chars: Vec<char>,
-    /// Per position: the nearest non-space, non-switchable neighbour on either side is CJK.
-    near_cjk: Vec<bool>,
+    /// The cell with characters mapped and white space folded, before any decision.
+    mapped: String,
+    /// Everything in `mapped` whose fate depends on its neighbours, in order.
+    events: Vec<Event>,
+    /// Indices into `events` of the opening brackets not matched yet.
     opens: Vec<usize>,
-    matched: Vec<bool>,
-    /// CJK characters before each position, to ask whether a bracket pair encloses any.
-    cjk_before: Vec<u32>,
+}
+
+/// A character of [`Scratch::mapped`] that [`spacing_into`] decides on: a space, a
+/// switchable punctuation mark or a `．`. Everything between two events is copied as is,
+/// so the decisions cost nothing per plain CJK or ASCII character.
+#[derive(Debug, Clone, Copy)]
+struct Event {
+    /// Byte offset in `mapped`.
+    at: usize,
+    /// The character there, as mapped (a switchable mark still in its printed width).
+    ch: char,
+    /// What it becomes (for a space: a space; whether it is kept is decided last).
+    out: char,
+    /// The nearest neighbour that is neither a space nor switchable is CJK, on either side.
+    near: bool,
+    /// A bracket with a partner: it takes the pair's width.
+    matched: bool,
+    /// CJK characters (switchable ones aside) before `at`; filled only when a bracket pair
+    /// needs it ([`count_cjk_before`]).
+    cjk_before: u32,
+}
+
+impl Event {
+    fn end(&self) -> usize {
+        self.at + self.ch.len_utf8()
+    }
+
+    /// Spaces and switchable marks take their neighbours from beyond each other.
+    fn is_transparent(&self) -> bool {
+        self.ch == ' ' || switchable(self.ch).is_some()
+    }
 }
 
 /// Canonical form of one cell; markup that could not be removed is counted in `notes`.
@@ -39,11 +69,29 @@ pub(crate) fn canonical_cell_into(
     notes: &mut Notes,
     out: &mut String,
 ) {
+    cell_with_flags(s, scan(s), scratch, notes, out);
+}
+
+/// [`canonical_cell_into`] with the cell's [`scan`] already done.
+fn cell_with_flags(s: &str, flags: u8, scratch: &mut Scratch, notes: &mut Notes, out: &mut String) {
+    if flags == 0 {
+        // Already canonical: nothing to map, no space or switchable mark, no markup.
+        out.push_str(s);
+        return;
+    }
     let start = out.len();
-    let stripped = markup::strip(s, notes);
-    spacing_into(stripped.as_deref().unwrap_or(s), scratch, out);
+    let stripped = if flags & MARKUP == 0 {
+        None
+    } else {
+        markup::strip(s, notes)
+    };
+    match stripped.as_deref() {
+        Some(text) => spacing_into(text, scratch, out),
+        None if flags & SPACING != 0 => spacing_into(s, scratch, out),
+        None => out.push_str(s),
+    }
     let first = out.get(start..).unwrap_or_default();
-    if !markup::may_have_markup(first) {
+    if flags & MARKUP == 0 || !markup::may_have_markup(first) {
         return;
     }
     let mut cur = first.to_owned();
@@ -69,6 +117,176 @@ fn needs_spacing(c: char) -> bool {
         return c.is_ascii_whitespace() || c.is_ascii_control() || switchable(c).is_some();
     }
     c.is_whitespace() || ('\u{FF01}'..='\u{FF5E}').contains(&c) || is_dropped(c)
+}
+
+/// Byte classes, so that deciding whether a cell needs any work is one table look-up per
+/// byte instead of decoding characters. An ASCII byte [`needs_spacing`] accepts (tab aside):
+const SPACING: u8 = 1;
+/// `<`, `&`, `$`, `\`: the bytes that can start markup ([`markup::may_have_markup`]).
+const MARKUP: u8 = 2;
+/// Lead byte of a UTF-8 sequence whose block holds a character [`needs_spacing`] accepts;
+/// [`lead_needs_spacing`] looks at the sequence. Ideographs (leads `E4`–`E9`) never are,
+/// so a CJK cell is scanned without decoding a character.
+const LEAD: u8 = 4;
+/// The cell separator of a line; inside a cell, white space like any other.
+const TAB: u8 = 8;
+
+static CLASS: [u8; 256] = classes();
+
+const fn classes() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut b: u8 = 0;
+    while b < 0x80 {
+        if b.is_ascii_whitespace()
+            || b.is_ascii_control()
+            || matches!(b, b',' | b':' | b';' | b'(' | b')' | b'?' | b'!')
+        {
+            t[b as usize] = SPACING;
+        }
+        if matches!(b, b'<' | b'&' | b'$' | b'\\') {
+            t[b as usize] = MARKUP;
+        }
+        b += 1;
+    }
+    t[b'\t' as usize] = TAB;
+    t[0xC2] = LEAD;
+    t[0xE1] = LEAD;
+    t[0xE2] = LEAD;
+    t[0xE3] = LEAD;
+    t[0xEF] = LEAD;
+    t
+}
+
+/// Whether the character whose lead byte is at `i` is one [`needs_spacing`] accepts,
+/// from its UTF-8 bytes (the exhaustive test `byte_scan_matches_needs_spacing` holds
+/// this to the character rule). Common CJK punctuation shares these lead bytes
+/// (`。` is `E3 80 82`, `—` is `E2 80 94`), hence the look at the bytes that follow.
+fn lead_needs_spacing(bytes: &[u8], i: usize) -> bool {
+    let at = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
+    let (b1, b2) = (at(1), at(2));
+    match at(0) {
+        // U+0080–U+00A0: C1 controls, U+0085, no-break space; U+00AD soft hyphen.
+        0xC2 => matches!(b1, 0x80..=0xA0 | 0xAD),
+        // U+1680 ogham space mark.
+        0xE1 => b1 == 0x9A && b2 == 0x80,
+        // U+2000–U+200D spaces and zero-width characters, U+2028, U+2029, U+202F;
+        // U+205F, U+2060.
+        0xE2 => match b1 {
+            0x80 => matches!(b2, 0x80..=0x8D | 0xA8 | 0xA9 | 0xAF),
+            0x81 => matches!(b2, 0x9F | 0xA0),
+            _ => false,
+        },
+        // U+3000 ideographic space.
+        0xE3 => b1 == 0x80 && b2 == 0x80,
+        // U+FEFF byte order mark; U+FF01–U+FF3F, U+FF40–U+FF5E full-width ASCII.
+        0xEF => match b1 {
+            0xBB => b2 == 0xBF,
+            0xBC => b2 >= 0x81,
+            0xBD => b2 <= 0x9E,
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// [`SPACING`] and [`MARKUP`] of one byte at `i` of a cell, the tab counted as white space.
+/// A full-width `＜＆＄＼` counts as markup too: mapped to ASCII, it can start some.
+fn byte_flags(bytes: &[u8], i: usize, class: u8) -> u8 {
+    match class {
+        LEAD if lead_needs_spacing(bytes, i) => {
+            let full_width_markup = bytes.get(i..i + 2) == Some(&[0xEF, 0xBC][..])
+                && matches!(bytes.get(i + 2), Some(0x84 | 0x86 | 0x9C | 0xBC));
+            if full_width_markup {
+                SPACING | MARKUP
+            } else {
+                SPACING
+            }
+        }
+        LEAD => 0,
+        TAB => SPACING,
+        c => c,
+    }
+}
+
+/// The first index at or after `i` whose byte has a non-zero class in `table`.
+pub(crate) fn skip_plain(table: &[u8; 256], bytes: &[u8], mut i: usize) -> usize {
+    // Eight bytes a step: the look-ups do not depend on each other, and most bytes of a
+    // cell (ideographs, digits) are plain.
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        if chunk.iter().fold(0, |acc, &b| acc | table[usize::from(b)]) != 0 {
+            break;
+        }
+        i += 8;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if table[usize::from(b)] != 0 {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// [`SPACING`] when some character of `s` [`needs_spacing`], [`MARKUP`] when some byte
+/// can start markup (or become such a byte). Exact for spacing, so a cell with neither
+/// is already canonical.
+fn scan(s: &str) -> u8 {
+    let bytes = s.as_bytes();
+    let mut flags = 0;
+    let mut i = skip_plain(&CLASS, bytes, 0);
+    while let Some(&b) = bytes.get(i) {
+        flags |= byte_flags(bytes, i, CLASS[usize::from(b)]);
+        i = skip_plain(&CLASS, bytes, i + 1);
+    }
+    flags
+}
+
+/// The canonical form of a line appended to `out`: each `\t`-separated cell canonical,
+/// trailing empty cells dropped (see [`crate::canonical_line`]). One scan of the line
+/// finds the cells that need work; the others (most: `绩效指标`, `14500`, `100%`) are
+/// copied in runs together with the tabs between them.
+pub(crate) fn line_into(line: &str, scratch: &mut Scratch, notes: &mut Notes, out: &mut String) {
+    let bytes = line.as_bytes();
+    // `line[copied..cell_start]` is canonical already and waits to be copied.
+    let mut copied = 0;
+    let mut cell_start = 0;
+    let mut flags = 0;
+    // Where `out` ends after the last non-empty cell: trailing empty cells are dropped.
+    let mut keep = out.len();
+    let mut i = 0;
+    loop {
+        i = skip_plain(&CLASS, bytes, i);
+        let b = bytes.get(i).copied();
+        // The end of the line ends the last cell as a tab would.
+        let class = b.map_or(TAB, |b| CLASS[usize::from(b)]);
+        if class != TAB {
+            flags |= byte_flags(bytes, i, class);
+            i += 1;
+            continue;
+        }
+        let cell = line.get(cell_start..i).unwrap_or_default();
+        if flags == 0 {
+            if !cell.is_empty() {
+                keep = out.len() + (i - copied);
+            }
+        } else {
+            out.push_str(line.get(copied..cell_start).unwrap_or_default());
+            let before = out.len();
+            cell_with_flags(cell, flags, scratch, notes, out);
+            if out.len() > before {
+                keep = out.len();
+            }
+            copied = i;
+        }
+        if b.is_none() {
+            break;
+        }
+        flags = 0;
+        i += 1;
+        cell_start = i;
+    }
+    out.push_str(line.get(copied..).unwrap_or_default());
+    out.truncate(keep);
 }
 
 /// Punctuation whose width follows its neighbours: `，：；（）？！` next to CJK text,
@@ -128,131 +346,128 @@ fn is_dropped(c: char) -> bool {
         )
 }
 
-/// Character mapping, spacing and punctuation width: one pass to map and fold spaces,
-/// one each way to find CJK neighbours, one to pair brackets, one to emit.
+/// Character mapping, spacing and punctuation width. One pass over the cell maps
+/// characters and folds white space into `scratch.mapped`, noting the few characters whose
+/// fate depends on their neighbours (spaces, switchable punctuation, `．`) as [`Event`]s;
+/// the decisions then look only at the events and the characters right next to them, and
+/// a last pass copies the text between events into `out`.
 fn spacing_into(s: &str, scratch: &mut Scratch, out: &mut String) {
-    if !s.chars().any(needs_spacing) {
-        out.push_str(s);
+    let Scratch {
+        mapped,
+        events,
+        opens,
+    } = scratch;
+    map_and_fold(s, mapped, events);
+    if events.is_empty() {
+        out.push_str(mapped);
         return;
     }
-    let buf = &mut scratch.chars;
-    buf.clear();
-    for c in s.chars() {
-        let c = match c {
-            // Full-width ASCII → ASCII, except what keeps its own rule: the switchable
-            // punctuation and `．` (a full stop in Chinese text, a decimal point between digits).
-            '\u{FF01}'..='\u{FF5E}' if switchable(c).is_none() && c != '．' => {
-                char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c)
-            }
-            c if c.is_whitespace() => ' ',
-            c if is_dropped(c) => continue,
-            c => c,
-        };
-        if c == ' ' && matches!(buf.last(), None | Some(' ')) {
-            continue;
-        }
-        buf.push(c);
-    }
-    if buf.last() == Some(&' ') {
-        buf.pop();
-    }
-    let n = buf.len();
 
-    // `．` between digits (spaces aside) is a decimal point: `3．43` → `3.43`.
-    for i in 0..n {
-        if buf[i] == '．' {
-            let prev = prev_non_space(buf, i);
-            let next = next_non_space(buf, i);
-            if prev.is_some_and(|c| c.is_ascii_digit()) && next.is_some_and(|c| c.is_ascii_digit())
-            {
-                buf[i] = '.';
-            }
+    // `．` between digits (spaces aside) is a decimal point: `3．43` → `3.43`. Spaces are
+    // folded, so the nearest non-space neighbour is at most one space away.
+    for ev in events.iter_mut().filter(|ev| ev.ch == '．') {
+        let mut prev = char_before(mapped, ev.at);
+        if prev == Some(' ') {
+            prev = char_before(mapped, ev.at - 1);
+        }
+        let mut next = char_after(mapped, ev.end());
+        if next == Some(' ') {
+            next = char_after(mapped, ev.end() + 1);
+        }
+        if prev.is_some_and(|c| c.is_ascii_digit()) && next.is_some_and(|c| c.is_ascii_digit()) {
+            ev.out = '.';
         }
     }
 
     // Width of switchable punctuation depends on the nearest neighbour that is neither a
     // space nor switchable itself, so the decision does not depend on the widths it is
     // deciding: `工作, (必填)` has `作` next to both. That keeps the form a fixed point.
-    let near = &mut scratch.near_cjk;
-    near.clear();
-    near.resize(n, false);
-    let mut last: Option<bool> = None;
-    for i in 0..n {
-        let c = buf[i];
-        if c == ' ' {
+    // Such a run of spaces and marks shares its two neighbours.
+    let mut k = 0;
+    while k < events.len() {
+        if !events[k].is_transparent() {
+            k += 1;
             continue;
         }
-        if switchable(c).is_some() {
-            near[i] = last == Some(true);
-        } else {
-            last = Some(is_cjk(c));
+        let first = k;
+        let mut end = events[k].end();
+        k += 1;
+        while k < events.len() && events[k].at == end && events[k].is_transparent() {
+            end = events[k].end();
+            k += 1;
+        }
+        // A neighbour that is itself an event is a `．`: what it became decides.
+        let start = events[first].at;
+        let left = match first.checked_sub(1).map(|p| events[p]) {
+            Some(ev) if ev.end() == start => Some(ev.out),
+            _ => char_before(mapped, start),
+        };
+        let right = match events.get(k) {
+            Some(ev) if ev.at == end => Some(ev.out),
+            _ => char_after(mapped, end),
+        };
+        let near = left.is_some_and(is_cjk) || right.is_some_and(is_cjk);
+        for ev in &mut events[first..k] {
+            ev.near = near;
         }
     }
-    last = None;
-    for i in (0..n).rev() {
-        let c = buf[i];
-        if c == ' ' {
-            continue;
-        }
-        if switchable(c).is_some() {
-            near[i] |= last == Some(true);
-        } else {
-            last = Some(is_cjk(c));
-        }
-    }
-
-    let cjk_before = &mut scratch.cjk_before;
-    cjk_before.clear();
-    let mut count = 0u32;
-    for &c in buf.iter() {
-        cjk_before.push(count);
-        count += u32::from(is_cjk(c) && switchable(c).is_none());
-    }
-    cjk_before.push(count);
 
     // Brackets switch as a pair, either side deciding for both: `人数 (2021 年 12 月以前)`;
     // a pair that encloses CJK text is full-width too (`(a 中 b)`), one that does not and
     // stands among non-CJK text is ASCII, whatever it was: `（2024）` → `(2024)`.
     // An unmatched bracket stays as printed: it is often an OCR misreading (`达) 95%`)
     // that the grammar reports, and changing it would hide what was printed.
-    let opens = &mut scratch.opens;
     opens.clear();
-    let matched = &mut scratch.matched;
-    matched.clear();
-    matched.resize(n, false);
-    for i in 0..n {
-        match switchable(buf[i]) {
+    let mut counted = false;
+    for i in 0..events.len() {
+        match switchable(events[i].ch) {
             Some('(') => opens.push(i),
             Some(')') => {
                 if let Some(o) = opens.pop() {
-                    let encloses = cjk_before.get(i) != cjk_before.get(o);
-                    let full = near[o] || near[i] || encloses;
-                    near[o] = full;
-                    near[i] = full;
-                    matched[o] = true;
-                    matched[i] = true;
+                    let mut full = events[o].near || events[i].near;
+                    if !full {
+                        if !counted {
+                            count_cjk_before(mapped, events);
+                            counted = true;
+                        }
+                        full = events[i].cjk_before != events[o].cjk_before;
+                    }
+                    for p in [o, i] {
+                        events[p].near = full;
+                        events[p].matched = true;
+                    }
                 }
             }
             _ => {}
         }
     }
-    for i in 0..n {
-        if let Some(ascii) = switchable(buf[i]) {
+    for ev in events.iter_mut() {
+        if let Some(ascii) = switchable(ev.ch) {
             let is_bracket = matches!(ascii, '(' | ')');
-            if !is_bracket || matched[i] {
-                buf[i] = if near[i] { full_width(ascii) } else { ascii };
+            if !is_bracket || ev.matched {
+                ev.out = if ev.near { full_width(ascii) } else { ascii };
             }
         }
     }
 
     // A space survives only between two non-CJK characters: `4670 人` → `4670人`,
     // `手机 APP` → `手机APP`, `运行。 2.` → `运行。2.`; `3.43 亿元` → `3.43亿元`.
-    out.reserve(s.len() + 8);
-    for i in 0..n {
-        let c = buf[i];
-        if c == ' ' {
-            let prev = i.checked_sub(1).and_then(|p| buf.get(p)).copied();
-            let next = buf.get(i + 1).copied();
+    // Spaces are folded and trimmed, so both neighbours exist and are not spaces.
+    out.reserve(mapped.len() + 2 * events.len());
+    let mut copied = 0;
+    for k in 0..events.len() {
+        let ev = events[k];
+        out.push_str(mapped.get(copied..ev.at).unwrap_or_default());
+        copied = ev.end();
+        if ev.ch == ' ' {
+            let prev = match k.checked_sub(1).map(|p| events[p]) {
+                Some(p) if p.end() == ev.at => Some(p.out),
+                _ => char_before(mapped, ev.at),
+            };
+            let next = match events.get(k + 1) {
+                Some(n) if n.at == copied => Some(n.out),
+                _ => char_after(mapped, copied),
+            };
             if prev.is_some_and(is_cjk) || next.is_some_and(is_cjk) {
                 continue;
             }
@@ -264,16 +479,96 @@ fn spacing_into(s: &str, scratch: &mut Scratch, out: &mut String) {
                 continue;
             }
         }
-        out.push(c);
+        out.push(ev.out);
+    }
+    out.push_str(mapped.get(copied..).unwrap_or_default());
+}
+
+/// The first pass of [`spacing_into`]: full-width ASCII → ASCII, every white space → one
+/// space (runs folded, ends trimmed), invisible characters dropped, into `mapped`; the
+/// spaces, switchable marks and `．` noted in `events`. Runs of characters that need none
+/// of this are copied whole.
+fn map_and_fold(s: &str, mapped: &mut String, events: &mut Vec<Event>) {
+    mapped.clear();
+    events.clear();
+    let bytes = s.as_bytes();
+    let mut copied = 0;
+    let mut i = 0;
+    loop {
+        i = skip_plain(&CLASS, bytes, i);
+        let Some(&b) = bytes.get(i) else {
+            break;
+        };
+        let class = CLASS[usize::from(b)];
+        if class & (SPACING | TAB) == 0 && !(class == LEAD && lead_needs_spacing(bytes, i)) {
+            i += 1;
+            continue;
+        }
+        // An ASCII byte or a lead byte: a character starts here.
+        let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        if !needs_spacing(c) {
+            i += c.len_utf8();
+            continue;
+        }
+        mapped.push_str(s.get(copied..i).unwrap_or_default());
+        i += c.len_utf8();
+        copied = i;
+        let c = match c {
+            // Full-width ASCII → ASCII, except what keeps its own rule: the switchable
+            // punctuation and `．` (a full stop in Chinese text, a decimal point between digits).
+            '\u{FF01}'..='\u{FF5E}' if switchable(c).is_none() && c != '．' => {
+                char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c)
+            }
+            c if c.is_whitespace() => ' ',
+            c if is_dropped(c) => continue,
+            c => c,
+        };
+        // Copied runs hold no space, so a space at the end of `mapped` is the last event.
+        if c == ' ' && (mapped.is_empty() || mapped.ends_with(' ')) {
+            continue;
+        }
+        if c == ' ' || c == '．' || switchable(c).is_some() {
+            events.push(Event {
+                at: mapped.len(),
+                ch: c,
+                out: c,
+                near: false,
+                matched: false,
+                cjk_before: 0,
+            });
+        }
+        mapped.push(c);
+    }
+    mapped.push_str(s.get(copied..).unwrap_or_default());
+    if mapped.ends_with(' ') {
+        mapped.pop();
+        events.pop();
     }
 }
 
-fn prev_non_space(buf: &[char], i: usize) -> Option<char> {
-    buf.get(..i)?.iter().rev().find(|&&c| c != ' ').copied()
+/// Fill [`Event::cjk_before`]: one pass over the characters of `mapped`, with each `．`
+/// counted as what it became.
+fn count_cjk_before(mapped: &str, events: &mut [Event]) {
+    let mut count = 0u32;
+    let mut next = 0;
+    for (at, mut c) in mapped.char_indices() {
+        if let Some(ev) = events.get_mut(next).filter(|ev| ev.at == at) {
+            ev.cjk_before = count;
+            c = ev.out;
+            next += 1;
+        }
+        count += u32::from(is_cjk(c) && switchable(c).is_none());
+    }
 }
 
-fn next_non_space(buf: &[char], i: usize) -> Option<char> {
-    buf.get(i + 1..)?.iter().find(|&&c| c != ' ').copied()
+fn char_before(s: &str, at: usize) -> Option<char> {
+    s.get(..at)?.chars().next_back()
+}
+
+fn char_after(s: &str, at: usize) -> Option<char> {
+    s.get(at..)?.chars().next()
 }
 
 #[cfg(test)]
@@ -357,6 +652,55 @@ mod tests {
         ];
         for &(input, want) in cases {
             assert_eq!(canon(input), want, "input {input:?}");
+        }
+    }
+
+    /// The byte scan is the character rule: every character, alone and between ideographs.
+    #[test]
+    fn byte_scan_matches_needs_spacing() {
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            let want = needs_spacing(c);
+            for s in [c.to_string(), format!("中{c}文")] {
+                assert_eq!(scan(&s) & SPACING != 0, want, "U+{:04X}", u32::from(c));
+                let mut mapped = String::new();
+                let mut events = Vec::new();
+                map_and_fold(&s, &mut mapped, &mut events);
+                assert_eq!(
+                    mapped != s || !events.is_empty(),
+                    want,
+                    "U+{:04X}",
+                    u32::from(c)
+                );
+            }
+            let markup = matches!(c, '<' | '&' | '$' | '\\' | '＜' | '＆' | '＄' | '＼');
+            assert_eq!(
+                scan(&c.to_string()) & MARKUP != 0,
+                markup,
+                "U+{:04X}",
+                u32::from(c)
+            );
+        }
+    }
+
+    #[test]
+    fn lines_keep_inner_and_drop_trailing_empty_cells() {
+        let cases: &[(&str, &str)] = &[
+            ("a\t\t", "a"),
+            ("a\t \t", "a"),
+            ("\t a \t\tb\t\u{3000}", "\ta\t\tb"),
+            ("<br>\t1\t<br>", "\t1"),
+            ("项目 (a)\t14500\t年度\t\t", "项目（a）\t14500\t年度"),
+            (" ", ""),
+        ];
+        for &(input, want) in cases {
+            let mut out = String::new();
+            line_into(
+                input,
+                &mut Scratch::default(),
+                &mut Notes::default(),
+                &mut out,
+            );
+            assert_eq!(out, want, "input {input:?}");
         }
     }
 

@@ -130,7 +130,11 @@ pub fn normalize_decoded(decoded: &Decoded) -> Normalized {
         }
 
         let source = text.get(raw.start..raw.end).unwrap_or_default();
-        let (clean, removed) = remove_controls(source);
+        let (clean, removed) = if raw.maybe_controls {
+            remove_controls(source)
+        } else {
+            (Cow::Borrowed(source), None)
+        };
         if let Some((count, first)) = removed {
             warnings.push(at(
                 WarningCode::ControlChars,
@@ -214,19 +218,7 @@ pub fn canonical_text(s: &str) -> String {
 
 fn line_with(line: &str, scratch: &mut Scratch, notes: &mut Notes) -> String {
     let mut out = String::with_capacity(line.len() + 8);
-    // Trailing empty cells are dropped: remember where the last non-empty cell ended.
-    let mut keep = 0;
-    for (k, cell) in line.split('\t').enumerate() {
-        if k > 0 {
-            out.push('\t');
-        }
-        let before = out.len();
-        canon::canonical_cell_into(cell, scratch, notes, &mut out);
-        if out.len() > before {
-            keep = out.len();
-        }
-    }
-    out.truncate(keep);
+    canon::line_into(line, scratch, notes, &mut out);
     out
 }
 
@@ -242,13 +234,6 @@ fn is_line_control(c: char) -> bool {
 
 /// `source` without control characters, plus how many were removed and the first one.
 fn remove_controls(source: &str) -> (Cow<'_, str>, Option<(usize, char)>) {
-    // Byte test first: C1 characters all start with 0xC2 in UTF-8.
-    if !source
-        .bytes()
-        .any(|b| (b < 0x20 && b != b'\t') || b == 0x7F || b == 0xC2)
-    {
-        return (Cow::Borrowed(source), None);
-    }
     let mut count = 0;
     let mut first = None;
     let clean: String = source
@@ -276,6 +261,34 @@ struct RawLine {
     end: usize,
     number: u32,
     page: u32,
+    /// The line holds a byte that may belong to a control character ([`LINE_CONTROL`]);
+    /// most lines do not, and skip [`remove_controls`].
+    maybe_controls: bool,
+}
+
+/// Byte classes for the scan that finds line ends: a line end (LF, CR, form feed) …
+const LINE_END: u8 = 1;
+/// … or a byte of a control character a line may not keep ([`is_line_control`]): C0 other
+/// than tab, DEL, and the lead byte `C2` that every C1 character starts with in UTF-8
+/// (a false alarm for `°` or `·` only costs an exact look).
+const LINE_CONTROL: u8 = 2;
+
+static LINE_CLASS: [u8; 256] = line_classes();
+
+const fn line_classes() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = LINE_CONTROL;
+        b += 1;
+    }
+    t[b'\t' as usize] = 0;
+    t[b'\n' as usize] = LINE_END;
+    t[b'\r' as usize] = LINE_END;
+    t[0x0C] = LINE_END;
+    t[0x7F] = LINE_CONTROL;
+    t[0xC2] = LINE_CONTROL;
+    t
 }
 
 /// Source lines of decoded text; see [`normalize`] for the rules.
@@ -311,7 +324,21 @@ impl Iterator for SourceLines<'_> {
             return None;
         }
         let start = self.pos;
-        let (end, next) = match rest.iter().position(|&b| matches!(b, b'\n' | b'\r' | 0x0C)) {
+        // One scan finds the line end and whether the line may hold control characters.
+        let mut maybe_controls = false;
+        let mut k = 0;
+        let line_end = loop {
+            k = canon::skip_plain(&LINE_CLASS, rest, k);
+            match rest.get(k) {
+                None => break None,
+                Some(&b) if LINE_CLASS[usize::from(b)] == LINE_END => break Some(k),
+                Some(_) => {
+                    maybe_controls = true;
+                    k += 1;
+                }
+            }
+        };
+        let (end, next) = match line_end {
             None => (self.bytes.len(), self.bytes.len()),
             Some(k) => {
                 let end = start + k;
@@ -324,6 +351,7 @@ impl Iterator for SourceLines<'_> {
             end,
             number: self.number,
             page: self.page,
+            maybe_controls,
         };
         if self.bytes.get(end) == Some(&0x0C) {
             self.page = self.page.saturating_add(1);

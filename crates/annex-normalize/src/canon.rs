@@ -85,13 +85,17 @@ fn cell_with_flags(s: &str, flags: u8, scratch: &mut Scratch, notes: &mut Notes,
     } else {
         markup::strip(s, notes)
     };
-    match stripped.as_deref() {
+    let made_markup = match stripped.as_deref() {
         Some(text) => spacing_into(text, scratch, out),
         None if flags & SPACING != 0 => spacing_into(s, scratch, out),
-        None => out.push_str(s),
-    }
+        None => {
+            out.push_str(s);
+            false
+        }
+    };
+    // Markup can only be left over from the input or made by mapping `＜` and kin.
     let first = out.get(start..).unwrap_or_default();
-    if flags & MARKUP == 0 || !markup::may_have_markup(first) {
+    if (flags & MARKUP == 0 && !made_markup) || !markup::may_have_markup(first) {
         return;
     }
     let mut cur = first.to_owned();
@@ -111,7 +115,10 @@ fn cell_with_flags(s: &str, flags: u8, scratch: &mut Scratch, notes: &mut Notes,
 }
 
 /// Whether `c` makes [`spacing_into`] change anything: most cells (`绩效指标`, `14500`,
-/// `100%`) hold none of these and are copied as they are.
+/// `100%`) hold none of these and are copied as they are. The rule as characters; the
+/// code applies it through the byte tables ([`CLASS`], [`lead_needs_spacing`]), and a test
+/// holds those to it for every character.
+#[cfg(test)]
 fn needs_spacing(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_whitespace() || c.is_ascii_control() || switchable(c).is_some();
@@ -189,56 +196,32 @@ fn lead_needs_spacing(bytes: &[u8], i: usize) -> bool {
     }
 }
 
-/// [`SPACING`] and [`MARKUP`] of one byte at `i` of a cell, the tab counted as white space.
-/// A full-width `＜＆＄＼` counts as markup too: mapped to ASCII, it can start some.
-fn byte_flags(bytes: &[u8], i: usize, class: u8) -> u8 {
-    match class {
-        LEAD if lead_needs_spacing(bytes, i) => {
-            let full_width_markup = bytes.get(i..i + 2) == Some(&[0xEF, 0xBC][..])
-                && matches!(bytes.get(i + 2), Some(0x84 | 0x86 | 0x9C | 0xBC));
-            if full_width_markup {
-                SPACING | MARKUP
-            } else {
-                SPACING
-            }
-        }
-        LEAD => 0,
-        TAB => SPACING,
-        c => c,
-    }
-}
-
-/// The first index at or after `i` whose byte has a non-zero class in `table`.
-pub(crate) fn skip_plain(table: &[u8; 256], bytes: &[u8], mut i: usize) -> usize {
-    // Eight bytes a step: the look-ups do not depend on each other, and most bytes of a
-    // cell (ideographs, digits) are plain.
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        if chunk.iter().fold(0, |acc, &b| acc | table[usize::from(b)]) != 0 {
-            break;
-        }
-        i += 8;
-    }
-    while let Some(&b) = bytes.get(i) {
-        if table[usize::from(b)] != 0 {
-            break;
-        }
-        i += 1;
-    }
-    i
-}
-
 /// [`SPACING`] when some character of `s` [`needs_spacing`], [`MARKUP`] when some byte
-/// can start markup (or become such a byte). Exact for spacing, so a cell with neither
-/// is already canonical.
+/// can start markup. Exact, so a cell with neither is already canonical.
 fn scan(s: &str) -> u8 {
-    let bytes = s.as_bytes();
-    let mut flags = 0;
-    let mut i = skip_plain(&CLASS, bytes, 0);
-    while let Some(&b) = bytes.get(i) {
-        flags |= byte_flags(bytes, i, CLASS[usize::from(b)]);
-        i = skip_plain(&CLASS, bytes, i + 1);
+    // No early exit and no branch per byte: the loop unrolls, and cells are short.
+    let flags = s.bytes().fold(0, |acc, b| acc | CLASS[usize::from(b)]);
+    resolve(s, flags)
+}
+
+/// [`SPACING`] and [`MARKUP`] of cell `s` from the union of its byte classes.
+fn resolve(s: &str, mut flags: u8) -> u8 {
+    if flags & TAB != 0 {
+        flags |= SPACING;
     }
-    flags
+    // Lead bytes only say "look closer", and only matter when nothing else needs spacing:
+    // `。`, `—`, `“` share them with the characters that do.
+    if flags & (LEAD | SPACING) == LEAD {
+        let bytes = s.as_bytes();
+        let mut leads = bytes
+            .iter()
+            .enumerate()
+            .filter(|&(_, &b)| CLASS[usize::from(b)] == LEAD);
+        if leads.any(|(i, _)| lead_needs_spacing(bytes, i)) {
+            flags |= SPACING;
+        }
+    }
+    flags & (SPACING | MARKUP)
 }
 
 /// The canonical form of a line appended to `out`: each `\t`-separated cell canonical,
@@ -250,21 +233,33 @@ pub(crate) fn line_into(line: &str, scratch: &mut Scratch, notes: &mut Notes, ou
     // `line[copied..cell_start]` is canonical already and waits to be copied.
     let mut copied = 0;
     let mut cell_start = 0;
-    let mut flags = 0;
     // Where `out` ends after the last non-empty cell: trailing empty cells are dropped.
     let mut keep = out.len();
     let mut i = 0;
     loop {
-        i = skip_plain(&CLASS, bytes, i);
-        let b = bytes.get(i).copied();
-        // The end of the line ends the last cell as a tab would.
-        let class = b.map_or(TAB, |b| CLASS[usize::from(b)]);
-        if class != TAB {
-            flags |= byte_flags(bytes, i, class);
+        // The union of the byte classes of the cell: eight bytes a step while no tab is
+        // among them (the look-ups are independent), then byte by byte to the tab.
+        let mut flags = 0;
+        while let Some(chunk) = bytes.get(i..i + 8) {
+            let classes = chunk.iter().fold(0, |acc, &b| acc | CLASS[usize::from(b)]);
+            if classes & TAB != 0 {
+                break;
+            }
+            flags |= classes;
+            i += 8;
+        }
+        let mut at_tab = false;
+        while let Some(&b) = bytes.get(i) {
+            let class = CLASS[usize::from(b)];
+            if class == TAB {
+                at_tab = true;
+                break;
+            }
+            flags |= class;
             i += 1;
-            continue;
         }
         let cell = line.get(cell_start..i).unwrap_or_default();
+        let flags = resolve(cell, flags);
         if flags == 0 {
             if !cell.is_empty() {
                 keep = out.len() + (i - copied);
@@ -278,15 +273,33 @@ pub(crate) fn line_into(line: &str, scratch: &mut Scratch, notes: &mut Notes, ou
             }
             copied = i;
         }
-        if b.is_none() {
+        if !at_tab {
             break;
         }
-        flags = 0;
         i += 1;
         cell_start = i;
     }
     out.push_str(line.get(copied..).unwrap_or_default());
     out.truncate(keep);
+}
+
+/// The first index at or after `i` whose byte has a non-zero class in `table`.
+pub(crate) fn skip_plain(table: &[u8; 256], bytes: &[u8], mut i: usize) -> usize {
+    // Eight bytes a step: the look-ups do not depend on each other, and most bytes of a
+    // line (ideographs, digits) are plain.
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        if chunk.iter().fold(0, |acc, &b| acc | table[usize::from(b)]) != 0 {
+            break;
+        }
+        i += 8;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if table[usize::from(b)] != 0 {
+            break;
+        }
+        i += 1;
+    }
+    i
 }
 
 /// Punctuation whose width follows its neighbours: `，：；（）？！` next to CJK text,
@@ -351,16 +364,21 @@ fn is_dropped(c: char) -> bool {
 /// fate depends on their neighbours (spaces, switchable punctuation, `．`) as [`Event`]s;
 /// the decisions then look only at the events and the characters right next to them, and
 /// a last pass copies the text between events into `out`.
-fn spacing_into(s: &str, scratch: &mut Scratch, out: &mut String) {
+///
+/// Returns whether mapping made a byte that can start markup (`＜` → `<`).
+fn spacing_into(s: &str, scratch: &mut Scratch, out: &mut String) -> bool {
     let Scratch {
         mapped,
         events,
         opens,
     } = scratch;
-    map_and_fold(s, mapped, events);
+    let Mapped {
+        text: mapped,
+        made_markup,
+    } = map_and_fold(s, mapped, events);
     if events.is_empty() {
         out.push_str(mapped);
-        return;
+        return made_markup;
     }
 
     // `．` between digits (spaces aside) is a decimal point: `3．43` → `3.43`. Spaces are
@@ -482,16 +500,22 @@ fn spacing_into(s: &str, scratch: &mut Scratch, out: &mut String) {
         out.push(ev.out);
     }
     out.push_str(mapped.get(copied..).unwrap_or_default());
+    made_markup
 }
 
 /// The first pass of [`spacing_into`]: full-width ASCII → ASCII, every white space → one
-/// space (runs folded, ends trimmed), invisible characters dropped, into `mapped`; the
-/// spaces, switchable marks and `．` noted in `events`. Runs of characters that need none
-/// of this are copied whole.
-fn map_and_fold(s: &str, mapped: &mut String, events: &mut Vec<Event>) {
+/// space (runs folded, ends trimmed), invisible characters dropped; the spaces,
+/// switchable marks and `．` noted in `events`. Runs of characters that need none of this
+/// are not touched. Most cells that reach here only hold single spaces and punctuation
+/// (`4670 人`, `其中: 财政拨款`), so the text is borrowed from `s` until the first character
+/// that actually changes, and copied to `mapped` only from then on.
+fn map_and_fold<'a>(s: &'a str, mapped: &'a mut String, events: &mut Vec<Event>) -> Mapped<'a> {
     mapped.clear();
     events.clear();
+    let mut made_markup = false;
     let bytes = s.as_bytes();
+    // Once `owned`, the text is `mapped` + `s[copied..i]`; before, it is `s[..i]`.
+    let mut owned = false;
     let mut copied = 0;
     let mut i = 0;
     loop {
@@ -499,53 +523,98 @@ fn map_and_fold(s: &str, mapped: &mut String, events: &mut Vec<Event>) {
         let Some(&b) = bytes.get(i) else {
             break;
         };
-        let class = CLASS[usize::from(b)];
-        if class & (SPACING | TAB) == 0 && !(class == LEAD && lead_needs_spacing(bytes, i)) {
-            i += 1;
-            continue;
-        }
-        // An ASCII byte or a lead byte: a character starts here.
-        let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()) else {
-            break;
+        let c = if b.is_ascii() {
+            if CLASS[usize::from(b)] & (SPACING | TAB) == 0 {
+                i += 1;
+                continue;
+            }
+            char::from(b)
+        } else {
+            // The class table says which lead bytes to look at; continuation bytes are plain.
+            if !lead_needs_spacing(bytes, i) {
+                i += 1;
+                continue;
+            }
+            let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()) else {
+                break;
+            };
+            c
         };
-        if !needs_spacing(c) {
-            i += c.len_utf8();
-            continue;
-        }
-        mapped.push_str(s.get(copied..i).unwrap_or_default());
-        i += c.len_utf8();
-        copied = i;
-        let c = match c {
+        let to = match c {
             // Full-width ASCII → ASCII, except what keeps its own rule: the switchable
             // punctuation and `．` (a full stop in Chinese text, a decimal point between digits).
             '\u{FF01}'..='\u{FF5E}' if switchable(c).is_none() && c != '．' => {
-                char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c)
+                let ascii = char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c);
+                made_markup |= matches!(ascii, '<' | '&' | '$' | '\\');
+                Some(ascii)
             }
-            c if c.is_whitespace() => ' ',
-            c if is_dropped(c) => continue,
-            c => c,
+            c if c.is_whitespace() => Some(' '),
+            c if is_dropped(c) => None,
+            c => Some(c),
         };
-        // Copied runs hold no space, so a space at the end of `mapped` is the last event.
-        if c == ' ' && (mapped.is_empty() || mapped.ends_with(' ')) {
-            continue;
+        let at = if owned {
+            mapped.len() + (i - copied)
+        } else {
+            i
+        };
+        // A space at the start, or right after a space (dropped characters aside), folds.
+        // Untouched runs hold no space, so a space just before `at` is the last event.
+        let fold = to == Some(' ')
+            && (at == 0
+                || events
+                    .last()
+                    .is_some_and(|ev| ev.ch == ' ' && ev.end() == at));
+        let to = to.filter(|_| !fold);
+        let len = c.len_utf8();
+        if to != Some(c) {
+            // The first change: from here on the text is built in `mapped`.
+            let from = if owned { copied } else { 0 };
+            mapped.push_str(s.get(from..i).unwrap_or_default());
+            owned = true;
+            copied = i + len;
         }
-        if c == ' ' || c == '．' || switchable(c).is_some() {
+        i += len;
+        let Some(to) = to else {
+            continue;
+        };
+        if to == ' ' || to == '．' || switchable(to).is_some() {
             events.push(Event {
-                at: mapped.len(),
-                ch: c,
-                out: c,
+                at,
+                ch: to,
+                out: to,
                 near: false,
                 matched: false,
                 cjk_before: 0,
             });
         }
-        mapped.push(c);
+        if to != c {
+            mapped.push(to);
+        }
     }
-    mapped.push_str(s.get(copied..).unwrap_or_default());
-    if mapped.ends_with(' ') {
-        mapped.pop();
+    // A trailing space (at most one: runs are folded) is trimmed.
+    let trailing = events.last().is_some_and(|ev| ev.ch == ' ');
+    let text = if owned {
+        mapped.push_str(s.get(copied..).unwrap_or_default());
+        if trailing && mapped.ends_with(' ') {
+            mapped.pop();
+            events.pop();
+        }
+        mapped.as_str()
+    } else if trailing && s.ends_with(' ') {
         events.pop();
-    }
+        s.get(..s.len() - 1).unwrap_or_default()
+    } else {
+        s
+    };
+    Mapped { text, made_markup }
+}
+
+/// What [`map_and_fold`] made of a cell.
+struct Mapped<'a> {
+    /// The cell mapped, folded and trimmed: `s` itself or part of it when nothing changed.
+    text: &'a str,
+    /// A full-width form became `<`, `&`, `$` or `\`.
+    made_markup: bool,
 }
 
 /// Fill [`Event::cjk_before`]: one pass over the characters of `mapped`, with each `．`
@@ -664,15 +733,15 @@ mod tests {
                 assert_eq!(scan(&s) & SPACING != 0, want, "U+{:04X}", u32::from(c));
                 let mut mapped = String::new();
                 let mut events = Vec::new();
-                map_and_fold(&s, &mut mapped, &mut events);
+                let text = map_and_fold(&s, &mut mapped, &mut events).text;
                 assert_eq!(
-                    mapped != s || !events.is_empty(),
+                    text != s || !events.is_empty(),
                     want,
                     "U+{:04X}",
                     u32::from(c)
                 );
             }
-            let markup = matches!(c, '<' | '&' | '$' | '\\' | '＜' | '＆' | '＄' | '＼');
+            let markup = matches!(c, '<' | '&' | '$' | '\\');
             assert_eq!(
                 scan(&c.to_string()) & MARKUP != 0,
                 markup,

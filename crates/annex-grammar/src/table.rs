@@ -489,25 +489,23 @@ impl State {
         let mut data_from: Option<usize> = None;
         let mut saw_label = false;
         let mut joined_fragment = false;
+        // Each cell is classified once: the label of the next cell, needed to read this
+        // one, is the current label of the next round.
+        let mut current = cs.first().and_then(|c| vocab::classify_label(c.text));
         for (k, cell) in cs.iter().enumerate() {
             if data_from.is_some() {
                 break;
             }
-            let next_is_level2 = matches!(
-                cs.get(k + 1).and_then(|c| vocab::classify_label(c.text)),
-                Some(Label::Level2 { .. })
-            );
-            if let Some(label) = vocab::classify_label(cell.text) {
+            let next = cs.get(k + 1).and_then(|c| vocab::classify_label(c.text));
+            let next_is_level2 = matches!(next, Some(Label::Level2 { .. }));
+            let next_is_label = next.is_some();
+            if let Some(label) = std::mem::replace(&mut current, next) {
                 self.apply_label(label, next_is_level2, line);
                 saw_label = true;
             } else if let Some(full) = vocab::label_prefix(cell.text).filter(|_| {
                 // A cut label is followed by another label (`效益指	社会效益指标`) or is
                 // cut right before its last character; a name that merely starts like a
                 // label (`满意度	≥98%`) is not one.
-                let next_is_label = cs
-                    .get(k + 1)
-                    .and_then(|c| vocab::classify_label(c.text))
-                    .is_some();
                 k + 1 < cs.len() && (next_is_label || cell.text.ends_with('指'))
             }) {
                 if let Some(label) = vocab::classify_label(&full) {

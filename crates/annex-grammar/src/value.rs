@@ -264,52 +264,82 @@ fn digit(c: char) -> Option<char> {
 /// `14,500` and `14，500` read as 14500 only when every group after the first has exactly
 /// three digits; `1,2` stops at the comma.
 fn take_number(s: &str, allow_sign: bool) -> Option<(Decimal, bool, &str)> {
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
-    let digit_at = |i: usize| chars.get(i).and_then(|&(_, c)| digit(c));
-    let mut repr = String::new();
-    let mut i = 0;
+    // Byte positions, decoding one character at a time: this runs on every value cell,
+    // and collecting the cell's characters first cost an allocation per call.
+    let char_at = |at: usize| s[at..].chars().next();
+    let digit_at = |at: usize| char_at(at).and_then(digit);
+    // A thousands group after a comma is exactly three digits (a fourth ends it).
+    let group_after = |at: usize| {
+        s[at..]
+            .chars()
+            .take(4)
+            .take_while(|&c| digit(c).is_some())
+            .count()
+            == 3
+    };
+    // Whether the printed number is already its own ASCII form (`-12.5`), so that it is
+    // parsed in place; else (`１２`, `14,500`, `−3`, `+3`) its ASCII form is built.
+    let mut ascii = true;
+    let mut at = 0;
     if allow_sign && is_sign_before_digit(s) {
-        if matches!(chars.first(), Some((_, '-' | '−' | '－'))) {
-            repr.push('-');
-        }
-        i = 1;
+        let sign = char_at(0)?;
+        ascii = sign == '-';
+        at = sign.len_utf8();
     }
-    let start = i;
+    let start = at;
     let mut group = 0;
     let mut grouped = false;
-    while let Some(&(_, c)) = chars.get(i) {
-        if let Some(d) = digit(c) {
-            repr.push(d);
+    while let Some(c) = char_at(at) {
+        if digit(c).is_some() {
+            ascii &= c.is_ascii();
             group += 1;
-            i += 1;
+            at += c.len_utf8();
         } else if matches!(c, ',' | '，')
             && (if grouped { group == 3 } else { group <= 3 })
-            && (i + 1..i + 4).all(|j| digit_at(j).is_some())
-            && digit_at(i + 4).is_none()
+            && group_after(at + c.len_utf8())
         {
+            ascii = false;
             grouped = true;
             group = 0;
-            i += 1;
+            at += c.len_utf8();
         } else {
             break;
         }
     }
-    if i == start {
+    if at == start {
         return None;
     }
     let mut integer = true;
-    if matches!(chars.get(i), Some((_, '.' | '．'))) && digit_at(i + 1).is_some() {
-        integer = false;
-        repr.push('.');
-        i += 1;
-        while let Some(d) = digit_at(i) {
-            repr.push(d);
-            i += 1;
+    if let Some(point @ ('.' | '．')) = char_at(at) {
+        if digit_at(at + point.len_utf8()).is_some() {
+            integer = false;
+            ascii &= point == '.';
+            at += point.len_utf8();
+            while let Some(c) = char_at(at).filter(|&c| digit(c).is_some()) {
+                ascii &= c.is_ascii();
+                at += c.len_utf8();
+            }
         }
     }
-    let number = Decimal::from_str(&repr).ok()?;
-    let rest = chars.get(i).map_or("", |&(at, _)| &s[at..]);
-    Some((number, integer, rest))
+    let printed = &s[..at];
+    let number = if ascii {
+        Decimal::from_str(printed).ok()?
+    } else {
+        // Only the sign, digits, grouping commas and the point were read above.
+        let repr: String = printed
+            .chars()
+            .enumerate()
+            .filter_map(|(k, c)| match c {
+                '-' | '−' | '－' if k == 0 => Some('-'),
+                '+' | '＋' if k == 0 => None,
+                ',' | '，' => None,
+                '.' | '．' => Some('.'),
+                c => digit(c),
+            })
+            .collect();
+        Decimal::from_str(&repr).ok()?
+    };
+    Some((number, integer, &s[at..]))
 }
 
 /// A quantity's parts before they become a [`Value`].

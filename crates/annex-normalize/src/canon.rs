@@ -409,10 +409,16 @@ fn spacing_into(s: &str, scratch: &mut Scratch, out: &mut String) -> bool {
         }
         let first = k;
         let mut end = events[k].end();
+        let mut marks = events[k].ch != ' ';
         k += 1;
         while k < events.len() && events[k].at == end && events[k].is_transparent() {
             end = events[k].end();
+            marks |= events[k].ch != ' ';
             k += 1;
+        }
+        // Most runs are one space (`4670 人`): spaces take no width, nothing to decide.
+        if !marks {
+            continue;
         }
         // A neighbour that is itself an event is a `．`: what it became decides.
         let start = events[first].at;

@@ -214,6 +214,22 @@ impl<'a> View<'_, 'a> {
     }
 }
 
+/// Longest text a warning quotes whole; a longer line is quoted by its start and its size.
+const QUOTE_CHARS: usize = 500;
+
+/// The text a warning quotes: whole up to [`QUOTE_CHARS`], else its start and how much was
+/// left out (a 50 MB line of garbage must not be copied into every report about it; the
+/// line number still points at all of it).
+pub(crate) fn quote(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(QUOTE_CHARS) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((cut, _)) => {
+            let rest = text[cut..].chars().count();
+            std::borrow::Cow::Owned(format!("{}… ({rest} more characters)", &text[..cut]))
+        }
+    }
+}
+
 /// A table's lines: `start` is its title line, `end` is exclusive.
 struct Segment {
     start: usize,
@@ -322,7 +338,7 @@ fn segment(lines: &[Line], prepared: &Prepared<'_>, outside: &mut Vec<Warning>) 
             }
             None => outside.push(Warning {
                 code: WarningCode::UnparsedLine,
-                message: format!("text outside any table: `{j}`"),
+                message: format!("text outside any table: `{}`", quote(j)),
                 line: Some(line.first),
                 page: line.page,
             }),

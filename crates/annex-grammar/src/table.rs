@@ -213,22 +213,6 @@ fn is_date_like(cell: &str) -> bool {
         && (cell.contains(['年', '月', '日']) || cell.ends_with(['前', '底', '内']))
 }
 
-const COMPARATOR_WORDS: [&str; 13] = [
-    "≥",
-    "≤",
-    ">=",
-    "<=",
-    ">",
-    "<",
-    "=",
-    "不低于",
-    "不少于",
-    "不高于",
-    "不超过",
-    "大于",
-    "小于",
-];
-
 /// Split `开通网上申报单位覆盖率，调查达到≥98%` into name and value, where a cell holds both.
 ///
 /// Only a suffix that is unmistakably a value splits: a number with a comparator before it,
@@ -254,12 +238,9 @@ pub(crate) fn split_trailing_value(cell: &str) -> Option<(String, String)> {
     let before = cell[..pos].trim_end();
     let mut has_cmp = false;
     let mut prefix = before;
-    for w in COMPARATOR_WORDS {
-        if let Some(p) = before.strip_suffix(w) {
-            prefix = p.trim_end();
-            has_cmp = true;
-            break;
-        }
+    if let Some(p) = crate::value::strip_comparator_suffix(before) {
+        prefix = p.trim_end();
+        has_cmp = true;
     }
     let mut has_mark = false;
     if !has_cmp {
@@ -467,7 +448,7 @@ impl State {
         self.warn(
             WarningCode::UnparsedLine,
             line,
-            format!("unparsed text: `{text}`"),
+            format!("unparsed text: `{}`", crate::quote(text)),
         );
     }
 

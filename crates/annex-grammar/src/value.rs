@@ -165,6 +165,16 @@ const COMPARATOR_STARTS: [char; 21] = [
     '多', '低', '少', '等',
 ];
 
+/// `s` without a comparator printed at its end (the longest printed form), if it ends in
+/// one: `调查达到≥` → `调查达到`. For readers that find a name and its value in one cell.
+pub fn strip_comparator_suffix(s: &str) -> Option<&str> {
+    COMPARATORS
+        .iter()
+        .filter(|(printed, _)| s.ends_with(printed))
+        .max_by_key(|(printed, _)| printed.len())
+        .map(|(printed, _)| &s[..s.len() - printed.len()])
+}
+
 /// The comparator at the start of `s`, and the rest after it and any white space.
 fn comparator_prefix(s: &str) -> Option<(&'static str, &str)> {
     if !s.starts_with(COMPARATOR_STARTS) {

@@ -396,3 +396,17 @@ fn an_indicator_name_that_starts_like_a_header_label_is_an_indicator() {
     assert_eq!(r.indicators[1].name, "财政拨款到位率");
     assert_eq!(r.funds.fiscal.map(|n| n.to_string()).as_deref(), Some("25"));
 }
+
+#[test]
+fn a_huge_unparsed_line_is_quoted_by_its_start_and_size() {
+    let junk = "垃".repeat(100_000);
+    let parsed = parse_text(&format!("{junk}\n"));
+    let w = &parsed.warnings[0];
+    assert_eq!(w.line, Some(1));
+    assert!(w.message.len() < 2_000, "{}", w.message.len());
+    assert!(
+        w.message.ends_with("… (99500 more characters)`"),
+        "{}",
+        &w.message[w.message.len() - 40..]
+    );
+}

@@ -56,22 +56,6 @@ const VALUE_VERBS: [&str; 22] = [
     "完成", "降低", "减少", "增加", "缓解", "保障", "落实", "稳定", "良好", "合格",
 ];
 
-const COMPARATORS: [&str; 13] = [
-    "≥",
-    "≤",
-    ">=",
-    "<=",
-    ">",
-    "<",
-    "=",
-    "不低于",
-    "不少于",
-    "不高于",
-    "不超过",
-    "大于",
-    "小于",
-];
-
 /// Longest line (in bytes, canonical) read as a row of glued cells. A row of this form has
 /// five short cells; a longer line is passed on whole, so a hostile line costs one pass.
 const MAX_LINE: usize = 4096;
@@ -360,12 +344,9 @@ fn trailing_value(s: &str) -> Option<(&str, &str, bool)> {
     let mut start = chars[k].0;
     let mut marked = false;
     let before = s[..start].trim_end();
-    for c in COMPARATORS {
-        if let Some(p) = before.strip_suffix(c) {
-            start = p.trim_end().len();
-            marked = true;
-            break;
-        }
+    if let Some(p) = annex_grammar::value::strip_comparator_suffix(before) {
+        start = p.trim_end().len();
+        marked = true;
     }
     if !marked {
         // An unreadable comparator printed as a stray bracket (`达) 95%`): keep it in the

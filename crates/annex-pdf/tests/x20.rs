@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 
 use annex_grammar::{InputInfo, Record};
-use common::{page_differences, poppler_pages};
+use common::{page_differences, poppler_pages, table_fields};
 
 mod common;
 
@@ -30,30 +30,6 @@ fn records(bytes: &[u8]) -> (Vec<Record>, u32) {
         annex_grammar::parse_with_warnings(&out.lines, out.warnings, &info).records,
         pages,
     )
-}
-
-/// The fields that describe the table itself (not `source`, spans or warnings).
-fn table_fields(r: &Record) -> Vec<(String, String)> {
-    let mut out = vec![
-        ("document".into(), format!("{:?}", r.document)),
-        ("form".into(), r.form.clone()),
-        ("fiscal_year".into(), format!("{:?}", r.fiscal_year)),
-        ("project".into(), format!("{:?}", r.project)),
-        ("funds".into(), format!("{:?}", r.funds)),
-        ("goals".into(), format!("{:?}", r.goals)),
-        ("checks".into(), format!("{:?}", r.checks)),
-        ("indicators.len".into(), r.indicators.len().to_string()),
-    ];
-    for (k, i) in r.indicators.iter().enumerate() {
-        out.push((
-            format!("indicator {}", k + 1),
-            format!(
-                "{} / {} / {:?} / {} / {:?}",
-                i.level1, i.level2, i.level2_note, i.name, i.value
-            ),
-        ));
-    }
-    out
 }
 
 fn data_dir() -> Option<PathBuf> {

@@ -99,3 +99,27 @@ pub fn page_differences(records: &[Record], poppler: &[String]) -> Vec<String> {
     }
     diffs
 }
+
+/// The fields that describe the table itself (not `source`, spans or warnings).
+pub fn table_fields(r: &Record) -> Vec<(String, String)> {
+    let mut out = vec![
+        ("document".into(), format!("{:?}", r.document)),
+        ("form".into(), r.form.clone()),
+        ("fiscal_year".into(), format!("{:?}", r.fiscal_year)),
+        ("project".into(), format!("{:?}", r.project)),
+        ("funds".into(), format!("{:?}", r.funds)),
+        ("goals".into(), format!("{:?}", r.goals)),
+        ("checks".into(), format!("{:?}", r.checks)),
+        ("indicators.len".into(), r.indicators.len().to_string()),
+    ];
+    for (k, i) in r.indicators.iter().enumerate() {
+        out.push((
+            format!("indicator {}", k + 1),
+            format!(
+                "{} / {} / {:?} / {} / {:?}",
+                i.level1, i.level2, i.level2_note, i.name, i.value
+            ),
+        ));
+    }
+    out
+}

@@ -8,10 +8,13 @@
 // In tests a panic is the failure report; `expect` says what was being done.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+use common::{run, sample};
+
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 /// Indicator rows per table of the sample, in table order (issue 2, point 11).
 const SAMPLE_INDICATORS: [usize; 12] = [9, 9, 9, 7, 8, 7, 10, 11, 10, 7, 8, 7];
@@ -20,22 +23,8 @@ fn annex() -> Command {
     Command::new(env!("CARGO_BIN_EXE_annex"))
 }
 
-fn sample() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/pingluo-2024-annex2.txt")
-}
-
-/// A fresh, empty scratch directory for one test, under cargo's per-target tmp dir.
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("annex-cli")
-        .join(name);
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).expect("create scratch dir");
-    dir
-}
-
-fn run(cmd: &mut Command) -> Output {
-    cmd.stdin(Stdio::null()).output().expect("spawn annex")
+    common::scratch("annex-cli", name)
 }
 
 fn text(bytes: &[u8]) -> String {

@@ -317,39 +317,84 @@ fn heading_number(i: &str) -> IResult<&str, &str> {
     delimited((tag("附件"), space0), number, (space0, colon, space0)).parse(i)
 }
 
-/// A page number printed by the page layout: `— 3 —`, `-3-`, `第3页 共12页`, `3/12`.
+/// A page number printed by the page layout: `— 3 —`, `-3-`, `第3页 共12页`, `共12页 第3页`,
+/// `3/12`, `Page 3 of 12`. The one definition: the shape readers call it too.
 pub fn is_page_number(line: &str) -> bool {
-    // Every form below is made of digits, dashes, `第页共`, commas, `/` and spaces only;
-    // this runs on every line, so reject anything else before allocating.
-    if !line.chars().all(|c| {
-        c.is_ascii_digit()
-            || c.is_whitespace()
-            || matches!(
-                c,
-                '—' | '–' | '-' | '－' | '―' | '第' | '页' | '共' | '，' | ',' | '/'
-            )
-    }) {
+    // Every form below is made of digits, dashes, `第页共`, separators, `/`, spaces and the
+    // letters of `Page … of …`; this runs on every line, so reject anything else before
+    // allocating.
+    if line.len() > 96
+        || !line.chars().all(|c| {
+            c.is_ascii_digit()
+                || c.is_whitespace()
+                || matches!(
+                    c,
+                    '—' | '–'
+                        | '-'
+                        | '－'
+                        | '―'
+                        | '─'
+                        | '第'
+                        | '页'
+                        | '共'
+                        | '，'
+                        | ','
+                        | '/'
+                        | '、'
+                        | 'P'
+                        | 'p'
+                        | 'A'
+                        | 'a'
+                        | 'G'
+                        | 'g'
+                        | 'E'
+                        | 'e'
+                        | 'O'
+                        | 'o'
+                        | 'F'
+                        | 'f'
+                )
+        })
+    {
         return false;
     }
     let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
-    let dashes = |c: char| matches!(c, '—' | '–' | '-' | '－' | '―');
-    let inner = t.trim_matches(dashes);
+    if t.is_empty() || t.chars().count() > 24 {
+        return false;
+    }
     let digits = |s: &str| !s.is_empty() && s.len() <= 5 && s.chars().all(|c| c.is_ascii_digit());
-    if inner.len() < t.len() && digits(inner) {
+    // `— 3 —`, `-3-`, `–3–`, `- 3 -`
+    let dashes: &[char] = &['—', '-', '–', '－', '―', '─'];
+    let inner = t.trim_matches(dashes);
+    if inner.len() < t.len() && t.starts_with(dashes) && t.ends_with(dashes) && digits(inner) {
         return true;
     }
-    if let Some(rest) = t.strip_prefix('第') {
-        if let Some((n, tail)) = rest.split_once('页') {
-            let tail = tail.trim_start_matches(['，', ',']);
-            return digits(n)
-                && (tail.is_empty()
-                    || tail
-                        .strip_prefix('共')
-                        .and_then(|x| x.strip_suffix('页'))
-                        .is_some_and(digits));
-        }
+    // `第3页`, `第3页共12页`, `共12页第3页`, `第3页/共12页`
+    let stripped: String = t
+        .chars()
+        .filter(|c| !matches!(c, '，' | ',' | '/' | '、'))
+        .collect();
+    let mut rest = stripped.as_str();
+    let mut parts = 0;
+    while let Some(after) = rest.strip_prefix('第').or_else(|| rest.strip_prefix('共')) {
+        let n = after.chars().take_while(char::is_ascii_digit).count();
+        let Some(tail) = after[n..].strip_prefix('页').filter(|_| n > 0) else {
+            return false;
+        };
+        rest = tail;
+        parts += 1;
     }
+    if parts > 0 && rest.is_empty() {
+        return true;
+    }
+    // `3/12`
     if let Some((a, b)) = t.split_once('/') {
+        return digits(a) && digits(b) && a.len() <= 4 && b.len() <= 4;
+    }
+    // `Page 3 of 12`, `Page 3`
+    let lower = t.to_ascii_lowercase();
+    if let Some(r) = lower.strip_prefix("page") {
+        let (a, b) = r.split_once("of").unwrap_or((r, "0"));
         return digits(a) && digits(b);
     }
     false
@@ -535,6 +580,8 @@ mod tests {
             "第3页 共12页",
             "第3页",
             "第 3 页，共 12 页",
+            "共12页 第3页",
+            "Page 3 of 12",
             "3/12",
         ] {
             assert!(is_page_number(yes), "{yes}");

@@ -69,57 +69,8 @@ pub(crate) fn is_page_number(line: &str) -> bool {
     if line.len() > MAX_EDGE_LINE {
         return false;
     }
-    let t: String = canonical_text(&line.replace('\t', " "))
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    if t.is_empty() || t.chars().count() > 24 {
-        return false;
-    }
-    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
-    // `— 3 —`, `-3-`, `–3–`, `- 3 -`
-    let dashes: &[char] = &['—', '-', '–', '－', '―', '─'];
-    let inner = t.trim_matches(dashes);
-    if inner.len() < t.len() && t.starts_with(dashes) && t.ends_with(dashes) && digits(inner) {
-        return true;
-    }
-    // `第3页`, `第3页共12页`, `共12页第3页`, `第3页/共12页`
-    let stripped: String = t
-        .chars()
-        .filter(|c| !matches!(c, '，' | ',' | '/' | '、'))
-        .collect();
-    let mut rest = stripped.as_str();
-    let mut parts = 0;
-    while !rest.is_empty() {
-        let Some(after) = rest.strip_prefix('第').or_else(|| rest.strip_prefix('共')) else {
-            break;
-        };
-        let n = after.chars().take_while(char::is_ascii_digit).count();
-        if n == 0 {
-            return false;
-        }
-        let Some(tail) = after[n..].strip_prefix('页') else {
-            return false;
-        };
-        rest = tail;
-        parts += 1;
-    }
-    if parts > 0 && rest.is_empty() {
-        return true;
-    }
-    // `3/12`
-    if let Some((a, b)) = t.split_once('/') {
-        if digits(a) && digits(b) && a.len() <= 4 && b.len() <= 4 {
-            return true;
-        }
-    }
-    // `Page 3 of 12`, `Page 3`
-    let lower = t.to_ascii_lowercase();
-    if let Some(r) = lower.strip_prefix("page") {
-        let (a, b) = r.split_once("of").unwrap_or((r, "0"));
-        return digits(a) && digits(b);
-    }
-    false
+    // Canonical first: full-width digits and spaces become the grammar's forms.
+    annex_grammar::vocab::is_page_number(&canonical_text(&line.replace('\t', " ")))
 }
 
 /// Is this line something the grammar reads as a page header by itself (a form title, a

@@ -347,7 +347,6 @@ fn emit(rows: Vec<Row>, warnings: &mut Vec<Warning>, page_noise: bool) -> Vec<Li
             continue;
         }
         let text = cells.join("\t");
-        let text = tidy_comparators(&text);
         if page_noise && source::is_page_number(&text) {
             warnings.push(Warning {
                 code: WarningCode::PageFurniture,
@@ -363,23 +362,6 @@ fn emit(rows: Vec<Row>, warnings: &mut Vec<Warning>, page_noise: bool) -> Vec<Li
             last: row.last.max(row.first),
             page: row.page,
         });
-    }
-    out
-}
-
-/// `≥ 96%` → `≥96%`: LaTeX comparators (`$\geq$ 96\%`) leave a space the canonical form
-/// keeps, and a value must read the same whichever engine printed it.
-// This belongs in annex_normalize::canonical_text; here until it moves there.
-fn tidy_comparators(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        out.push(c);
-        if matches!(c, '≥' | '≤') {
-            while chars.peek() == Some(&' ') {
-                chars.next();
-            }
-        }
     }
     out
 }

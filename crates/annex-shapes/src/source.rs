@@ -171,31 +171,14 @@ pub(crate) fn drop_page_noise<'a>(
 mod tests {
     use super::*;
 
+    /// The forms themselves are tested with `annex_grammar::vocab::is_page_number`; this
+    /// wrapper adds canonicalization (full-width digits, tabs) and the length guard.
     #[test]
     fn page_numbers() {
-        for yes in [
-            "— 3 —",
-            "-3-",
-            "- 12 -",
-            "第3页 共12页",
-            "第 3 页",
-            "共12页 第3页",
-            "3/12",
-            "Page 3 of 12",
-            "－３－",
-        ] {
+        for yes in ["－３－", "第\t3\t页", "第３页　共１２页"] {
             assert!(is_page_number(yes), "{yes}");
         }
-        for no in [
-            "3",
-            "100%",
-            "1月—12月",
-            "第三季度",
-            "2024年",
-            "—",
-            "3.43亿元",
-            "第3页面",
-        ] {
+        for no in ["３．４３亿元", &"—".repeat(MAX_EDGE_LINE)] {
             assert!(!is_page_number(no), "{no}");
         }
     }

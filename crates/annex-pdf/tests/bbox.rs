@@ -5,6 +5,9 @@
 //! words at the wrong x, which this catches; `tests/poppler.rs` only compares characters.
 //! Skipped, with a note, when `pdftotext` is not installed (CI installs it).
 
+mod common;
+
+use common::SEEDS;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
@@ -15,15 +18,6 @@ use annex_pdf::GlyphBox;
 const TOL: f32 = 1.5;
 /// Share of poppler's words that must match on every page.
 const MIN_MATCHED: f64 = 0.99;
-
-const SEEDS: [&str; 6] = [
-    "seed-chromium.pdf",
-    "seed-chromium-type3.pdf",
-    "seed-libreoffice.pdf",
-    "seed-reportlab.pdf",
-    "seed-reportlab-cid.pdf",
-    "seed-fpdf2.pdf",
-];
 
 /// A word of `pdftotext -bbox-layout`: its text and box (display space, points).
 #[derive(Debug)]

@@ -2,6 +2,8 @@
 //! on every page as annex-pdf (glyph decoding, radical folding, page assignment).
 //! Skipped, with a note, when `pdftotext` is not installed (CI installs it).
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
@@ -26,14 +28,7 @@ fn same_characters_per_page_as_pdftotext() {
         return;
     }
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/pdf");
-    for name in [
-        "seed-chromium.pdf",
-        "seed-chromium-type3.pdf",
-        "seed-libreoffice.pdf",
-        "seed-reportlab.pdf",
-        "seed-reportlab-cid.pdf",
-        "seed-fpdf2.pdf",
-    ] {
+    for name in common::SEEDS {
         let path = dir.join(name);
         let bytes = std::fs::read(&path).unwrap_or_default();
         let pdf = annex_pdf::extract(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use annex_grammar::{InputInfo, Record};
-use common::{page_differences, poppler_pages, table_fields};
+use common::{SEEDS, page_differences, poppler_pages, table_fields};
 
 mod common;
 
@@ -67,15 +67,6 @@ fn compare(name: &str) -> Vec<String> {
     }
     diffs
 }
-
-const SEEDS: [&str; 6] = [
-    "seed-chromium.pdf",
-    "seed-chromium-type3.pdf",
-    "seed-libreoffice.pdf",
-    "seed-reportlab.pdf",
-    "seed-reportlab-cid.pdf",
-    "seed-fpdf2.pdf",
-];
 
 /// The OCR text carries two damages that the PDFs (rendered from the clean tables) do not:
 /// table 2's goals are numbered 3, 4, 3 in the OCR, and table 10's `≥95%` lost its

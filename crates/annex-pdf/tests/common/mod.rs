@@ -1,5 +1,7 @@
-//! Helpers shared by the integration tests: poppler's text of each page, as an oracle
+//! Helpers shared by the integration tests: the seed list, poppler's text of each page as an oracle
 //! for the pages records claim.
+// Each test binary uses its own subset of these helpers.
+#![allow(dead_code)]
 
 use std::path::Path;
 
@@ -123,3 +125,13 @@ pub fn table_fields(r: &Record) -> Vec<(String, String)> {
     }
     out
 }
+
+/// The seed PDFs of `samples/pdf/`: the reference tables from six producers.
+pub const SEEDS: [&str; 6] = [
+    "seed-chromium.pdf",
+    "seed-chromium-type3.pdf",
+    "seed-libreoffice.pdf",
+    "seed-reportlab.pdf",
+    "seed-reportlab-cid.pdf",
+    "seed-fpdf2.pdf",
+];

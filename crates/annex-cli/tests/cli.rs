@@ -9,10 +9,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
-use common::{run, sample};
+use common::{run, run_with_stdin, sample};
 
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -198,20 +198,7 @@ fn directory_inputs_expand_to_sorted_txt_files() {
 
 #[test]
 fn stdin_dash_is_an_input() {
-    let mut child = annex()
-        .args(["extract", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all("没有表格\n".as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = run_with_stdin(annex().args(["extract", "-"]), "没有表格\n".as_bytes());
     assert_eq!(out.status.code(), Some(1));
     let expected = "-: warning[no_tables]: no 部门项目支出预算绩效目标表 found\n";
     assert!(
@@ -223,20 +210,7 @@ fn stdin_dash_is_an_input() {
 
 #[test]
 fn stdin_gives_the_same_records_labelled_dash() {
-    let mut child = annex()
-        .args(["extract", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(&fs::read(sample()).unwrap())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = run_with_stdin(annex().args(["extract", "-"]), &fs::read(sample()).unwrap());
     assert_eq!(out.status.code(), Some(0));
     let records: Vec<serde_json::Value> = text(&out.stdout)
         .lines()

@@ -154,7 +154,7 @@ pub(crate) fn parse_table(
         } else if st.in_indicators {
             st.indicator_line(idx, lines, cs);
         } else {
-            st.header_continuation(idx, line, cs, joined);
+            st.header_continuation(line, cs, joined);
         }
     }
     st.finish(lines, form, last_nonblank, ctx)
@@ -401,7 +401,7 @@ impl State {
         }
     }
 
-    fn header_continuation(&mut self, idx: usize, line: &Line, cs: &[Cell<'_>], text: &str) {
+    fn header_continuation(&mut self, line: &Line, cs: &[Cell<'_>], text: &str) {
         match self.last_text_field {
             Some(field) => {
                 let what = match field {
@@ -429,7 +429,6 @@ impl State {
                         "年度总体目标"
                     }
                 };
-                let _ = idx;
                 self.warn(
                     WarningCode::ContinuedName,
                     line,

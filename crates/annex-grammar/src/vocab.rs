@@ -77,12 +77,13 @@ fn colon(i: &str) -> IResult<&str, Option<char>> {
     opt(alt((char('：'), char(':')))).parse(i)
 }
 
+/// `（必填）` or `(必填)`, either bracket in either width: OCR mixes them.
 fn bracketed(i: &str) -> IResult<&str, &str> {
-    alt((delimited(
+    delimited(
         open_paren,
         take_while1(|c| c != '）' && c != ')'),
         close_paren,
-    ),))
+    )
     .parse(i)
 }
 

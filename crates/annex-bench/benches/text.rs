@@ -26,13 +26,13 @@ fn stages(c: &mut Criterion) {
         ..Config::default()
     });
     let bytes = corpus.text.as_bytes();
-    let normalized = annex_normalize::normalize(bytes);
+    let shaped = annex_shapes::read(bytes, None);
     let info = InputInfo {
         path: "synthetic.txt".into(),
         sha256: "0".repeat(64),
         paged: false,
     };
-    let parsed = annex_grammar::parse_with_warnings(&normalized.lines, Vec::new(), &info);
+    let parsed = annex_grammar::parse_with_warnings(&shaped.lines, Vec::new(), &info);
     assert_eq!(parsed.records.len(), TABLES);
 
     let mut g = c.benchmark_group("text_stage");
@@ -43,11 +43,16 @@ fn stages(c: &mut Criterion) {
     g.bench_function("normalize", |b| {
         b.iter(|| annex_normalize::normalize(black_box(bytes)));
     });
+    // What the CLI runs on text: decode, shape detection per region, the shape's reader,
+    // normalization, page furniture.
+    g.bench_function("read_shapes", |b| {
+        b.iter(|| annex_shapes::read(black_box(bytes), None));
+    });
     g.bench_function("segment_grammar", |b| {
         b.iter(|| {
             annex_grammar::parse_with_warnings(
-                black_box(&normalized.lines),
-                normalized.warnings.clone(),
+                black_box(&shaped.lines),
+                shaped.warnings.clone(),
                 &info,
             )
         });

@@ -1,21 +1,22 @@
 //! The pipeline stages as the benches run them.
 //!
-//! The text path is `annex_normalize::normalize` → `annex_grammar::parse_with_warnings` →
-//! `annex_emit::to_canonical`, the same calls as `annex_cli::extract_bytes` (which also
-//! hashes the input: [`extract_text`] does too, so that end-to-end figures include it).
+//! The text path is `annex_shapes::read` (decode, shape detection, normalization) →
+//! `annex_grammar::parse_with_warnings` → `annex_emit::to_canonical`: the same calls as
+//! `annex_cli::extract_bytes`, which also hashes the input ([`extract_text`] does too, so
+//! that end-to-end figures include it).
 
 use annex_grammar::{InputInfo, Parsed, Record};
 use sha2::{Digest, Sha256};
 
 /// The whole text pipeline up to records, as `annex_cli::extract_bytes` runs it.
 pub fn extract_text(path: &str, bytes: &[u8]) -> Parsed {
-    let normalized = annex_normalize::normalize(bytes);
+    let shaped = annex_shapes::read(bytes, None);
     let info = InputInfo {
         path: path.to_owned(),
         sha256: hex(&Sha256::digest(bytes)),
         paged: false,
     };
-    annex_grammar::parse_with_warnings(&normalized.lines, normalized.warnings, &info)
+    annex_grammar::parse_with_warnings(&shaped.lines, shaped.warnings, &info)
 }
 
 /// Canonical JSON Lines of records appended to `out`; returns the number of records.

@@ -33,16 +33,33 @@ pub fn detect(text: &str) -> Shape {
         .map_or(Shape::Tsv, |(_, k)| k)
 }
 
+/// Does the text hold table cell markup: at least two `<td` or `<th`, in any case?
 pub(crate) fn is_html(lines: &[SrcLine<'_>]) -> bool {
     let mut tags = 0usize;
     for l in lines {
-        let lower = l.text.to_ascii_lowercase();
-        tags += lower.matches("<td").count() + lower.matches("<th").count();
-        if tags >= 2 && lower.contains("<t") {
+        tags += cell_tags(l.text);
+        if tags >= 2 {
             return true;
         }
     }
-    tags >= 2
+    false
+}
+
+/// How many `<td` and `<th` (ASCII case aside) a line holds, without lowering a copy of
+/// it: a line without `<` (most) is one `memchr`. Neither pattern can overlap itself, so
+/// counting positions counts what `str::matches` would.
+fn cell_tags(text: &str) -> usize {
+    let b = text.as_bytes();
+    if !b.contains(&b'<') {
+        return 0;
+    }
+    b.windows(3)
+        .filter(|w| {
+            w[0] == b'<'
+                && w[1].eq_ignore_ascii_case(&b't')
+                && matches!(w[2].to_ascii_lowercase(), b'd' | b'h')
+        })
+        .count()
 }
 
 /// Text of a line with table punctuation, markup markers, HTML tags and spaces removed,
@@ -81,7 +98,10 @@ pub(crate) fn is_all_html(lines: &[SrcLine<'_>]) -> bool {
 
 /// Does a new table start at line `i` (a form title followed by a 项目名称 label soon)?
 fn starts_table(lines: &[SrcLine<'_>], i: usize) -> bool {
-    if !vocab::is_form_title(&bare(lines[i].text)) {
+    // A form title holds `绩` and `表`; `bare` only removes characters, so a line without
+    // them is no title and need not be copied.
+    let text = lines[i].text;
+    if !text.contains('绩') || !text.contains('表') || !vocab::is_form_title(&bare(text)) {
         return false;
     }
     lines[i + 1..]
@@ -181,4 +201,75 @@ pub(crate) fn evidence(lines: &[SrcLine<'_>]) -> Option<Shape> {
         })
     });
     glued.then_some(Shape::Glued)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cell_tags_as_lowercase_matches() {
+        let pieces = [
+            "<", "t", "T", "d", "D", "h", "H", "<td", "<TH", "<tD", "x", "中", " ",
+        ];
+        for t in crate::random_texts(&pieces, 20_000, 8) {
+            let lower = t.to_ascii_lowercase();
+            let slow = lower.matches("<td").count() + lower.matches("<th").count();
+            assert_eq!(cell_tags(&t), slow, "{t:?}");
+        }
+    }
+
+    /// What `is_html` was: the early return only ever fired once two tags were counted.
+    #[test]
+    fn is_html_counts_two_tags() {
+        let old = |lines: &[SrcLine<'_>]| {
+            let mut tags = 0usize;
+            for l in lines {
+                let lower = l.text.to_ascii_lowercase();
+                tags += lower.matches("<td").count() + lower.matches("<th").count();
+                if tags >= 2 && lower.contains("<t") {
+                    return true;
+                }
+            }
+            tags >= 2
+        };
+        let pieces = ["<td>", "<TH ", "<tr>", "<t", "\n", "x", "中", "\t"];
+        for t in crate::random_texts(&pieces, 20_000, 10) {
+            let lines = source_lines(&t);
+            assert_eq!(is_html(&lines), old(&lines), "{t:?}");
+        }
+    }
+
+    /// The `绩`/`表` test before `bare` changes no region split.
+    #[test]
+    fn title_prefilter_keeps_regions() {
+        let old = |lines: &[SrcLine<'_>], i: usize| {
+            vocab::is_form_title(&bare(lines[i].text))
+                && lines[i + 1..]
+                    .iter()
+                    .filter(|l| !l.is_blank())
+                    .take(8)
+                    .any(|l| bare(l.text).contains("项目名称"))
+        };
+        let pieces = [
+            "部门项目支出预算绩效目标表",
+            "<h2>部门项目支出预算绩效目标表</h2>",
+            "## 部门",
+            "项目支出预算绩效目标表",
+            "绩",
+            "表",
+            "附件2：",
+            "\n",
+            "\n项目名称\tx",
+            "| 项目名称 |",
+            " ",
+            "\t",
+        ];
+        for t in crate::random_texts(&pieces, 20_000, 8) {
+            let lines = source_lines(&t);
+            for i in 0..lines.len() {
+                assert_eq!(starts_table(&lines, i), old(&lines, i), "{t:?}");
+            }
+        }
+    }
 }

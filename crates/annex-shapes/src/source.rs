@@ -66,11 +66,46 @@ const MAX_EDGE_LINE: usize = 512;
 /// `第 3 页`, `3/12`, `Page 3 of 12`. Judged on the canonical text of the whole line.
 pub(crate) fn is_page_number(line: &str) -> bool {
     // However spaced, a page number is a short line: a long one is not worth canonicalizing.
-    if line.len() > MAX_EDGE_LINE {
+    if line.len() > MAX_EDGE_LINE || surely_not_page_number(line) {
         return false;
     }
     // Canonical first: full-width digits and spaces become the grammar's forms.
     annex_grammar::vocab::is_page_number(&canonical_text(&line.replace('\t', " ")))
+}
+
+/// A quick and exact "no" for [`is_page_number`], without canonicalizing: the line holds
+/// an ideograph (`U+4000..=U+9FFF`, UTF-8 lead byte `E4..=E9`) other than `第页共`, before
+/// any byte that can start markup (`<&$\\`) or any `EF`-led character (the full-width
+/// forms, which the canonical form may map to markup).
+///
+/// Why that is exact: markup is removed only from a byte that can start it onwards, so
+/// the text before the first such byte is kept by the markup pass; the character mapping
+/// changes neither an ideograph (not a space, not invisible, not full-width) nor makes
+/// markup from a character that is not full-width, so the ideograph is still in the
+/// canonical text, before any markup, round after round. `vocab::is_page_number` accepts
+/// no ideograph but `第页共`. Most lines (every table row) are rejected at their first
+/// ideograph.
+fn surely_not_page_number(line: &str) -> bool {
+    let b = line.as_bytes();
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'<' | b'&' | b'$' | b'\\' | 0xEF => return false,
+            0xE4..=0xE9 => {
+                // 第 U+7B2C, 页 U+9875, 共 U+5171.
+                let ch = b.get(i..i + 3);
+                if !matches!(
+                    ch,
+                    Some(b"\xE7\xAC\xAC" | b"\xE9\xA1\xB5" | b"\xE5\x85\xB1")
+                ) {
+                    return true;
+                }
+                i += 3;
+            }
+            _ => i += 1,
+        }
+    }
+    false
 }
 
 /// Is this line something the grammar reads as a page header by itself (a form title, a
@@ -181,6 +216,85 @@ mod tests {
         for no in ["３．４３亿元", &"—".repeat(MAX_EDGE_LINE)] {
             assert!(!is_page_number(no), "{no}");
         }
+    }
+
+    /// The quick "no" never says no to a line the general test accepts, whatever markup,
+    /// full-width forms, entities and ideographs it holds; and it says it to most lines.
+    #[test]
+    fn quick_no_agrees_with_canonical_test() {
+        let pieces = [
+            "第",
+            "页",
+            "共",
+            "项",
+            "中",
+            "3",
+            "12",
+            "１",
+            "/",
+            "-",
+            "—",
+            "－",
+            " ",
+            "\t",
+            "\u{3000}",
+            "Page",
+            "of",
+            "，",
+            ",",
+            "<p>",
+            "</p>",
+            "<br>",
+            "<",
+            ">",
+            "&#31532;",
+            "&#x4E2D;",
+            "&lt;",
+            "&nbsp;",
+            "&",
+            ";",
+            "＜",
+            "ｐ",
+            "＞",
+            "＆",
+            "$",
+            "\\text{",
+            "\\geq",
+            "}",
+            "<!--中-->",
+            "<span title=\"中\">",
+            "\u{200B}",
+            "%",
+        ];
+        let slow =
+            |l: &str| annex_grammar::vocab::is_page_number(&canonical_text(&l.replace('\t', " ")));
+        let plain = [
+            "第", "页", "共", "项", "3", "12", "１", "/", "-", "—", " ", "\t", "Page", "of",
+        ];
+        let (mut quick, mut pages) = (0, 0);
+        let texts = crate::random_texts(&pieces, 40_000, 6)
+            .into_iter()
+            .chain(crate::random_texts(&plain, 40_000, 5));
+        for t in texts {
+            let page = slow(&t);
+            pages += usize::from(page);
+            if surely_not_page_number(&t) {
+                quick += 1;
+                assert!(!page, "{t:?}");
+            }
+            assert_eq!(is_page_number(&t), page, "{t:?}");
+        }
+        for t in [
+            "第3页",
+            "－３－",
+            "第\t3\t页",
+            "<p>第3页</p>",
+            "&#31532;3页",
+            "第3页<br>共4页",
+        ] {
+            assert!(!surely_not_page_number(t) && is_page_number(t), "{t}");
+        }
+        assert!(pages > 300 && quick > 5_000, "{pages} {quick}");
     }
 
     #[test]

@@ -194,9 +194,11 @@ pub fn read(bytes: &[u8], shape: Option<Shape>) -> Shaped {
         )
     };
 
+    // Fewer than two cell tags in the whole text: no region is HTML either.
+    let any_html = detect::has_cell_markup(text);
     let html = match shape {
         Some(k) => k == Shape::Html,
-        None => detect::is_all_html(&all),
+        None => detect::is_all_html(&all, any_html),
     };
     if html {
         // HTML keeps its own structure across lines: one region, its own tokenizer.
@@ -226,7 +228,10 @@ pub fn read(bytes: &[u8], shape: Option<Shape>) -> Shaped {
     // the same as emitting all rows at the end.
     let mut lines: Vec<Line> = Vec::with_capacity(kept.len());
     let chunks = detect::regions(&kept);
-    let found: Vec<Option<Shape>> = chunks.iter().map(|c| detect::evidence(c)).collect();
+    let found: Vec<Option<Shape>> = chunks
+        .iter()
+        .map(|c| detect::evidence(c, any_html))
+        .collect();
     // Nearest shape with evidence at or after each region (the annex heading belongs with
     // the table below it), else the last one before: one pass each way, not one per region.
     let mut next_found: Vec<Option<Shape>> = vec![None; found.len()];

@@ -22,11 +22,11 @@ impl SrcLine<'_> {
 /// them (LF, CRLF or lone CR end a line; a form feed starts a page and, inside a line,
 /// ends it), so that line numbers in warnings agree whichever reader ran.
 pub(crate) fn source_lines(text: &str) -> Vec<SrcLine<'_>> {
-    let paged = text.contains('\x0C');
-    if !paged && !text.contains('\r') {
+    // One vectorized pass tells whether anything but LF ends a line.
+    if memchr::memchr2(b'\r', 0x0C, text.as_bytes()).is_none() {
         return lf_lines(text);
     }
-    any_lines(text, paged)
+    any_lines(text, text.contains('\x0C'))
 }
 
 /// [`source_lines`] in general: LF, CRLF, CR and form feeds.
@@ -113,10 +113,11 @@ pub(crate) fn is_page_number(line: &str) -> bool {
 ///
 /// Why that is exact: markup is removed only from a byte that can start it onwards, so
 /// the text before the first such byte is kept by the markup pass; the character mapping
-/// changes no ideograph (not a space, not invisible, not full-width) and makes markup only
-/// from those four full-width forms, so the ideograph is still in the canonical text,
-/// before any markup, round after round. `vocab::is_page_number` accepts no ideograph but
-/// `第页共`. Most lines (every table row) are rejected at their first ideograph.
+/// changes no ideograph (not a space, not invisible, not full-width) and makes markup
+/// only from those four full-width forms, so the ideograph is still in the canonical
+/// text, before any markup, round after round. `vocab::is_page_number` accepts no
+/// ideograph but `第页共`. Most lines (every table row) are rejected at their first
+/// ideograph.
 fn surely_not_page_number(line: &str) -> bool {
     let b = line.as_bytes();
     let mut i = 0;
@@ -333,6 +334,11 @@ mod tests {
             "＆ｌｔ；",
             "　",
             "&#36;",
+            "x",
+            "P",
+            "%",
+            ".",
+            "Ｘ",
         ];
         let slow =
             |l: &str| annex_grammar::vocab::is_page_number(&canonical_text(&l.replace('\t', " ")));

@@ -161,13 +161,40 @@ impl<'a> Titles<'a> {
 /// white space and `|#*`, whose last such character must be `表`: for most lines that is
 /// one look at their end.
 fn may_be_title(text: &str) -> bool {
-    let ends_in_table = text
-        .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '|' | '#' | '*'))
-        .ends_with('表');
-    if ends_in_table {
+    if ends_in_table(text) {
         return text.contains('绩');
     }
     has_angle(text) && text.contains('绩') && text.contains('表')
+}
+
+/// Does the line end in `表`, white space and `|#*` aside? The ASCII ones are stripped as
+/// bytes; then the last character decides: `表` yes, ASCII or an ideograph (lead byte
+/// `E4..=E9`, as most lines end) no, and anything else unless it is white space beyond
+/// ASCII (`U+3000` and kin), when the general test runs.
+fn ends_in_table(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut end = b.len();
+    while end > 0
+        && matches!(
+            b[end - 1],
+            b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b'|' | b'#' | b'*'
+        )
+    {
+        end -= 1;
+    }
+    let rest = &b[..end];
+    if rest.ends_with("表".as_bytes()) {
+        return true;
+    }
+    let ideograph = end >= 3 && (0xE4..=0xE9).contains(&b[end - 3]);
+    if rest.last().is_none_or(u8::is_ascii) || ideograph {
+        return false;
+    }
+    let rest = text.get(..end).unwrap_or_default();
+    rest.chars().next_back().is_some_and(char::is_whitespace)
+        && rest
+            .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '|' | '#' | '*'))
+            .ends_with('表')
 }
 
 /// Does the line hold a `<` (can it hold a tag)? Most lines do not.
@@ -410,6 +437,37 @@ mod tests {
             let old = old_evidence(&lines);
             assert_eq!(evidence(&lines, true), old, "{t:?}");
             assert_eq!(evidence(&lines, has_cell_markup(&t)), old, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn ends_in_table_as_trimmed() {
+        let pieces = [
+            "表",
+            "中",
+            "a",
+            " ",
+            "\t",
+            "\x0B",
+            "\x0C",
+            "|",
+            "#",
+            "*",
+            "\u{3000}",
+            "\u{A0}",
+            "\u{85}",
+            "\u{2028}",
+            "\u{1C}",
+            "\r",
+            "\u{20000}",
+            "é",
+            "。",
+        ];
+        for t in crate::random_texts(&pieces, 20_000, 6) {
+            let general = t
+                .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '|' | '#' | '*'))
+                .ends_with('表');
+            assert_eq!(ends_in_table(&t), general, "{t:?}");
         }
     }
 

@@ -1,6 +1,8 @@
 //! Write the shape fixtures of `samples/shapes/` from the reference sample, deterministically.
 //!
-//! `cargo run -p annex-shapes --example make-fixtures` (from the workspace root). Each shape
+//! `cargo run -p annex-shapes --example make-fixtures` (from the workspace root), or
+//! `… -- SOURCE OUT_DIR` to make the same shapes from another tab-separated text (a
+//! generated corpus, to compare two builds on every shape at scale). Each shape
 //! is made from the tab-separated reference `samples/pingluo-2024-annex2.txt`, keeping its
 //! OCR damage wherever the shape can carry it. The `reference-layout-*.txt` fixtures are
 //! not made here: they are real `pdftotext -layout` outputs (see samples/shapes/README.md).
@@ -13,9 +15,13 @@ const SOURCE: &str = "samples/pingluo-2024-annex2.txt";
 const OUT: &str = "samples/shapes";
 
 fn main() {
-    let text = fs::read_to_string(SOURCE).expect("run from the workspace root");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let source = args.first().map_or(SOURCE, String::as_str);
+    let out = args.get(1).map_or(OUT, String::as_str);
+    let text = fs::read_to_string(source).expect("run from the workspace root");
     let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split('\t').collect()).collect();
-    fs::create_dir_all(OUT).unwrap();
+    fs::create_dir_all(out).unwrap();
+    let write = |name: &str, bytes: &[u8]| write(out, name, bytes);
     write("reference.html", html(&rows).as_bytes());
     write("reference.md", markdown(&rows).as_bytes());
     let fw = fullwidth(&rows);
@@ -34,8 +40,8 @@ fn main() {
     write("reference-glued.txt", glued(&rows).as_bytes());
 }
 
-fn write(name: &str, bytes: &[u8]) {
-    let path = format!("{OUT}/{name}");
+fn write(out: &str, name: &str, bytes: &[u8]) {
+    let path = format!("{out}/{name}");
     fs::write(&path, bytes).unwrap();
     eprintln!("wrote {path} ({} bytes)", bytes.len());
 }

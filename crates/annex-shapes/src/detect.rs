@@ -16,12 +16,15 @@ use crate::source::{SrcLine, source_lines};
 /// ```
 pub fn detect(text: &str) -> Shape {
     let lines = source_lines(text);
-    if is_all_html(&lines) {
+    let html = has_cell_markup(text);
+    if is_all_html(&lines, html) {
         return Shape::Html;
     }
     let mut votes: Vec<(usize, Shape)> = Vec::new();
     for chunk in regions(&lines) {
-        let Some(k) = evidence(chunk) else { continue };
+        let Some(k) = evidence(chunk, html) else {
+            continue;
+        };
         match votes.iter_mut().find(|(_, s)| *s == k) {
             Some(v) => v.0 += chunk.len(),
             None => votes.push((chunk.len(), k)),
@@ -33,16 +36,50 @@ pub fn detect(text: &str) -> Shape {
         .map_or(Shape::Tsv, |(_, k)| k)
 }
 
+/// Do the lines hold table cell markup: at least two `<td` or `<th`, in any case?
 pub(crate) fn is_html(lines: &[SrcLine<'_>]) -> bool {
     let mut tags = 0usize;
     for l in lines {
-        let lower = l.text.to_ascii_lowercase();
-        tags += lower.matches("<td").count() + lower.matches("<th").count();
-        if tags >= 2 && lower.contains("<t") {
+        tags += cell_tags(l.text, 2 - tags);
+        if tags >= 2 {
             return true;
         }
     }
-    tags >= 2
+    false
+}
+
+/// [`is_html`] of all the source lines of `text`, on the text itself: neither pattern
+/// holds a line end or a form feed, so none spans two lines, and every other byte of the
+/// text is in a line. One `memchr` pass over the text, which most text ends with no `<`.
+pub(crate) fn has_cell_markup(text: &str) -> bool {
+    cell_tags(text, 2) >= 2
+}
+
+/// How many `<td` and `<th` (ASCII case aside) `text` holds, counting no further than
+/// `limit`, without lowering a copy of it: the scan jumps from `<` to `<` (`memchr`).
+/// Neither pattern can overlap itself, so counting positions counts what `str::matches`
+/// would.
+fn cell_tags(text: &str, limit: usize) -> usize {
+    let b = text.as_bytes();
+    let (mut n, mut from) = (0, 0);
+    while n < limit {
+        let Some(at) = b
+            .get(from..)
+            .and_then(|r| memchr::memchr(b'<', r))
+            .map(|k| from + k)
+        else {
+            break;
+        };
+        let t = b.get(at + 1).is_some_and(|c| c.eq_ignore_ascii_case(&b't'));
+        if t && b
+            .get(at + 2)
+            .is_some_and(|c| matches!(c.to_ascii_lowercase(), b'd' | b'h'))
+        {
+            n += 1;
+        }
+        from = at + 1;
+    }
+    n
 }
 
 /// Text of a line with table punctuation, markup markers, HTML tags and spaces removed,
@@ -72,23 +109,112 @@ fn bare(line: &str) -> String {
 /// Is the whole text HTML, to be read by one tokenizer across all its lines? Yes when it
 /// holds table markup and no table region shows another shape's evidence; a file that
 /// mixes shapes (tab-separated tables, then an HTML table) is read region by region.
-pub(crate) fn is_all_html(lines: &[SrcLine<'_>]) -> bool {
-    is_html(lines)
-        && regions(lines)
-            .iter()
-            .all(|c| matches!(evidence(c), None | Some(Shape::Html)))
+/// `html` is [`is_html`] of `lines` (or [`has_cell_markup`] of their text), which the
+/// caller has at hand.
+pub(crate) fn is_all_html(lines: &[SrcLine<'_>], html: bool) -> bool {
+    html && regions(lines)
+        .iter()
+        .all(|c| matches!(evidence(c, true), None | Some(Shape::Html)))
 }
 
 /// Does a new table start at line `i` (a form title followed by a 项目名称 label soon)?
-fn starts_table(lines: &[SrcLine<'_>], i: usize) -> bool {
-    if !vocab::is_form_title(&bare(lines[i].text)) {
+fn starts_table<'a>(lines: &[SrcLine<'a>], i: usize, titles: &mut Titles<'a>) -> bool {
+    let text = lines[i].text;
+    if !may_be_title(text) || !titles.is_title(text) {
         return false;
     }
     lines[i + 1..]
         .iter()
         .filter(|l| !l.is_blank())
         .take(8)
-        .any(|l| bare(l.text).contains("项目名称"))
+        .any(|l| bare_contains(l.text, "项目名称"))
+}
+
+/// `vocab::is_form_title(&bare(text))`, remembered for the last few lines asked: a
+/// document prints the same title (or page-header title) a thousand times. The key is the
+/// line without its trailing white space, which [`bare`] drops anyway.
+#[derive(Default)]
+struct Titles<'a> {
+    seen: Vec<(&'a str, bool)>,
+}
+
+impl<'a> Titles<'a> {
+    const KEEP: usize = 4;
+
+    fn is_title(&mut self, text: &'a str) -> bool {
+        let key = text.trim_end();
+        if let Some(&(_, yes)) = self.seen.iter().find(|(k, _)| *k == key) {
+            return yes;
+        }
+        let yes = vocab::is_form_title(&bare(key));
+        if self.seen.len() == Self::KEEP {
+            self.seen.remove(0);
+        }
+        self.seen.push((key, yes));
+        yes
+    }
+}
+
+/// A quick and exact "no" for `vocab::is_form_title(&bare(text))`. A form title holds `绩`
+/// and ends in `表`, white space aside. [`bare`] only removes characters, so the line
+/// holds both; and a line without `<` opens no tag, so its bare text is the line without
+/// white space and `|#*`, whose last such character must be `表`: for most lines that is
+/// one look at their end.
+fn may_be_title(text: &str) -> bool {
+    if ends_in_table(text) {
+        return text.contains('绩');
+    }
+    has_angle(text) && text.contains('绩') && text.contains('表')
+}
+
+/// Does the line end in `表`, white space and `|#*` aside? The ASCII ones are stripped as
+/// bytes; then the last character decides: `表` yes, ASCII or an ideograph (lead byte
+/// `E4..=E9`, as most lines end) no, and anything else unless it is white space beyond
+/// ASCII (`U+3000` and kin), when the general test runs.
+fn ends_in_table(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut end = b.len();
+    while end > 0
+        && matches!(
+            b[end - 1],
+            b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b'|' | b'#' | b'*'
+        )
+    {
+        end -= 1;
+    }
+    let rest = &b[..end];
+    if rest.ends_with("表".as_bytes()) {
+        return true;
+    }
+    let ideograph = end >= 3 && (0xE4..=0xE9).contains(&b[end - 3]);
+    if rest.last().is_none_or(u8::is_ascii) || ideograph {
+        return false;
+    }
+    let rest = text.get(..end).unwrap_or_default();
+    rest.chars().next_back().is_some_and(char::is_whitespace)
+        && rest
+            .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '|' | '#' | '*'))
+            .ends_with('表')
+}
+
+/// Does the line hold a `<` (can it hold a tag)? Most lines do not.
+fn has_angle(text: &str) -> bool {
+    memchr::memchr(b'<', text.as_bytes()).is_some()
+}
+
+/// `bare(text).contains(needle)` for a needle of characters [`bare`] keeps, copying the
+/// line only when it must: [`bare`] only removes characters, so each of them must be in
+/// the line; a line without `<` opens no tag, and a run of kept characters in it is still
+/// a run once the others are removed.
+fn bare_contains(text: &str, needle: &str) -> bool {
+    // The first character alone turns most lines away.
+    if needle.chars().next().is_some_and(|c| !text.contains(c)) {
+        return false;
+    }
+    if !has_angle(text) && text.contains(needle) {
+        return true;
+    }
+    needle.chars().all(|c| text.contains(c)) && bare(text).contains(needle)
 }
 
 /// Split source lines into table regions: a region starts at each form title that opens a
@@ -96,8 +222,9 @@ fn starts_table(lines: &[SrcLine<'_>], i: usize) -> bool {
 pub(crate) fn regions<'s, 'a>(lines: &'s [SrcLine<'a>]) -> Vec<&'s [SrcLine<'a>]> {
     let mut out = Vec::new();
     let mut start = 0;
+    let mut titles = Titles::default();
     for i in 0..lines.len() {
-        if i > start && starts_table(lines, i) {
+        if i > start && starts_table(lines, i, &mut titles) {
             out.push(&lines[start..i]);
             start = i;
         }
@@ -115,37 +242,61 @@ fn has_gap(text: &str) -> bool {
 
 /// The shape a region shows evidence of, if any. A region of a line or two (the annex
 /// heading above the first table) shows none and takes its neighbour's shape.
-pub(crate) fn evidence(lines: &[SrcLine<'_>]) -> Option<Shape> {
-    if is_html(lines) {
+///
+/// `html_possible` is false when the caller knows the whole text holds fewer than two cell
+/// tags (so no region does).
+pub(crate) fn evidence(lines: &[SrcLine<'_>], html_possible: bool) -> Option<Shape> {
+    if html_possible && is_html(lines) {
         return Some(Shape::Html);
+    }
+    // The counts the Markdown and tab-separated rules need, in one pass over the lines;
+    // the other rules, which most regions never reach, read `nonblank`. Every line is
+    // looked at for blankness and a leading `|`, but tabs are counted only until the
+    // tab-separated rule holds whatever the rest is: two tabbed lines and a fifth of all
+    // lines (so of the non-blank ones).
+    let (mut n, mut piped, mut separator, mut tabbed) = (0usize, 0usize, false, 0usize);
+    let mut tabs_enough = false;
+    for l in lines {
+        let t = l.text.trim_start();
+        if t.is_empty() {
+            continue;
+        }
+        n += 1;
+        if t.starts_with('|') {
+            let t = t.trim_end();
+            if t.bytes().filter(|&b| b == b'|').count() >= 3 {
+                piped += 1;
+            }
+            separator = separator
+                || (t.contains("---") && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ')));
+        }
+        if !tabs_enough && memchr::memchr(b'\t', t.trim_end().as_bytes()).is_some() {
+            tabbed += 1;
+            tabs_enough = tabbed >= 2 && tabbed * 5 >= lines.len();
+        }
+    }
+    let n = n.max(1);
+    let share = |k: usize| k * 5 >= n; // at least a fifth of the lines
+    if piped >= 2 && (separator || share(piped)) {
+        return Some(Shape::Markdown);
+    }
+    if tabbed >= 2 && share(tabbed) {
+        return Some(Shape::Tsv);
     }
     let nonblank: Vec<&str> = lines
         .iter()
         .filter(|l| !l.is_blank())
         .map(|l| l.text.trim_end())
         .collect();
+    evidence_rest(&nonblank)
+}
+
+/// The rules after the tab-separated one, on the region's non-blank lines (end-trimmed).
+fn evidence_rest(nonblank: &[&str]) -> Option<Shape> {
     let n = nonblank.len().max(1);
     let share = |k: usize| k * 5 >= n; // at least a fifth of the lines
-
-    let piped = nonblank
-        .iter()
-        .filter(|l| l.trim_start().starts_with('|') && l.matches('|').count() >= 3)
-        .count();
-    let separator = nonblank.iter().any(|l| {
-        let t = l.trim();
-        t.starts_with('|')
-            && t.contains("---")
-            && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
-    });
-    if piped >= 2 && (separator || share(piped)) {
-        return Some(Shape::Markdown);
-    }
-    let tabbed = nonblank.iter().filter(|l| l.trim().contains('\t')).count();
-    if tabbed >= 2 && share(tabbed) {
-        return Some(Shape::Tsv);
-    }
     // The indicator column-header row says the most about how cells are separated.
-    for l in &nonblank {
+    for l in nonblank {
         let b = bare(l);
         if b.contains("一级指标二级指标") || b.contains("三级指标指标值") {
             return Some(if l.trim().contains("  ") {
@@ -181,4 +332,187 @@ pub(crate) fn evidence(lines: &[SrcLine<'_>]) -> Option<Shape> {
         })
     });
     glued.then_some(Shape::Glued)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cell_tags_as_lowercase_matches() {
+        let pieces = [
+            "<", "t", "T", "d", "D", "h", "H", "<td", "<TH", "<tD", "x", "中", " ",
+        ];
+        for t in crate::random_texts(&pieces, 20_000, 8) {
+            let lower = t.to_ascii_lowercase();
+            let slow = lower.matches("<td").count() + lower.matches("<th").count();
+            assert_eq!(cell_tags(&t, usize::MAX), slow, "{t:?}");
+            assert_eq!(cell_tags(&t, 2), slow.min(2), "{t:?}");
+        }
+    }
+
+    /// What `is_html` was: the early return only ever fired once two tags were counted.
+    #[test]
+    fn is_html_counts_two_tags() {
+        let old = |lines: &[SrcLine<'_>]| {
+            let mut tags = 0usize;
+            for l in lines {
+                let lower = l.text.to_ascii_lowercase();
+                tags += lower.matches("<td").count() + lower.matches("<th").count();
+                if tags >= 2 && lower.contains("<t") {
+                    return true;
+                }
+            }
+            tags >= 2
+        };
+        let pieces = ["<td>", "<TH ", "<tr>", "<t", "\n", "x", "中", "\t"];
+        for t in crate::random_texts(&pieces, 20_000, 10) {
+            let lines = source_lines(&t);
+            assert_eq!(is_html(&lines), old(&lines), "{t:?}");
+            assert_eq!(has_cell_markup(&t), old(&lines), "{t:?}");
+        }
+    }
+
+    /// What `evidence` was, rule by rule, to hold the one-pass version to.
+    fn old_evidence(lines: &[SrcLine<'_>]) -> Option<Shape> {
+        if is_html(lines) {
+            return Some(Shape::Html);
+        }
+        let nonblank: Vec<&str> = lines
+            .iter()
+            .filter(|l| !l.is_blank())
+            .map(|l| l.text.trim_end())
+            .collect();
+        let n = nonblank.len().max(1);
+        let share = |k: usize| k * 5 >= n;
+        let piped = nonblank
+            .iter()
+            .filter(|l| l.trim_start().starts_with('|') && l.matches('|').count() >= 3)
+            .count();
+        let separator = nonblank.iter().any(|l| {
+            let t = l.trim();
+            t.starts_with('|')
+                && t.contains("---")
+                && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
+        });
+        if piped >= 2 && (separator || share(piped)) {
+            return Some(Shape::Markdown);
+        }
+        let tabbed = nonblank.iter().filter(|l| l.trim().contains('\t')).count();
+        if tabbed >= 2 && share(tabbed) {
+            return Some(Shape::Tsv);
+        }
+        // The rest is the same code in both.
+        evidence_rest(&nonblank)
+    }
+
+    #[test]
+    fn evidence_in_one_pass() {
+        let pieces = [
+            "|",
+            " | ",
+            "|---|",
+            "|:--|",
+            "---",
+            "\t",
+            " \t",
+            "a",
+            "中",
+            "一级指标",
+            "二级指标",
+            "三级指标指标值",
+            "  ",
+            "\u{3000}",
+            "\n",
+            "\n",
+            "\n",
+            "<td>",
+            " |",
+            "产出指标",
+            "数量指标全年印制",
+            "指标值",
+        ];
+        for t in crate::random_texts(&pieces, 40_000, 24) {
+            let lines = source_lines(&t);
+            let old = old_evidence(&lines);
+            assert_eq!(evidence(&lines, true), old, "{t:?}");
+            assert_eq!(evidence(&lines, has_cell_markup(&t)), old, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn ends_in_table_as_trimmed() {
+        let pieces = [
+            "表",
+            "中",
+            "a",
+            " ",
+            "\t",
+            "\x0B",
+            "\x0C",
+            "|",
+            "#",
+            "*",
+            "\u{3000}",
+            "\u{A0}",
+            "\u{85}",
+            "\u{2028}",
+            "\u{1C}",
+            "\r",
+            "\u{20000}",
+            "é",
+            "。",
+        ];
+        for t in crate::random_texts(&pieces, 20_000, 6) {
+            let general = t
+                .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '|' | '#' | '*'))
+                .ends_with('表');
+            assert_eq!(ends_in_table(&t), general, "{t:?}");
+        }
+    }
+
+    /// The `绩`/`表` test before `bare` changes no region split.
+    #[test]
+    fn title_prefilter_keeps_regions() {
+        let old = |lines: &[SrcLine<'_>], i: usize| {
+            vocab::is_form_title(&bare(lines[i].text))
+                && lines[i + 1..]
+                    .iter()
+                    .filter(|l| !l.is_blank())
+                    .take(8)
+                    .any(|l| bare(l.text).contains("项目名称"))
+        };
+        let pieces = [
+            "部门项目支出预算绩效目标表",
+            "<h2>部门项目支出预算绩效目标表</h2>",
+            "## 部门",
+            "项目支出预算绩效目标表",
+            "绩",
+            "表",
+            "附件2：",
+            "\n",
+            "\n项目名称\tx",
+            "| 项目名称 |",
+            "<b>项目</b>名称",
+            "<i title=\"项目名称\">",
+            "<5%项目名称",
+            "部门项目支出预算绩效目标表 |",
+            "**部门项目支出预算绩效目标表**",
+            "\u{3000}",
+            " ",
+            "\t",
+        ];
+        for t in crate::random_texts(&pieces, 20_000, 8) {
+            let lines = source_lines(&t);
+            let mut titles = Titles::default();
+            for (i, l) in lines.iter().enumerate() {
+                assert_eq!(bare(l.text), bare(l.text.trim_end()), "{t:?}");
+                assert_eq!(
+                    starts_table(&lines, i, &mut titles),
+                    old(&lines, i),
+                    "{t:?}"
+                );
+            }
+        }
+    }
 }

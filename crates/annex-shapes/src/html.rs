@@ -87,7 +87,6 @@ impl State {
                     first,
                     last: line.max(first),
                     page,
-                    canonical: false,
                 });
             }
         }
@@ -141,7 +140,6 @@ impl State {
             first,
             last: line.max(first),
             page,
-            canonical: false,
         });
     }
 

@@ -318,7 +318,6 @@ fn span_rows(lines: &[SrcLine<'_>], first: usize, last: usize, cells: Vec<String
         first: lines[first].number,
         last: lines[last.max(first)].number,
         page: lines[first].page,
-        canonical: false,
     }
 }
 

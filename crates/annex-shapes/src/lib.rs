@@ -155,9 +155,6 @@ pub(crate) struct Row {
     pub first: u32,
     pub last: u32,
     pub page: Option<u32>,
-    /// The cells are already in canonical text form (tab-separated lines, which the
-    /// normalizer read): `emit` does not run them through it a second time.
-    pub canonical: bool,
 }
 
 impl Row {
@@ -167,7 +164,6 @@ impl Row {
             first: line.number,
             last: line.number,
             page: line.page,
-            canonical: false,
         }
     }
 }
@@ -182,11 +178,9 @@ pub fn read(bytes: &[u8], shape: Option<Shape>) -> Shaped {
     let mut warnings: Vec<Warning> = Vec::new();
     let all = source::source_lines(text);
     // The normalizer's decoding warnings hold for every shape; it is run (once) when they
-    // can exist, and for tab-separated regions, whose grid it already is.
-    let needs_normalize = !decoded.replaced.is_empty()
-        || text
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0C'));
+    // can exist, and for tab-separated regions, whose grid it already is. Whether they can
+    // exist is only asked when it has not run anyway.
+    let needs_normalize = || !decoded.replaced.is_empty() || has_line_controls(text);
     let mut normalized: Option<annex_normalize::Normalized> = None;
     let normalize = |slot: &mut Option<annex_normalize::Normalized>| {
         if slot.is_none() {
@@ -200,13 +194,15 @@ pub fn read(bytes: &[u8], shape: Option<Shape>) -> Shaped {
         )
     };
 
+    // Fewer than two cell tags in the whole text: no region is HTML either.
+    let any_html = detect::has_cell_markup(text);
     let html = match shape {
         Some(k) => k == Shape::Html,
-        None => detect::is_all_html(&all),
+        None => detect::is_all_html(&all, any_html),
     };
     if html {
         // HTML keeps its own structure across lines: one region, its own tokenizer.
-        if needs_normalize {
+        if needs_normalize() {
             normalize(&mut normalized);
         }
         if let Some(n) = normalized {
@@ -214,7 +210,8 @@ pub fn read(bytes: &[u8], shape: Option<Shape>) -> Shaped {
         }
         let rows = html::read(text, &all);
         let last = all.last().map_or(1, |l| l.number);
-        let lines = emit(rows, &mut warnings, true);
+        let mut lines = Vec::with_capacity(rows.len());
+        emit(rows, &mut lines, &mut warnings, true);
         return finish(
             Shape::Html,
             vec![region(1, last, Shape::Html)],
@@ -226,9 +223,15 @@ pub fn read(bytes: &[u8], shape: Option<Shape>) -> Shaped {
 
     let kept = source::drop_page_noise(all, &mut warnings);
     let mut regions = Vec::new();
-    let mut rows = Vec::new();
+    // Each region's rows become lines as soon as it is read: rows never cross regions,
+    // and emitting adds no warning outside HTML, so the order of lines and warnings is
+    // the same as emitting all rows at the end.
+    let mut lines: Vec<Line> = Vec::with_capacity(kept.len());
     let chunks = detect::regions(&kept);
-    let found: Vec<Option<Shape>> = chunks.iter().map(|c| detect::evidence(c)).collect();
+    let found: Vec<Option<Shape>> = chunks
+        .iter()
+        .map(|c| detect::evidence(c, any_html))
+        .collect();
     // Nearest shape with evidence at or after each region (the annex heading belongs with
     // the table below it), else the last one before: one pass each way, not one per region.
     let mut next_found: Vec<Option<Shape>> = vec![None; found.len()];
@@ -245,35 +248,45 @@ pub fn read(bytes: &[u8], shape: Option<Shape>) -> Shaped {
         let k = shape.unwrap_or_else(|| next_found[n].or(previous).unwrap_or(Shape::Tsv));
         previous = found[n].or(previous);
         regions.push(region(head.number, tail.number, k));
-        match k {
+        let rows = match k {
             Shape::Tsv => {
-                // The normalizer's own lines: tabs are already the grid. It keeps every
-                // source line, blank ones too, so line n is at index n - 1.
+                // The normalizer's own lines: tabs are already the grid, and the cells are
+                // canonical. It keeps every source line, blank ones too, so line n is at
+                // index n - 1; each source line is in one region, so its text is moved.
                 normalize(&mut normalized);
-                let Some(n) = normalized.as_ref() else {
+                let Some(n) = normalized.as_mut() else {
                     continue;
                 };
-                rows.extend(chunk.iter().filter_map(|src| {
-                    let l = n.lines.get(src.number as usize - 1)?;
+                for src in chunk {
+                    let Some(l) = n.lines.get_mut(src.number as usize - 1) else {
+                        continue;
+                    };
                     debug_assert_eq!(l.first, src.number);
-                    Some(Row {
-                        cells: l.text.split('\t').map(str::to_owned).collect(),
+                    let mut text = std::mem::take(&mut l.text);
+                    // Trailing empty cells dropped, a row left empty dropped (as `emit`).
+                    text.truncate(text.trim_end_matches('\t').len());
+                    if text.is_empty() {
+                        continue;
+                    }
+                    lines.push(Line {
+                        text,
                         first: l.first,
-                        last: l.last,
+                        last: l.last.max(l.first),
                         page: l.page,
-                        canonical: true,
-                    })
-                }));
+                    });
+                }
+                continue;
             }
-            Shape::Layout => rows.extend(layout::read(chunk, &mut warnings)),
-            Shape::Markdown => rows.extend(markdown::read(chunk)),
-            Shape::CellPerLine => rows.extend(cells::read(chunk)),
-            Shape::Glued => rows.extend(glued::read(chunk, &mut warnings)),
-            Shape::Html => rows.extend(html::read_lines(chunk)),
-        }
+            Shape::Layout => layout::read(chunk, &mut warnings),
+            Shape::Markdown => markdown::read(chunk),
+            Shape::CellPerLine => cells::read(chunk),
+            Shape::Glued => glued::read(chunk, &mut warnings),
+            Shape::Html => html::read_lines(chunk),
+        };
+        emit(rows, &mut lines, &mut warnings, false);
     }
     let tsv_only = regions.iter().all(|r| r.shape == Shape::Tsv);
-    if needs_normalize {
+    if normalized.is_none() && needs_normalize() {
         normalize(&mut normalized);
     }
     // The normalizer's markup warnings are about tab-separated lines; other shapes hold
@@ -286,8 +299,21 @@ pub fn read(bytes: &[u8], shape: Option<Shape>) -> Shaped {
         );
     }
     let main = shape.unwrap_or_else(|| majority(&regions));
-    let lines = emit(rows, &mut warnings, false);
     finish(main, regions, decoded.encoding, lines, warnings)
+}
+
+/// Does the text hold a control character the normalizer removes (and warns about): C0
+/// other than tab, LF, CR and form feed, DEL, or C1 (`U+0080..=U+009F`, in UTF-8 `C2 80`
+/// to `C2 9F`)? Exactly `char::is_control` minus those four, tested on bytes: in UTF-8 a
+/// `C2` byte is always the lead of a two-byte character.
+fn has_line_controls(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| match c {
+        b'\t' | b'\n' | b'\r' | 0x0C => false,
+        0x00..=0x1F | 0x7F => true,
+        0xC2 => b.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)),
+        _ => false,
+    })
 }
 
 fn region(first: u32, last: u32, shape: Shape) -> Region {
@@ -327,26 +353,34 @@ fn majority(regions: &[Region]) -> Shape {
     best.1
 }
 
-/// Rows → grammar lines: every cell through the canonical text form, trailing empty cells
-/// dropped, rows left empty dropped. For HTML, page noise is judged here, on whole rows.
-fn emit(rows: Vec<Row>, warnings: &mut Vec<Warning>, page_noise: bool) -> Vec<Line> {
-    let mut out = Vec::with_capacity(rows.len());
+/// Rows → grammar lines, appended to `out`: every cell through the canonical text form,
+/// trailing empty cells dropped, rows left empty dropped. For HTML, page noise is judged
+/// here, on whole rows.
+fn emit(rows: Vec<Row>, out: &mut Vec<Line>, warnings: &mut Vec<Warning>, page_noise: bool) {
+    out.reserve(rows.len());
     for row in rows {
-        let mut cells: Vec<String> = if row.canonical {
-            row.cells
-        } else {
-            row.cells
-                .iter()
-                .map(|c| canonical_text(&c.replace('\t', " ")))
-                .collect()
-        };
-        while cells.last().is_some_and(String::is_empty) {
-            cells.pop();
+        // The cells `\t`-joined as they are made; `kept` is the end of the last non-empty
+        // one, so cutting there drops the trailing empty cells.
+        let mut text = String::new();
+        let mut kept = 0;
+        for (i, c) in row.cells.iter().enumerate() {
+            if i > 0 {
+                text.push('\t');
+            }
+            let cell = if c.contains('\t') {
+                canonical_text(&c.replace('\t', " "))
+            } else {
+                canonical_text(c)
+            };
+            text.push_str(&cell);
+            if !cell.is_empty() {
+                kept = text.len();
+            }
         }
-        if cells.is_empty() {
+        text.truncate(kept);
+        if text.is_empty() {
             continue;
         }
-        let text = cells.join("\t");
         if page_noise && source::is_page_number(&text) {
             warnings.push(Warning {
                 code: WarningCode::PageFurniture,
@@ -363,5 +397,90 @@ fn emit(rows: Vec<Row>, warnings: &mut Vec<Warning>, page_noise: bool) -> Vec<Li
             page: row.page,
         });
     }
-    out
+}
+
+/// Random text made of given pieces, to hold a fast path to the general one it replaces.
+#[cfg(test)]
+pub(crate) fn random_texts(pieces: &[&str], count: usize, max_pieces: u64) -> Vec<String> {
+    // xorshift64*: deterministic, no dependency.
+    let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+    let mut next = move || {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        state.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    };
+    let n = pieces.len() as u64;
+    (0..count)
+        .map(|_| {
+            let len = next() % (max_pieces + 1);
+            (0..len)
+                .map(|_| pieces[usize::try_from(next() % n).unwrap_or(0)])
+                .collect()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_controls_as_chars() {
+        let pieces = [
+            "a", "中", "\t", "\n", "\r", "\x0C", "\0", "\x1F", "\x7F", "\u{80}", "\u{9F}",
+            "\u{A0}", "\u{C2}", "\u{100}", "\u{85}", " ",
+        ];
+        let texts = random_texts(&pieces, 20_000, 6);
+        let mut yes = 0;
+        for t in &texts {
+            let slow = t
+                .chars()
+                .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0C'));
+            assert_eq!(has_line_controls(t), slow, "{t:?}");
+            yes += usize::from(slow);
+        }
+        assert!(yes > 1000 && yes < texts.len() - 1000, "{yes}");
+    }
+
+    /// Tab-separated rows come from the normalizer's lines as they are (trailing tabs
+    /// cut); other rows through `emit`: both give the same line.
+    #[test]
+    fn emit_drops_trailing_empty_cells() {
+        let row = |cells: &[&str]| Row {
+            cells: cells.iter().map(|c| (*c).to_owned()).collect(),
+            first: 3,
+            last: 2,
+            page: None,
+        };
+        let mut out = Vec::new();
+        let mut w = Vec::new();
+        let rows = vec![
+            row(&["", "a ( 1 )", "", " ", "\t"]),
+            row(&["", " "]),
+            row(&[]),
+            row(&["x\ty", "", "z"]),
+        ];
+        // What `emit` did before it built the line as it went.
+        let old: Vec<String> = rows
+            .iter()
+            .filter_map(|row| {
+                let mut cells: Vec<String> = row
+                    .cells
+                    .iter()
+                    .map(|c| canonical_text(&c.replace('\t', " ")))
+                    .collect();
+                while cells.last().is_some_and(String::is_empty) {
+                    cells.pop();
+                }
+                (!cells.is_empty()).then(|| cells.join("\t"))
+            })
+            .collect();
+        emit(rows, &mut out, &mut w, false);
+        let texts: Vec<&str> = out.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts, old);
+        assert_eq!(texts, ["\ta ( 1 )", "x y\t\tz"]);
+        assert_eq!((out[0].first, out[0].last), (3, 3));
+        assert!(w.is_empty());
+    }
 }

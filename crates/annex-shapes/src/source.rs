@@ -14,7 +14,7 @@ pub(crate) struct SrcLine<'a> {
 
 impl SrcLine<'_> {
     pub fn is_blank(&self) -> bool {
-        self.text.trim().is_empty()
+        self.text.trim_start().is_empty()
     }
 }
 
@@ -22,7 +22,15 @@ impl SrcLine<'_> {
 /// them (LF, CRLF or lone CR end a line; a form feed starts a page and, inside a line,
 /// ends it), so that line numbers in warnings agree whichever reader ran.
 pub(crate) fn source_lines(text: &str) -> Vec<SrcLine<'_>> {
-    let paged = text.contains('\x0C');
+    // One vectorized pass tells whether anything but LF ends a line.
+    if memchr::memchr2(b'\r', 0x0C, text.as_bytes()).is_none() {
+        return lf_lines(text);
+    }
+    any_lines(text, text.contains('\x0C'))
+}
+
+/// [`source_lines`] in general: LF, CRLF, CR and form feeds.
+fn any_lines(text: &str, paged: bool) -> Vec<SrcLine<'_>> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let (mut pos, mut number, mut page) = (0usize, 1u32, 1u32);
@@ -57,6 +65,30 @@ pub(crate) fn source_lines(text: &str) -> Vec<SrcLine<'_>> {
     out
 }
 
+/// [`source_lines`] of text with no CR and no form feed: only LF ends a line, and one
+/// `memchr` pass over the text finds them all.
+fn lf_lines(text: &str) -> Vec<SrcLine<'_>> {
+    let mut out = Vec::with_capacity(text.len() / 48 + 1);
+    let (mut start, mut number) = (0, 1u32);
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        out.push(SrcLine {
+            text: text.get(start..end).unwrap_or_default(),
+            number,
+            page: None,
+        });
+        number = number.saturating_add(1);
+        start = end + 1;
+    }
+    if start < text.len() {
+        out.push(SrcLine {
+            text: text.get(start..).unwrap_or_default(),
+            number,
+            page: None,
+        });
+    }
+    out
+}
+
 /// Longest line (in bytes) that can be page-edge noise: a page number, a running header or
 /// footer. Longer lines are never canonicalized to be compared, which keeps a hostile
 /// single line cheap.
@@ -66,11 +98,52 @@ const MAX_EDGE_LINE: usize = 512;
 /// `第 3 页`, `3/12`, `Page 3 of 12`. Judged on the canonical text of the whole line.
 pub(crate) fn is_page_number(line: &str) -> bool {
     // However spaced, a page number is a short line: a long one is not worth canonicalizing.
-    if line.len() > MAX_EDGE_LINE {
+    if line.len() > MAX_EDGE_LINE || surely_not_page_number(line) {
         return false;
     }
     // Canonical first: full-width digits and spaces become the grammar's forms.
     annex_grammar::vocab::is_page_number(&canonical_text(&line.replace('\t', " ")))
+}
+
+/// A quick and exact "no" for [`is_page_number`], without canonicalizing: the line is
+/// ASCII white space only (its canonical text is empty), or it holds an ideograph
+/// (`U+4000..=U+9FFF`, UTF-8 lead byte `E4..=E9`) other than `第页共` before any byte that
+/// can start markup (`<&$\\`) and any full-width form the canonical form maps to one
+/// (`＜＆＄＼`).
+///
+/// Why that is exact: markup is removed only from a byte that can start it onwards, so
+/// the text before the first such byte is kept by the markup pass; the character mapping
+/// changes no ideograph (not a space, not invisible, not full-width) and makes markup
+/// only from those four full-width forms, so the ideograph is still in the canonical
+/// text, before any markup, round after round. `vocab::is_page_number` accepts no
+/// ideograph but `第页共`. Most lines (every table row) are rejected at their first
+/// ideograph.
+fn surely_not_page_number(line: &str) -> bool {
+    let b = line.as_bytes();
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'<' | b'&' | b'$' | b'\\' => return false,
+            // ＄ U+FF04, ＆ U+FF06, ＜ U+FF1C, ＼ U+FF3C.
+            0xEF if matches!(b.get(i + 1..i + 3), Some([0xBC, 0x84 | 0x86 | 0x9C | 0xBC])) => {
+                return false;
+            }
+            0xE4..=0xE9 => {
+                // 第 U+7B2C, 页 U+9875, 共 U+5171.
+                let ch = b.get(i..i + 3);
+                if !matches!(
+                    ch,
+                    Some(b"\xE7\xAC\xAC" | b"\xE9\xA1\xB5" | b"\xE5\x85\xB1")
+                ) {
+                    return true;
+                }
+                i += 3;
+            }
+            _ => i += 1,
+        }
+    }
+    // No ideograph: only a line of ASCII white space is surely none.
+    b.iter().all(u8::is_ascii_whitespace)
 }
 
 /// Is this line something the grammar reads as a page header by itself (a form title, a
@@ -96,75 +169,98 @@ fn grammar_page_header(canon: &str) -> bool {
 /// Repeated form titles, 年度 lines and column-header rows are left for the grammar, which
 /// already reads them as page headers inside a table.
 pub(crate) fn drop_page_noise<'a>(
-    lines: Vec<SrcLine<'a>>,
+    mut lines: Vec<SrcLine<'a>>,
     warnings: &mut Vec<Warning>,
 ) -> Vec<SrcLine<'a>> {
     let numbered: Vec<bool> = lines.iter().map(|l| is_page_number(l.text)).collect();
-    // Page boundary *before* line i: a page change, or a page number line just above.
-    let nonblank: Vec<usize> = (0..lines.len())
-        .filter(|&i| !lines[i].is_blank() && !numbered[i])
-        .collect();
-    // Page heads (the first line of the text and every line after a boundary) and page
-    // feet (every line before one), kept apart: a running header repeats among heads.
+    // Page heads (the first non-blank line of the text and every one after a boundary)
+    // and page feet (every one before a boundary), kept apart: a running header repeats
+    // among heads. A boundary between two non-blank lines that are no page numbers is a
+    // page change or a page number between them. One pass: `prev` is the last such line,
+    // `numbered_since` whether a page number stood after it.
     let mut heads: Vec<(usize, bool)> = Vec::new(); // (line index, after a boundary)
     let mut feet: Vec<usize> = Vec::new();
-    for (k, &i) in nonblank.iter().enumerate() {
-        let prev = k.checked_sub(1).map(|p| nonblank[p]);
-        let boundary_before = prev.is_some_and(|p| {
-            lines[p].page != lines[i].page || numbered[p + 1..i].iter().any(|&b| b)
-        });
-        let boundary_after = nonblank.get(k + 1).is_some_and(|&n| {
-            lines[n].page != lines[i].page || numbered[i + 1..n].iter().any(|&b| b)
-        });
-        if lines[i].text.len() > MAX_EDGE_LINE {
+    let fits = |i: usize| lines[i].text.len() <= MAX_EDGE_LINE;
+    let (mut prev, mut numbered_since): (Option<usize>, bool) = (None, false);
+    for (i, line) in lines.iter().enumerate() {
+        if numbered[i] {
+            numbered_since = true;
             continue;
         }
-        if prev.is_none() || boundary_before {
-            heads.push((i, boundary_before));
+        if line.is_blank() {
+            continue;
         }
-        if boundary_after {
-            feet.push(i);
+        match prev {
+            None if fits(i) => heads.push((i, false)),
+            Some(p) if lines[p].page != line.page || numbered_since => {
+                if fits(p) {
+                    feet.push(p);
+                }
+                if fits(i) {
+                    heads.push((i, true));
+                }
+            }
+            _ => {}
         }
+        prev = Some(i);
+        numbered_since = false;
     }
-    let key = |i: usize| canonical_text(&lines[i].text.replace('\t', " "));
+    let key = |i: usize| {
+        let t = lines[i].text;
+        if t.contains('\t') {
+            canonical_text(&t.replace('\t', " "))
+        } else {
+            canonical_text(t)
+        }
+    };
     let mut drop = vec![false; lines.len()];
     // Repeated on at least two pages and on at least half of them: a table row that
     // happens to end two pages (the same row in two tables) is not a running footer.
+    // Each edge's key is made once, and whether the grammar reads it as a page header is
+    // asked once per distinct key (it depends on the key alone).
     let mut mark = |edges: &[(usize, bool)]| {
-        let mut counts: std::collections::BTreeMap<String, usize> =
+        let keys: Vec<String> = edges.iter().map(|&(i, _)| key(i)).collect();
+        let mut counts: std::collections::BTreeMap<&str, (usize, Option<bool>)> =
             std::collections::BTreeMap::new();
-        for &(i, _) in edges {
-            *counts.entry(key(i)).or_default() += 1;
+        for k in &keys {
+            counts.entry(k.as_str()).or_default().0 += 1;
         }
-        for &(i, after_boundary) in edges {
-            let k = key(i);
-            let n = counts.get(&k).copied().unwrap_or(0);
-            if after_boundary && n >= 2 && n * 2 >= edges.len() && !grammar_page_header(&k) {
+        for (&(i, after_boundary), k) in edges.iter().zip(&keys) {
+            let Some((n, header)) = counts.get_mut(k.as_str()) else {
+                continue;
+            };
+            if after_boundary
+                && *n >= 2
+                && *n * 2 >= edges.len()
+                && !*header.get_or_insert_with(|| grammar_page_header(k))
+            {
                 drop[i] = true;
             }
         }
     };
     mark(&heads);
     mark(&feet.iter().map(|&i| (i, true)).collect::<Vec<_>>());
-    let mut out = Vec::with_capacity(lines.len());
-    for (i, line) in lines.into_iter().enumerate() {
-        if numbered[i] || drop[i] {
-            let what = if numbered[i] {
-                "page number"
-            } else {
-                "running page header or footer"
-            };
-            warnings.push(Warning {
-                code: WarningCode::PageFurniture,
-                message: format!("{what} `{}` dropped (a page break)", line.text.trim()),
-                line: Some(line.number),
-                page: line.page,
-            });
-            continue;
+    let mut i = 0;
+    lines.retain(|line| {
+        let k = i;
+        i += 1;
+        if !numbered[k] && !drop[k] {
+            return true;
         }
-        out.push(line);
-    }
-    out
+        let what = if numbered[k] {
+            "page number"
+        } else {
+            "running page header or footer"
+        };
+        warnings.push(Warning {
+            code: WarningCode::PageFurniture,
+            message: format!("{what} `{}` dropped (a page break)", line.text.trim()),
+            line: Some(line.number),
+            page: line.page,
+        });
+        false
+    });
+    lines
 }
 
 #[cfg(test)]
@@ -181,6 +277,216 @@ mod tests {
         for no in ["３．４３亿元", &"—".repeat(MAX_EDGE_LINE)] {
             assert!(!is_page_number(no), "{no}");
         }
+    }
+
+    /// The quick "no" never says no to a line the general test accepts, whatever markup,
+    /// full-width forms, entities and ideographs it holds; and it says it to most lines.
+    #[test]
+    fn quick_no_agrees_with_canonical_test() {
+        let pieces = [
+            "第",
+            "页",
+            "共",
+            "项",
+            "中",
+            "3",
+            "12",
+            "１",
+            "/",
+            "-",
+            "—",
+            "－",
+            " ",
+            "\t",
+            "\u{3000}",
+            "Page",
+            "of",
+            "，",
+            ",",
+            "<p>",
+            "</p>",
+            "<br>",
+            "<",
+            ">",
+            "&#31532;",
+            "&#x4E2D;",
+            "&lt;",
+            "&nbsp;",
+            "&",
+            ";",
+            "＜",
+            "ｐ",
+            "＞",
+            "＆",
+            "$",
+            "\\text{",
+            "\\geq",
+            "}",
+            "<!--中-->",
+            "<span title=\"中\">",
+            "\u{200B}",
+            "%",
+            "＄",
+            "＼",
+            "（",
+            "：",
+            "ｌｔ；",
+            "＆ｌｔ；",
+            "　",
+            "&#36;",
+            "x",
+            "P",
+            "%",
+            ".",
+            "Ｘ",
+        ];
+        let slow =
+            |l: &str| annex_grammar::vocab::is_page_number(&canonical_text(&l.replace('\t', " ")));
+        let plain = [
+            "第", "页", "共", "项", "3", "12", "１", "/", "-", "—", " ", "\t", "Page", "of",
+        ];
+        let (mut quick, mut pages) = (0, 0);
+        let texts = crate::random_texts(&pieces, 40_000, 6)
+            .into_iter()
+            .chain(crate::random_texts(&plain, 40_000, 5));
+        for t in texts {
+            let page = slow(&t);
+            pages += usize::from(page);
+            if surely_not_page_number(&t) {
+                quick += 1;
+                assert!(!page, "{t:?}");
+            }
+            assert_eq!(is_page_number(&t), page, "{t:?}");
+        }
+        for t in [
+            "第3页",
+            "－３－",
+            "第\t3\t页",
+            "<p>第3页</p>",
+            "&#31532;3页",
+            "第3页<br>共4页",
+        ] {
+            assert!(!surely_not_page_number(t) && is_page_number(t), "{t}");
+        }
+        assert!(pages > 300 && quick > 5_000, "{pages} {quick}");
+    }
+
+    #[test]
+    fn lf_lines_as_any_lines() {
+        let pieces = ["a", "中", "\n", "\n", "\t", " ", "\r", "\x0C", "\r\n"];
+        let mut fast = 0;
+        for t in crate::random_texts(&pieces, 20_000, 8) {
+            let general = any_lines(&t, t.contains('\x0C'));
+            assert_eq!(source_lines(&t), general, "{t:?}");
+            if !t.contains(['\r', '\x0C']) {
+                fast += 1;
+                assert_eq!(lf_lines(&t), general, "{t:?}");
+            }
+        }
+        assert!(fast > 1000, "{fast}");
+    }
+
+    /// `drop_page_noise` as it was (edges found from a list of non-blank lines, a new
+    /// vector out), to hold the one-pass version to.
+    fn old_drop_page_noise<'a>(
+        lines: Vec<SrcLine<'a>>,
+        warnings: &mut Vec<Warning>,
+    ) -> Vec<SrcLine<'a>> {
+        let numbered: Vec<bool> = lines.iter().map(|l| is_page_number(l.text)).collect();
+        // Page boundary *before* line i: a page change, or a page number line just above.
+        let nonblank: Vec<usize> = (0..lines.len())
+            .filter(|&i| !lines[i].is_blank() && !numbered[i])
+            .collect();
+        // Page heads (the first line of the text and every line after a boundary) and page
+        // feet (every line before one), kept apart: a running header repeats among heads.
+        let mut heads: Vec<(usize, bool)> = Vec::new(); // (line index, after a boundary)
+        let mut feet: Vec<usize> = Vec::new();
+        for (k, &i) in nonblank.iter().enumerate() {
+            let prev = k.checked_sub(1).map(|p| nonblank[p]);
+            let boundary_before = prev.is_some_and(|p| {
+                lines[p].page != lines[i].page || numbered[p + 1..i].iter().any(|&b| b)
+            });
+            let boundary_after = nonblank.get(k + 1).is_some_and(|&n| {
+                lines[n].page != lines[i].page || numbered[i + 1..n].iter().any(|&b| b)
+            });
+            if lines[i].text.len() > MAX_EDGE_LINE {
+                continue;
+            }
+            if prev.is_none() || boundary_before {
+                heads.push((i, boundary_before));
+            }
+            if boundary_after {
+                feet.push(i);
+            }
+        }
+        let key = |i: usize| canonical_text(&lines[i].text.replace('\t', " "));
+        let mut drop = vec![false; lines.len()];
+        // Repeated on at least two pages and on at least half of them: a table row that
+        // happens to end two pages (the same row in two tables) is not a running footer.
+        let mut mark = |edges: &[(usize, bool)]| {
+            let mut counts: std::collections::BTreeMap<String, usize> =
+                std::collections::BTreeMap::new();
+            for &(i, _) in edges {
+                *counts.entry(key(i)).or_default() += 1;
+            }
+            for &(i, after_boundary) in edges {
+                let k = key(i);
+                let n = counts.get(&k).copied().unwrap_or(0);
+                if after_boundary && n >= 2 && n * 2 >= edges.len() && !grammar_page_header(&k) {
+                    drop[i] = true;
+                }
+            }
+        };
+        mark(&heads);
+        mark(&feet.iter().map(|&i| (i, true)).collect::<Vec<_>>());
+        let mut out = Vec::with_capacity(lines.len());
+        for (i, line) in lines.into_iter().enumerate() {
+            if numbered[i] || drop[i] {
+                let what = if numbered[i] {
+                    "page number"
+                } else {
+                    "running page header or footer"
+                };
+                warnings.push(Warning {
+                    code: WarningCode::PageFurniture,
+                    message: format!("{what} `{}` dropped (a page break)", line.text.trim()),
+                    line: Some(line.number),
+                    page: line.page,
+                });
+                continue;
+            }
+            out.push(line);
+        }
+        out
+    }
+
+    #[test]
+    fn page_noise_in_one_pass() {
+        let pieces = [
+            "附件2：某某表\n",
+            "部门项目支出预算绩效目标表\n",
+            "（2024年度）\n",
+            "a\t1\n",
+            "b\t2\n",
+            "— 1 —\n",
+            "第3页\n",
+            "\n",
+            " \n",
+            "\x0C",
+            "页脚\n",
+            "名称\t一级指标\n",
+            "x\r\n",
+        ];
+        let mut running = 0;
+        for t in crate::random_texts(&pieces, 20_000, 14) {
+            let (mut w1, mut w2) = (Vec::new(), Vec::new());
+            let new = drop_page_noise(source_lines(&t), &mut w1);
+            let old = old_drop_page_noise(source_lines(&t), &mut w2);
+            assert_eq!(new, old, "{t:?}");
+            assert_eq!(w1, w2, "{t:?}");
+            running += usize::from(w1.iter().any(|w| w.message.starts_with("running")));
+        }
+        assert!(running > 500, "{running}");
     }
 
     #[test]

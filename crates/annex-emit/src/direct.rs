@@ -327,11 +327,28 @@ fn opt_number(o: Out<'_>, n: Option<&Number>) -> Res {
 
 /// As `Number`'s `Serialize`: integral decimals through `i64`, others through `f64`; the
 /// canonicalizer then writes every number as the double ECMAScript would print.
-fn number(o: Out<'_>, n: Number) -> Res {
+pub(crate) fn number(o: Out<'_>, n: Number) -> Res {
     if let Some(i) = whole(n) {
         integer(o, i);
         return Ok(());
     }
+    if let Some((negative, whole_part, padded_fraction)) = short_fraction(n) {
+        if negative {
+            o.push('-');
+        }
+        digits(o, whole_part);
+        o.push('.');
+        // `10^scale + fraction`: a `1`, then the fraction with its leading zeros.
+        let (buf, at) = decimal_digits(padded_fraction);
+        push_ascii(o, buf.get(at + 1..).unwrap_or_default());
+        return Ok(());
+    }
+    number_via_double(o, n)
+}
+
+/// [`number`] as the direct writer always wrote it: through `f64::try_from` (`rust_decimal`'s
+/// `as_f64`) and the shortest form of that double.
+pub(crate) fn number_via_double(o: Out<'_>, n: Number) -> Res {
     let d = n.0.normalize();
     if d.scale() == 0 {
         if let Ok(i) = i64::try_from(d) {
@@ -374,6 +391,38 @@ fn whole(n: Number) -> Option<i64> {
     (q.unsigned_abs() < 1 << 53).then_some(q)
 }
 
+/// A decimal with a short fraction as sign, whole part and `10^scale + fraction`, when
+/// it prints as just that (`-0.05`, `95.5`, `123.45`) through [`number_via_double`].
+///
+/// Which is when, normalized, its scale is 1 to 6 and its mantissa below 10^12:
+/// - `as_f64` is then the double nearest the decimal `D = m / 10^s`: it adds the whole
+///   part and `frac / 10^s` (each exact or rounded once), multiplies back by `10^s`
+///   (exact for `s` ≤ 6) and rounds, which gives `m` exactly (the error is below
+///   `m · 2^-50`, far under 1/2), then divides `m` by `10^s`: one correct rounding.
+/// - That double is not whole (`D` is at least `10^-6` from any integer, far more than
+///   its ulp), so [`float`] prints its shortest round-trip form. `D` has at most 12
+///   significant digits, and two decimals of at most 15 digits differ by far more than
+///   the double's rounding interval, so `D` is the only shortest candidate.
+/// - ECMAScript writes numbers from `10^-6` to `10^21` without exponent: the digits of
+///   `D` with its point (`0.05`, not `5e-2`).
+///
+/// `tests.rs` compares the two paths exhaustively on small mantissas and by proptest on
+/// the whole range.
+fn short_fraction(n: Number) -> Option<(bool, u64, u64)> {
+    let mut m = i64::try_from(n.0.mantissa()).ok()?;
+    let mut scale = n.0.scale();
+    while scale > 0 && m % 10 == 0 {
+        m /= 10;
+        scale -= 1;
+    }
+    let power = u64::try_from(*POW10.get(usize::try_from(scale).ok()?)?).ok()?;
+    let a = m.unsigned_abs();
+    if !(1..=6).contains(&scale) || a >= 1_000_000_000_000 {
+        return None;
+    }
+    Some((m < 0, a / power, power + a % power))
+}
+
 fn float(o: Out<'_>, f: f64) -> Res {
     if !f.is_finite() {
         return Err(NoJson);
@@ -414,7 +463,21 @@ const PAIRS: &[u8; 200] = b"\
     6061626364656667686970717273747576777879\
     8081828384858687888990919293949596979899";
 
-fn digits(o: Out<'_>, mut n: u64) {
+fn digits(o: Out<'_>, n: u64) {
+    let (buf, at) = decimal_digits(n);
+    push_ascii(o, buf.get(at..).unwrap_or_default());
+}
+
+/// Appends ASCII bytes (digits) to `o`.
+fn push_ascii(o: Out<'_>, ascii: &[u8]) {
+    for &d in ascii {
+        // ASCII; the mask says so to the compiler, which then pushes one byte.
+        o.push(char::from(d & 0x7F));
+    }
+}
+
+/// The decimal digits of `n`: `buf[at..]`.
+fn decimal_digits(mut n: u64) -> ([u8; 20], usize) {
     let mut buf = [b'0'; 20];
     let mut at = buf.len();
     while n >= 100 {
@@ -437,10 +500,7 @@ fn digits(o: Out<'_>, mut n: u64) {
         let d = last as u8;
         buf[at] = b'0' + d;
     }
-    for &d in &buf[at..] {
-        // ASCII digits; the mask says so to the compiler, which then pushes one byte.
-        o.push(char::from(d & 0x7F));
-    }
+    (buf, at)
 }
 
 fn opt_string(o: Out<'_>, s: Option<&str>) {

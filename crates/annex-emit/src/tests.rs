@@ -788,3 +788,41 @@ fn whole_numbers_scaled_and_negative_zero_match_serde_path() {
         );
     }
 }
+
+fn via(path: fn(&mut String, Number) -> Result<(), crate::direct::NoJson>, n: Number) -> String {
+    let mut out = String::new();
+    assert!(path(&mut out, n).is_ok(), "{n:?}");
+    out
+}
+
+/// The fast paths of `number` (whole numbers, short fractions) print exactly what the
+/// path through the double prints, on every small mantissa at every scale they take.
+#[test]
+fn number_fast_paths_match_the_double_path_on_small_mantissas() {
+    use crate::direct::{number, number_via_double};
+    for scale in 0..=8 {
+        for m in -120_000i64..=120_000 {
+            let n = Number(Decimal::new(m, scale));
+            assert_eq!(via(number, n), via(number_via_double, n), "{m}e-{scale}");
+        }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20000))]
+
+    /// … and on mantissas up to and beyond the fast paths' bounds.
+    #[test]
+    fn number_fast_paths_match_the_double_path(
+        m in proptest::prop_oneof![
+            -1_000_000_000_000i64..=1_000_000_000_000,
+            -10_000_000_000_000i64..=10_000_000_000_000,
+            proptest::prelude::any::<i64>(),
+        ],
+        scale in 0u32..=9,
+    ) {
+        use crate::direct::{number, number_via_double};
+        let n = Number(Decimal::new(m, scale));
+        proptest::prop_assert_eq!(via(number, n), via(number_via_double, n));
+    }
+}

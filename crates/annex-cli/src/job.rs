@@ -229,17 +229,22 @@ fn finish(
     size: u64,
     parsed: &Parsed,
 ) -> Done {
-    let mut codes: BTreeMap<String, u64> = BTreeMap::new();
+    // Counted by the codes' static names (no allocation per warning), owned once per code.
+    let mut counts: BTreeMap<&'static str, u64> = BTreeMap::new();
     let mut partial = false;
     for w in parsed.records.iter().flat_map(|r| &r.warnings) {
         partial |= PARTIAL_CODES.contains(&w.code.as_str());
-        *codes.entry(w.code.as_str().to_owned()).or_default() += 1;
+        *counts.entry(w.code.as_str()).or_default() += 1;
     }
     // Warnings outside every table count, but do not make an input partial: text around
     // the tables (notes, signatures) is expected to go unread.
     for w in &parsed.warnings {
-        *codes.entry(w.code.as_str().to_owned()).or_default() += 1;
+        *counts.entry(w.code.as_str()).or_default() += 1;
     }
+    let codes: BTreeMap<String, u64> = counts
+        .into_iter()
+        .map(|(code, n)| (code.to_owned(), n))
+        .collect();
     let tables = parsed.records.len() as u64;
     let outcome = match (tables, partial) {
         (0, _) => Outcome::NoTables,
@@ -305,15 +310,18 @@ fn write_records(
                 );
                 return Ok(());
             }
-            for record in records {
-                done.stdout.extend(render(record, false)?.into_bytes());
-                done.stdout.push(b'\n');
-            }
-            Ok(())
+            let (bytes, result) = canonical_lines(records);
+            done.stdout = bytes;
+            result
         }
         (Mode::Stream, Format::Csv, _) => {
             done.stdout = crate::export::rows(records);
             Ok(())
+        }
+        (Mode::Stream, ..) if !settings.pretty => {
+            let (bytes, result) = canonical_lines(records);
+            done.stdout = bytes;
+            result
         }
         (Mode::Stream, ..) => {
             for record in records {
@@ -358,11 +366,8 @@ fn write_records(
             let bytes = if format == Format::Csv {
                 crate::export::rows(records)
             } else {
-                let mut bytes = Vec::new();
-                for record in records {
-                    bytes.extend(render(record, false)?.into_bytes());
-                    bytes.push(b'\n');
-                }
+                let (bytes, result) = canonical_lines(records);
+                result?;
                 bytes
             };
             let parts = dir.join(PARTS);
@@ -465,8 +470,28 @@ fn render(record: &Record, pretty: bool) -> Result<String, String> {
     } else {
         annex_emit::to_canonical(record)
     };
-    text.map(|t| t.trim_end_matches('\n').to_owned())
-        .map_err(|e| error_chain(&e))
+    text.map(|mut t| {
+        // In place: no copy of the text.
+        t.truncate(t.trim_end_matches('\n').len());
+        t
+    })
+    .map_err(|e| error_chain(&e))
+}
+
+/// The canonical records as JSON Lines (each `render(record, false)` and a newline),
+/// written into one buffer rather than a string per record, and whether all were
+/// written. On an error the bytes are the lines of the records before the failing one,
+/// as when each was appended after rendering it.
+fn canonical_lines(records: &[Record]) -> (Vec<u8>, Result<(), String>) {
+    let mut text = String::with_capacity(records.iter().map(annex_emit::canonical_size_hint).sum());
+    let result = records.iter().try_for_each(|record| {
+        annex_emit::write_canonical(&mut text, record).map_err(|e| error_chain(&e))?;
+        // Canonical text never ends in a newline (it ends in `}`), so this is exactly
+        // `render`'s text: its trim has nothing to take off.
+        text.push('\n');
+        Ok(())
+    });
+    (text.into_bytes(), result)
 }
 
 /// An error and its causes on one line: `cannot write canonical json: number out of range`.

@@ -16,9 +16,31 @@ use crate::EmitError;
 /// raw UTF-8. The same record always gives the same bytes, so the SHA-256 of this text
 /// identifies the record. No trailing newline: JSON Lines writers add their own.
 pub fn to_canonical(record: &Record) -> Result<String, EmitError> {
+    let mut out = String::new();
+    write_canonical(&mut out, record)?;
+    Ok(out)
+}
+
+/// About the length in bytes of [`to_canonical`]'s text of `record`, cheaply (without
+/// writing it): for sizing a buffer that will hold many records.
+pub fn canonical_size_hint(record: &Record) -> usize {
+    crate::direct::size_hint(record)
+}
+
+/// Appends the canonical JSON text of `record` (exactly [`to_canonical`]'s) to `out`:
+/// for writers of many records into one buffer (JSON Lines), without a copy per record.
+///
+/// On error `out` is left as it was.
+pub fn write_canonical(out: &mut String, record: &Record) -> Result<(), EmitError> {
+    let start = out.len();
     // The direct writer gives the same bytes several times faster; a number without a
     // JSON form goes through serde so that the error is the one it always was.
-    crate::direct::record(record).or_else(|_| to_canonical_value(record))
+    if crate::direct::record(out, record).is_ok() {
+        return Ok(());
+    }
+    out.truncate(start);
+    out.push_str(&to_canonical_value(record)?);
+    Ok(())
 }
 
 /// The canonical JSON text (RFC 8785) of any serializable value, e.g. a

@@ -26,11 +26,23 @@ pub(crate) struct NoJson;
 type Out<'a> = &'a mut String;
 type Res = Result<(), NoJson>;
 
-/// Canonical JSON text of `record`, or `NoJson` when some number has no JSON form.
-pub(crate) fn record(record: &Record) -> Result<String, NoJson> {
-    let mut out = String::with_capacity(1024 + 512 * record.indicators.len());
-    write_record(&mut out, record)?;
-    Ok(out)
+/// Appends the canonical JSON text of `record` to `out`, or fails with `NoJson` (leaving
+/// a partial text behind) when some number has no JSON form.
+pub(crate) fn record(out: &mut String, record: &Record) -> Res {
+    out.reserve(size_hint(record));
+    write_record(out, record)
+}
+
+/// About the length of the canonical text of `record`, a little more for most records:
+/// the fixed members, and per indicator its keys and numbers plus its longest strings
+/// (the record-level strings are few and short). Only sizes a buffer.
+pub(crate) fn size_hint(record: &Record) -> usize {
+    let strings: usize = record
+        .indicators
+        .iter()
+        .map(|i| i.name.len() + i.level1.len() + i.level2.len() + i.value.text.len())
+        .sum();
+    1024 + 256 * record.indicators.len() + strings
 }
 
 fn write_record(o: Out<'_>, r: &Record) -> Res {
@@ -64,7 +76,8 @@ fn write_record(o: Out<'_>, r: &Record) -> Res {
     write_document(o, document);
     o.push_str(",\"fiscal_year\":");
     match fiscal_year {
-        Some(y) => float(o, f64::from(*y))?,
+        // `f64::from(y)` is exact and whole, so `float` would print these digits.
+        Some(y) => integer(o, i64::from(*y)),
         None => o.push_str("null"),
     }
     o.push_str(",\"form\":");
@@ -90,13 +103,13 @@ fn write_record(o: Out<'_>, r: &Record) -> Res {
     o.push_str(",\"schema\":");
     string(o, schema);
     o.push_str(",\"source\":");
-    write_source(o, source)?;
+    write_source(o, source);
     o.push_str(",\"warnings\":[");
     for (k, w) in warnings.iter().enumerate() {
         if k > 0 {
             o.push(',');
         }
-        write_warning(o, w)?;
+        write_warning(o, w);
     }
     o.push_str("]}");
     Ok(())
@@ -160,11 +173,11 @@ fn write_indicator(o: Out<'_>, i: &Indicator) -> Res {
     o.push_str(",\"level2_note\":");
     opt_string(o, level2_note.as_deref());
     o.push_str(",\"lines\":");
-    opt_span(o, lines.as_ref())?;
+    opt_span(o, lines.as_ref());
     o.push_str(",\"name\":");
     string(o, name);
     o.push_str(",\"pages\":");
-    opt_span(o, pages.as_ref())?;
+    opt_span(o, pages.as_ref());
     o.push_str(",\"value\":");
     write_value(o, value)?;
     o.push('}');
@@ -244,7 +257,7 @@ fn write_project(o: Out<'_>, p: &Project) {
     o.push('}');
 }
 
-fn write_source(o: Out<'_>, s: &Source) -> Res {
+fn write_source(o: Out<'_>, s: &Source) {
     let Source {
         path,
         sha256,
@@ -253,20 +266,19 @@ fn write_source(o: Out<'_>, s: &Source) -> Res {
         pages,
     } = s;
     o.push_str("{\"lines\":");
-    opt_span(o, lines.as_ref())?;
+    opt_span(o, lines.as_ref());
     o.push_str(",\"pages\":");
-    opt_span(o, pages.as_ref())?;
+    opt_span(o, pages.as_ref());
     o.push_str(",\"path\":");
     string(o, path);
     o.push_str(",\"sha256\":");
     string(o, sha256);
     o.push_str(",\"table\":");
-    float(o, f64::from(*table))?;
+    unsigned(o, *table);
     o.push('}');
-    Ok(())
 }
 
-fn write_warning(o: Out<'_>, w: &Warning) -> Res {
+fn write_warning(o: Out<'_>, w: &Warning) {
     let Warning {
         code,
         message,
@@ -277,35 +289,32 @@ fn write_warning(o: Out<'_>, w: &Warning) -> Res {
     // `as_str` is documented as the JSON spelling (serde's snake_case of the variant).
     o.push_str(code.as_str());
     o.push_str("\",\"line\":");
-    opt_u32(o, *line)?;
+    opt_u32(o, *line);
     o.push_str(",\"message\":");
     string(o, message);
     o.push_str(",\"page\":");
-    opt_u32(o, *page)?;
+    opt_u32(o, *page);
     o.push('}');
-    Ok(())
 }
 
-fn opt_span(o: Out<'_>, s: Option<&Span>) -> Res {
+fn opt_span(o: Out<'_>, s: Option<&Span>) {
     match s {
         Some(Span { start, end }) => {
             o.push_str("{\"end\":");
-            float(o, f64::from(*end))?;
+            unsigned(o, *end);
             o.push_str(",\"start\":");
-            float(o, f64::from(*start))?;
+            unsigned(o, *start);
             o.push('}');
         }
         None => o.push_str("null"),
     }
-    Ok(())
 }
 
-fn opt_u32(o: Out<'_>, n: Option<u32>) -> Res {
-    if let Some(n) = n {
-        return float(o, f64::from(n));
+fn opt_u32(o: Out<'_>, n: Option<u32>) {
+    match n {
+        Some(n) => unsigned(o, n),
+        None => o.push_str("null"),
     }
-    o.push_str("null");
-    Ok(())
 }
 
 fn opt_number(o: Out<'_>, n: Option<&Number>) -> Res {
@@ -318,7 +327,28 @@ fn opt_number(o: Out<'_>, n: Option<&Number>) -> Res {
 
 /// As `Number`'s `Serialize`: integral decimals through `i64`, others through `f64`; the
 /// canonicalizer then writes every number as the double ECMAScript would print.
-fn number(o: Out<'_>, n: Number) -> Res {
+pub(crate) fn number(o: Out<'_>, n: Number) -> Res {
+    if let Some(i) = whole(n) {
+        integer(o, i);
+        return Ok(());
+    }
+    if let Some((negative, whole_part, padded_fraction)) = short_fraction(n) {
+        if negative {
+            o.push('-');
+        }
+        digits(o, whole_part);
+        o.push('.');
+        // `10^scale + fraction`: a `1`, then the fraction with its leading zeros.
+        let (buf, at) = decimal_digits(padded_fraction);
+        push_ascii(o, buf.get(at + 1..).unwrap_or_default());
+        return Ok(());
+    }
+    number_via_double(o, n)
+}
+
+/// [`number`] as the direct writer always wrote it: through `f64::try_from` (`rust_decimal`'s
+/// `as_f64`) and the shortest form of that double.
+pub(crate) fn number_via_double(o: Out<'_>, n: Number) -> Res {
     let d = n.0.normalize();
     if d.scale() == 0 {
         if let Ok(i) = i64::try_from(d) {
@@ -331,6 +361,66 @@ fn number(o: Out<'_>, n: Number) -> Res {
         Ok(f) => float(o, f),
         Err(_) => Err(NoJson),
     }
+}
+
+/// Powers of ten that fit an `i64`.
+const POW10: [i64; 19] = {
+    let mut p = [1i64; 19];
+    let mut k = 1;
+    while k < p.len() {
+        p[k] = p[k - 1] * 10;
+        k += 1;
+    }
+    p
+};
+
+/// The value of `n` when it is a whole number of magnitude below 2^53, without
+/// `Decimal::normalize` and the `f64` round trip.
+///
+/// Exact: `n` is `mantissa / 10^scale`; when `10^scale` divides the mantissa the value is
+/// the whole number `q`, which is what `normalize` leaves with scale 0 and `i64::try_from`
+/// returns; `q as f64` is then exact (|q| < 2^53) and [`float`] prints its digits, as
+/// [`integer`] does (`-0` included: a zero mantissa gives `0`).
+fn whole(n: Number) -> Option<i64> {
+    let mantissa = i64::try_from(n.0.mantissa()).ok()?;
+    let scale = *POW10.get(usize::try_from(n.0.scale()).ok()?)?;
+    if mantissa % scale != 0 {
+        return None;
+    }
+    let q = mantissa / scale;
+    (q.unsigned_abs() < 1 << 53).then_some(q)
+}
+
+/// A decimal with a short fraction as sign, whole part and `10^scale + fraction`, when
+/// it prints as just that (`-0.05`, `95.5`, `123.45`) through [`number_via_double`].
+///
+/// Which is when, normalized, its scale is 1 to 6 and its mantissa below 10^12:
+/// - `as_f64` is then the double nearest the decimal `D = m / 10^s`: it adds the whole
+///   part and `frac / 10^s` (each exact or rounded once), multiplies back by `10^s`
+///   (exact for `s` ≤ 6) and rounds, which gives `m` exactly (the error is below
+///   `m · 2^-50`, far under 1/2), then divides `m` by `10^s`: one correct rounding.
+/// - That double is not whole (`D` is at least `10^-6` from any integer, far more than
+///   its ulp), so [`float`] prints its shortest round-trip form. `D` has at most 12
+///   significant digits, and two decimals of at most 15 digits differ by far more than
+///   the double's rounding interval, so `D` is the only shortest candidate.
+/// - ECMAScript writes numbers from `10^-6` to `10^21` without exponent: the digits of
+///   `D` with its point (`0.05`, not `5e-2`).
+///
+/// `tests.rs` compares the two paths exhaustively on small mantissas and by proptest on
+/// the whole range.
+fn short_fraction(n: Number) -> Option<(bool, u64, u64)> {
+    let mut m = i64::try_from(n.0.mantissa()).ok()?;
+    let mut scale = n.0.scale();
+    while scale > 0 && m % 10 == 0 {
+        m /= 10;
+        scale -= 1;
+    }
+    let power = u64::try_from(*POW10.get(usize::try_from(scale).ok()?)?).ok()?;
+    let a = m.unsigned_abs();
+    if !(1..=6).contains(&scale) || a >= 1_000_000_000_000 {
+        return None;
+    }
+    Some((m < 0, a / power, power + a % power))
 }
 
 fn float(o: Out<'_>, f: f64) -> Res {
@@ -350,27 +440,67 @@ fn float(o: Out<'_>, f: f64) -> Res {
     Ok(())
 }
 
+/// A `u32` (line, page, table number) as the canonicalizer prints it, `f64::from(n)`
+/// through [`float`]: that double is exact and whole, so it prints as its digits.
+fn unsigned(o: Out<'_>, n: u32) {
+    digits(o, u64::from(n));
+}
+
+/// An `i64` of magnitude below 2^53 in decimal digits, `-` first when negative (`0` for
+/// zero: there is no `-0` in an `i64`).
 fn integer(o: Out<'_>, i: i64) {
-    let mut digits = [0u8; 20];
-    let mut n = i.unsigned_abs();
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        // `n % 10` is below 10.
-        #[allow(clippy::cast_possible_truncation)]
-        let d = (n % 10) as u8;
-        digits[at] = b'0' + d;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
     if i < 0 {
         o.push('-');
     }
-    for &d in &digits[at..] {
-        o.push(char::from(d));
+    digits(o, i.unsigned_abs());
+}
+
+/// `"00" "01" … "99"`: two digits per division.
+const PAIRS: &[u8; 200] = b"\
+    0001020304050607080910111213141516171819\
+    2021222324252627282930313233343536373839\
+    4041424344454647484950515253545556575859\
+    6061626364656667686970717273747576777879\
+    8081828384858687888990919293949596979899";
+
+fn digits(o: Out<'_>, n: u64) {
+    let (buf, at) = decimal_digits(n);
+    push_ascii(o, buf.get(at..).unwrap_or_default());
+}
+
+/// Appends ASCII bytes (digits) to `o`.
+fn push_ascii(o: Out<'_>, ascii: &[u8]) {
+    for &d in ascii {
+        // ASCII; the mask says so to the compiler, which then pushes one byte.
+        o.push(char::from(d & 0x7F));
     }
+}
+
+/// The decimal digits of `n`: `buf[at..]`.
+fn decimal_digits(mut n: u64) -> ([u8; 20], usize) {
+    let mut buf = [b'0'; 20];
+    let mut at = buf.len();
+    while n >= 100 {
+        // Below 100, so a valid pair index.
+        #[allow(clippy::cast_possible_truncation)]
+        let pair = 2 * (n % 100) as usize;
+        n /= 100;
+        at -= 2;
+        buf[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    }
+    #[allow(clippy::cast_possible_truncation)] // below 100
+    let last = n as usize;
+    if last >= 10 {
+        at -= 2;
+        buf[at..at + 2].copy_from_slice(&PAIRS[2 * last..2 * last + 2]);
+    } else {
+        at -= 1;
+        // `last` is below 10.
+        #[allow(clippy::cast_possible_truncation)]
+        let d = last as u8;
+        buf[at] = b'0' + d;
+    }
+    (buf, at)
 }
 
 fn opt_string(o: Out<'_>, s: Option<&str>) {
@@ -380,19 +510,119 @@ fn opt_string(o: Out<'_>, s: Option<&str>) {
     }
 }
 
+/// Whether JSON (RFC 8785, `serde_json`) escapes this byte in a string: `"`, `\` and the
+/// C0 controls. Bytes of multi-byte UTF-8 characters are all 0x80 or above, never escaped.
+pub(crate) const fn needs_escape(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of (at least) one byte of the result is set iff some byte of `w`
+/// [`needs_escape`]. Two masks, no branches:
+///
+/// - `w ^ 0x02…` swaps 0x00–0x1F among themselves and sends only `"` (0x22) to 0x20, so
+///   a byte of it is below 0x21 iff the byte of `w` is a control character or `"`;
+/// - `w ^ 0x5C…` has a zero byte (one below 1) iff `w` has a `\`.
+///
+/// "Some byte of `x` below `n`" (`n` ≤ 128) is the classic `(x - n·0x01…) & !x & 0x80…`,
+/// which is exact, not a heuristic: if every byte is at least `n`, the per-byte
+/// subtractions borrow nothing and a byte's result can have its high bit only if the byte
+/// itself had it, which `!x` masks out. If some byte is below `n`, the lowest such byte
+/// receives no borrow (the bytes under it are at least `n`), wraps to at least
+/// `256 - n >= 128`, and its own high bit is clear, so its high bit survives the mask.
+/// High bits above that byte may be spurious, so a hit only says which word to search
+/// byte by byte.
+const fn escape_mask(w: u64) -> u64 {
+    let quote_or_control = w ^ (ONES * 0x02);
+    let backslash = w ^ (ONES * b'\\' as u64);
+    ((quote_or_control.wrapping_sub(ONES * 0x21) & !quote_or_control)
+        | (backslash.wrapping_sub(ONES) & !backslash))
+        & HIGHS
+}
+
+/// Whether any of the 8 bytes of `w` (little-endian) [`needs_escape`] (exactly: see
+/// [`escape_mask`]).
+pub(crate) const fn word_needs_escape(w: u64) -> bool {
+    escape_mask(w) != 0
+}
+
+/// The 8 bytes of `bytes` from `at`, as a little-endian word, when there are 8.
+fn word_at(bytes: &[u8], at: usize) -> Option<u64> {
+    let chunk = bytes.get(at..at.checked_add(8)?)?;
+    <[u8; 8]>::try_from(chunk).ok().map(u64::from_le_bytes)
+}
+
+/// The 4 bytes of `bytes` from `at`, when there are 4.
+fn half_at(bytes: &[u8], at: usize) -> Option<u32> {
+    let chunk = bytes.get(at..at.checked_add(4)?)?;
+    <[u8; 4]>::try_from(chunk).ok().map(u32::from_le_bytes)
+}
+
+/// Whether some byte of `bytes` [`needs_escape`], a word of 8 bytes at a time (exact: see
+/// [`escape_mask`]).
+///
+/// Every byte is in some word tested: 16 bytes per step, then 8, then the last 8 bytes
+/// (overlapping bytes already found clean, which changes nothing). Shorter strings test
+/// one word made of their first and last 4 bytes (4 to 7 bytes), or of their bytes 0,
+/// `n / 2` and `n - 1` (1 to 3 bytes: that is all of them) with clean spaces around.
+pub(crate) fn has_escape(bytes: &[u8]) -> bool {
+    let n = bytes.len();
+    if n < 8 {
+        let word = if n >= 4 {
+            let first = half_at(bytes, 0);
+            let last = half_at(bytes, n - 4);
+            first
+                .zip(last)
+                .map(|(a, b)| u64::from(a) | u64::from(b) << 32)
+        } else {
+            let byte = |k: usize| bytes.get(k).copied().map(u64::from);
+            byte(0)
+                .zip(byte(n / 2))
+                .zip(byte(n.wrapping_sub(1)))
+                .map(|((a, b), c)| a | b << 8 | c << 16 | (ONES * 0x20) << 24)
+        };
+        return word.is_some_and(word_needs_escape);
+    }
+    let mut at = 0;
+    while let (Some(a), Some(b)) = (word_at(bytes, at), word_at(bytes, at + 8)) {
+        if escape_mask(a) | escape_mask(b) != 0 {
+            return true;
+        }
+        at += 16;
+    }
+    if word_at(bytes, at).is_some_and(word_needs_escape) {
+        return true;
+    }
+    word_at(bytes, n - 8).is_some_and(word_needs_escape)
+}
+
 /// A JSON string as RFC 8785 (and `serde_json`) escape it: `"`, `\` and the C0 controls
 /// only, the usual two-character forms where JSON has one, else `\u00xx` in lowercase.
-fn string(o: Out<'_>, s: &str) {
-    o.push('"');
-    let bytes = s.as_bytes();
-    // Nearly every string needs no escape: one tight scan, one copy.
-    if !bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\') {
-        o.push_str(s);
-        o.push('"');
+///
+/// Nearly every string needs no escape: one word-wise scan ([`has_escape`]), one copy.
+pub(crate) fn string(o: Out<'_>, s: &str) {
+    if has_escape(s.as_bytes()) {
+        escaped_string(o, s);
         return;
     }
+    o.push('"');
+    o.push_str(s);
+    o.push('"');
+}
+
+/// [`string`] of a string with something to escape: the runs between escapes are copied
+/// whole.
+#[cold]
+#[inline(never)]
+fn escaped_string(o: Out<'_>, s: &str) {
+    o.push('"');
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if !needs_escape(b) {
+            continue;
+        }
         let escape: &str = match b {
             b'"' => "\\\"",
             b'\\' => "\\\\",
@@ -401,8 +631,7 @@ fn string(o: Out<'_>, s: &str) {
             b'\n' => "\\n",
             b'\r' => "\\r",
             b'\t' => "\\t",
-            0x00..=0x1F => "",
-            _ => continue,
+            _ => "", // the other C0 controls: `\u00xx`
         };
         // Escapes are all ASCII, so `i` is on a char boundary.
         o.push_str(&s[start..i]);

@@ -26,7 +26,8 @@
 //!
 //! # Main items
 //!
-//! - [`to_canonical`] / [`to_canonical_value`]: RFC 8785 text of a record / any value.
+//! - [`to_canonical`] / [`to_canonical_value`]: RFC 8785 text of a record / any value;
+//!   [`write_canonical`] appends a record's to a buffer, [`canonical_size_hint`] sizes it.
 //! - [`to_pretty`] / [`to_pretty_value`]: 2-space indented, keys in canonical order.
 //! - [`record_schema`] / [`record_schema_json`]: the JSON Schema (draft 2020-12) of a
 //!   record, `$id` [`SCHEMA_URL`]; the text is committed as
@@ -62,7 +63,10 @@ mod direct;
 mod schema;
 pub mod testing;
 
-pub use canonical::{to_canonical, to_canonical_value, to_pretty, to_pretty_value};
+pub use canonical::{
+    canonical_size_hint, to_canonical, to_canonical_value, to_pretty, to_pretty_value,
+    write_canonical,
+};
 pub use schema::{SCHEMA_DIALECT, SCHEMA_URL, record_schema, record_schema_json};
 
 /// Why a value could not be written as JSON.

@@ -589,6 +589,16 @@ fn direct_writer_matches_serde_path() {
 }
 
 #[test]
+fn write_canonical_appends_the_canonical_text() {
+    let mut out = String::from("prefix\n");
+    for record in [pension_record(), null_record()] {
+        let before = out.clone();
+        crate::write_canonical(&mut out, &record).unwrap();
+        assert_eq!(out, before + &to_canonical(&record).unwrap());
+    }
+}
+
+#[test]
 fn direct_writer_falls_back_for_numbers_without_json_form() {
     let mut r = null_record();
     r.funds.total = Some(Number(Decimal::MAX));
@@ -631,5 +641,188 @@ fn direct_writer_numbers_match_serde_path() {
             to_canonical_value(&r).unwrap(),
             "{n}"
         );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The fast paths of the direct writer against the general ones.
+
+/// Bytes around which the word test is most likely to go wrong: both sides of every
+/// boundary it tests, and the high-bit bytes of UTF-8.
+const TRICKY: [u8; 14] = [
+    0x00, 0x01, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C, 0x5D, 0x7F, 0x80, 0xA2, 0xFF,
+];
+
+#[test]
+fn word_escape_test_is_exact_for_every_byte_at_every_position() {
+    use crate::direct::{needs_escape, word_needs_escape};
+    for filler in TRICKY {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut word = [filler; 8];
+                word[at] = b;
+                assert_eq!(
+                    word_needs_escape(u64::from_le_bytes(word)),
+                    word.iter().any(|&x| needs_escape(x)),
+                    "{word:02x?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn has_escape_sees_every_byte_of_every_length() {
+    use crate::direct::{has_escape, needs_escape};
+    for filler in TRICKY {
+        for len in 0..41 {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut bytes = vec![filler; len];
+                    bytes[at] = b;
+                    assert_eq!(
+                        has_escape(&bytes),
+                        bytes.iter().any(|&x| needs_escape(x)),
+                        "{bytes:02x?}"
+                    );
+                }
+            }
+            let bytes = vec![filler; len];
+            assert_eq!(has_escape(&bytes), len > 0 && needs_escape(filler));
+        }
+    }
+}
+
+fn escaped(s: &str) -> String {
+    let mut out = String::new();
+    crate::direct::string(&mut out, s);
+    out
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn word_escape_test_matches_bytes(w in proptest::prelude::any::<u64>()) {
+        use crate::direct::{needs_escape, word_needs_escape};
+        let any = w.to_le_bytes().iter().any(|&x| needs_escape(x));
+        proptest::prop_assert_eq!(word_needs_escape(w), any);
+    }
+
+    /// The string writer gives the canonicalizer's bytes, on strings dense in escapes,
+    /// multi-byte characters and runs of every length.
+    #[test]
+    fn string_matches_canonicalizer(
+        chars in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::prelude::any::<char>(),
+                proptest::sample::select(vec![
+                    '"', '\\', '\n', '\r', '\t', '\u{8}', '\u{c}', '\u{0}', '\u{1}', '\u{1f}',
+                    ' ', '/', 'a', '\u{7f}', '\u{80}', '表', '≥', '😀',
+                ]),
+            ],
+            0..48,
+        )
+    ) {
+        let s: String = chars.into_iter().collect();
+        proptest::prop_assert_eq!(escaped(&s), to_canonical_value(&s).unwrap());
+    }
+
+    /// Whole decimals skip `normalize` and the double; every decimal still prints as the
+    /// serde path prints it.
+    #[test]
+    fn numbers_match_serde_path(
+        mantissa in proptest::prop_oneof![
+            -1_000_000i64..1_000_000,
+            proptest::prelude::any::<i64>(),
+            proptest::sample::select(vec![
+                0i64, 1 << 53, (1 << 53) - 1, (1 << 53) + 1, -(1 << 53), 1 - (1 << 53),
+                i64::MAX, i64::MIN, 9_007_199_254_740_990_000, 10_000_000_000_000_000,
+            ]),
+        ],
+        wide in proptest::prelude::any::<bool>(),
+        scale in 0u32..=28,
+    ) {
+        let m = if wide { i128::from(mantissa) * 1_000_000_000_000 } else { i128::from(mantissa) };
+        // Mantissas beyond 96 bits are no decimal at all.
+        let Ok(d) = Decimal::try_from_i128_with_scale(m, scale) else {
+            return Ok(());
+        };
+        // Fractions go through the double the direct writer always used
+        // (`f64::try_from`), which can round differently from the serde path's decimal
+        // text once the mantissa or the scale is large (`-9.7064e-21` printed as
+        // `-9.706399999999999e-21`); that path is not touched here, so such fractions are
+        // left out of the comparison.
+        let n = d.normalize();
+        if n.scale() > 0 && (n.mantissa().unsigned_abs() >= 1 << 53 || n.scale() > 15) {
+            return Ok(());
+        }
+        let mut r = null_record();
+        r.funds.total = Some(Number(d));
+        proptest::prop_assert_eq!(to_canonical(&r).unwrap(), to_canonical_value(&r).unwrap());
+    }
+}
+
+#[test]
+fn whole_numbers_scaled_and_negative_zero_match_serde_path() {
+    let mut r = null_record();
+    for (m, scale) in [
+        (0i128, 0u32),
+        (0, 5),
+        (82_000, 2),
+        (-82_000, 3),
+        (9_007_199_254_740_992, 0),
+        (90_071_992_547_409_920, 1),
+        (90_071_992_547_409_910, 1),
+        (-90_071_992_547_409_910, 1),
+        (123_456_789_000_000_000, 18),
+        (1_000_000_000_000_000_000, 18),
+        (5, 28),
+    ] {
+        r.funds.total = Some(Number(Decimal::from_i128_with_scale(m, scale)));
+        r.funds.other = Some(Number(-Decimal::from_i128_with_scale(m, scale)));
+        assert_eq!(
+            to_canonical(&r).unwrap(),
+            to_canonical_value(&r).unwrap(),
+            "{m}e-{scale}"
+        );
+    }
+}
+
+fn via(path: fn(&mut String, Number) -> Result<(), crate::direct::NoJson>, n: Number) -> String {
+    let mut out = String::new();
+    assert!(path(&mut out, n).is_ok(), "{n:?}");
+    out
+}
+
+/// The fast paths of `number` (whole numbers, short fractions) print exactly what the
+/// path through the double prints, on every small mantissa at every scale they take.
+#[test]
+fn number_fast_paths_match_the_double_path_on_small_mantissas() {
+    use crate::direct::{number, number_via_double};
+    for scale in 0..=8 {
+        for m in -120_000i64..=120_000 {
+            let n = Number(Decimal::new(m, scale));
+            assert_eq!(via(number, n), via(number_via_double, n), "{m}e-{scale}");
+        }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20000))]
+
+    /// … and on mantissas up to and beyond the fast paths' bounds.
+    #[test]
+    fn number_fast_paths_match_the_double_path(
+        m in proptest::prop_oneof![
+            -1_000_000_000_000i64..=1_000_000_000_000,
+            -10_000_000_000_000i64..=10_000_000_000_000,
+            proptest::prelude::any::<i64>(),
+        ],
+        scale in 0u32..=9,
+    ) {
+        use crate::direct::{number, number_via_double};
+        let n = Number(Decimal::new(m, scale));
+        proptest::prop_assert_eq!(via(number, n), via(number_via_double, n));
     }
 }

@@ -84,8 +84,15 @@ fn copy_inputs(into: &Path) -> Vec<PathBuf> {
         fs::copy(&sample, &to).unwrap();
         inputs.push(to);
     }
+    // A good PDF among the bad ones: the worker's limits must not stop it.
+    let to = into.join(GOOD_PDF);
+    fs::copy(repo().join("samples/pdf/seed-fpdf2.pdf"), &to).unwrap();
+    inputs.push(to);
     inputs
 }
+
+/// The name of the good PDF in the batch (a copy of a seed PDF).
+const GOOD_PDF: &str = "good-seed-fpdf2.pdf";
 
 /// Every file below `dir`, relative to it.
 fn files_below(dir: &Path) -> Vec<PathBuf> {
@@ -230,7 +237,14 @@ fn the_whole_bad_corpus_in_one_batch_ends_with_one_outcome_each_in_bounds() {
         let failed = !["ok", "partial", "no_tables"].contains(&o);
         assert_eq!(failed, line["error"].is_string(), "{line}");
     }
-    // The hostile names are the sample: 12 tables each.
+    // The hostile names are the sample: 12 tables each; so is the good PDF, read under
+    // the same memory and time limits as the hostile ones.
+    let good = manifest
+        .iter()
+        .find(|l| l["path"].as_str().unwrap().ends_with(GOOD_PDF))
+        .unwrap();
+    assert_eq!(good["outcome"], "ok", "{good}\n{stderr}");
+    assert_eq!(good["tables"], 12, "{good}");
     for line in &manifest {
         let path = line["path"].as_str().unwrap();
         if HOSTILE_NAMES.iter().any(|n| path.ends_with(n)) {

@@ -346,8 +346,12 @@ pub(crate) fn number(o: Out<'_>, n: Number) -> Res {
     number_via_double(o, n)
 }
 
-/// [`number`] as the direct writer always wrote it: through `f64::try_from` (`rust_decimal`'s
-/// `as_f64`) and the shortest form of that double.
+/// [`number`] the general way: whole numbers through `i64`, fractions through the double
+/// nearest the decimal, then the shortest form of that double, as `Number`'s `Serialize`.
+///
+/// The double comes from parsing the decimal's text, which is correctly rounded, not from
+/// `f64::try_from` (`rust_decimal`'s `as_f64`), which is not for large mantissas or scales
+/// (it gave `-9.706399999999999e-21` for `-9.7064e-21`).
 pub(crate) fn number_via_double(o: Out<'_>, n: Number) -> Res {
     let d = n.0.normalize();
     if d.scale() == 0 {
@@ -357,7 +361,7 @@ pub(crate) fn number_via_double(o: Out<'_>, n: Number) -> Res {
             return float(o, i as f64);
         }
     }
-    match f64::try_from(d) {
+    match d.to_string().parse::<f64>() {
         Ok(f) => float(o, f),
         Err(_) => Err(NoJson),
     }

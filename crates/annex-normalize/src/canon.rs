@@ -3,8 +3,10 @@
 //! Two stages: [`crate::markup`] removes OCR markup, then [`spacing_into`] maps characters and
 //! fixes spaces and punctuation. The second stage can, in odd cases, create markup the
 //! first would remove (full-width `＜ｐ＞` becomes `<p>`, a decoded `&lt;p&gt;` is a tag),
-//! so [`canonical_cell_into`] repeats both until nothing changes. That costs nothing on normal
+//! so [`cell_with_flags`] repeats both until nothing changes. That costs nothing on normal
 //! text: a second round runs only when the output still holds `<`, `&`, `$` or `\`.
+
+use std::cell::RefCell;
 
 use crate::markup::{self, Notes};
 
@@ -30,14 +32,16 @@ pub(crate) struct Scratch {
 struct Event {
     /// Byte offset in `mapped`.
     at: usize,
-    /// The character there, as mapped (a switchable mark still in its printed width).
-    ch: char,
-    /// What it becomes (for a space: a space; whether it is kept is decided last).
+    /// What kind of event, worked out once: `b' '` for a space, `b'.'` for a `．`, else
+    /// the ASCII form of the switchable mark ([`switchable`]).
+    mark: u8,
+    /// Length in bytes of the character in `mapped`.
+    len: u8,
+    /// What it becomes (for a space: a space; whether it is kept is decided last). Until
+    /// decided, the character as mapped (a switchable mark still in its printed width).
     out: char,
     /// The nearest neighbour that is neither a space nor switchable is CJK, on either side.
     near: bool,
-    /// A bracket with a partner: it takes the pair's width.
-    matched: bool,
     /// CJK characters (switchable ones aside) before `at`; filled only when a bracket pair
     /// needs it ([`count_cjk_before`]).
     cjk_before: u32,
@@ -45,34 +49,75 @@ struct Event {
 
 impl Event {
     fn end(&self) -> usize {
-        self.at + self.ch.len_utf8()
+        self.at + usize::from(self.len)
+    }
+
+    fn is_space(&self) -> bool {
+        self.mark == b' '
     }
 
     /// Spaces and switchable marks take their neighbours from beyond each other.
     fn is_transparent(&self) -> bool {
-        self.ch == ' ' || switchable(self.ch).is_some()
+        self.mark != b'.'
     }
 }
+
+/// [`Event::mark`] of a mapped character, `None` when it is no event.
+fn mark_of(c: char) -> Option<u8> {
+    match c {
+        ' ' => Some(b' '),
+        '．' => Some(b'.'),
+        // Every switchable form is ASCII or full-width, so the cast is exact.
+        c => switchable(c).map(|a| a as u8),
+    }
+}
+
+/// What [`map_and_fold`] saw, so that [`spacing_into`] skips the passes with nothing to do.
+const HAS_DOT: u8 = 1;
+/// A switchable mark (brackets included).
+const HAS_MARK: u8 = 2;
+/// A bracket, `(` `)` in either width.
+const HAS_BRACKET: u8 = 4;
 
 /// Canonical form of one cell; markup that could not be removed is counted in `notes`.
 #[cfg(test)]
 pub(crate) fn canonical_cell(s: &str, scratch: &mut Scratch, notes: &mut Notes) -> String {
     let mut out = String::with_capacity(s.len());
-    canonical_cell_into(s, scratch, notes, &mut out);
+    cell_with_flags(s, scan(s), scratch, notes, &mut out);
     out
 }
 
-/// The canonical form of one cell appended to `out`, so a line's cells share one buffer.
-pub(crate) fn canonical_cell_into(
-    s: &str,
-    scratch: &mut Scratch,
-    notes: &mut Notes,
-    out: &mut String,
-) {
-    cell_with_flags(s, scan(s), scratch, notes, out);
+/// The canonical form of one cell appended to `out`, for a caller with no [`Scratch`] of its own
+/// ([`crate::canonical_text`], called by the grammar and the shape readers on names and
+/// whole lines): a cell that needs no work is copied without touching one, the others use
+/// a scratch kept per thread, so that its buffers are not allocated and grown per call.
+pub(crate) fn canonical_text_into(s: &str, out: &mut String) {
+    thread_local! {
+        static SCRATCH: RefCell<Scratch> = RefCell::default();
+    }
+    let flags = scan(s);
+    if flags == 0 {
+        out.push_str(s);
+        return;
+    }
+    let mut notes = Notes::default();
+    let done = SCRATCH
+        .try_with(|scratch| {
+            // Not re-entered today; a nested call would simply use a fresh scratch.
+            let Ok(mut scratch) = scratch.try_borrow_mut() else {
+                return false;
+            };
+            cell_with_flags(s, flags, &mut scratch, &mut notes, out);
+            true
+        })
+        .unwrap_or(false);
+    if !done {
+        cell_with_flags(s, flags, &mut Scratch::default(), &mut notes, out);
+    }
 }
 
-/// [`canonical_cell_into`] with the cell's [`scan`] already done.
+/// The canonical form of one cell appended to `out`, with the cell's [`scan`] already
+/// done; a line's cells share one buffer.
 fn cell_with_flags(s: &str, flags: u8, scratch: &mut Scratch, notes: &mut Notes, out: &mut String) {
     if flags == 0 {
         // Already canonical: nothing to map, no space or switchable mark, no markup.
@@ -317,16 +362,16 @@ fn switchable(c: char) -> Option<char> {
     }
 }
 
-fn full_width(ascii: char) -> char {
+fn full_width(ascii: u8) -> char {
     match ascii {
-        ',' => '，',
-        ':' => '：',
-        ';' => '；',
-        '(' => '（',
-        ')' => '）',
-        '?' => '？',
-        '!' => '！',
-        c => c,
+        b',' => '，',
+        b':' => '：',
+        b';' => '；',
+        b'(' => '（',
+        b')' => '）',
+        b'?' => '？',
+        b'!' => '！',
+        c => char::from(c),
     }
 }
 
@@ -334,6 +379,13 @@ fn full_width(ascii: char) -> char {
 /// radicals and punctuation (`。、《》【】`), kana, hangul, enclosed CJK and squared units
 /// (`㎡`), and every full-width form left after mapping (`，（％`→ only `，（` remain).
 pub(crate) fn is_cjk(c: char) -> bool {
+    // Most neighbours are ASCII or ideographs: decide those first.
+    if c < '\u{2E80}' {
+        return false;
+    }
+    if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        return true;
+    }
     matches!(c,
         '\u{2E80}'..='\u{2FDF}'
         | '\u{3001}'..='\u{303F}'
@@ -375,6 +427,7 @@ fn spacing_into(s: &str, scratch: &mut Scratch, out: &mut String) -> bool {
     let Mapped {
         text: mapped,
         made_markup,
+        kinds,
     } = map_and_fold(s, mapped, events);
     if events.is_empty() {
         out.push_str(mapped);
@@ -383,107 +436,39 @@ fn spacing_into(s: &str, scratch: &mut Scratch, out: &mut String) -> bool {
 
     // `．` between digits (spaces aside) is a decimal point: `3．43` → `3.43`. Spaces are
     // folded, so the nearest non-space neighbour is at most one space away.
-    for ev in events.iter_mut().filter(|ev| ev.ch == '．') {
-        let mut prev = char_before(mapped, ev.at);
-        if prev == Some(' ') {
-            prev = char_before(mapped, ev.at - 1);
-        }
-        let mut next = char_after(mapped, ev.end());
-        if next == Some(' ') {
-            next = char_after(mapped, ev.end() + 1);
-        }
-        if prev.is_some_and(|c| c.is_ascii_digit()) && next.is_some_and(|c| c.is_ascii_digit()) {
-            ev.out = '.';
+    if kinds & HAS_DOT != 0 {
+        for ev in events.iter_mut().filter(|ev| ev.mark == b'.') {
+            let mut prev = char_before(mapped, ev.at);
+            if prev == Some(' ') {
+                prev = char_before(mapped, ev.at - 1);
+            }
+            let mut next = char_after(mapped, ev.end());
+            if next == Some(' ') {
+                next = char_after(mapped, ev.end() + 1);
+            }
+            if prev.is_some_and(|c| c.is_ascii_digit()) && next.is_some_and(|c| c.is_ascii_digit())
+            {
+                ev.out = '.';
+            }
         }
     }
 
-    // Width of switchable punctuation depends on the nearest neighbour that is neither a
-    // space nor switchable itself, so the decision does not depend on the widths it is
-    // deciding: `工作, (必填)` has `作` next to both. That keeps the form a fixed point.
-    // Such a run of spaces and marks shares its two neighbours.
-    let mut k = 0;
-    while k < events.len() {
-        if !events[k].is_transparent() {
-            k += 1;
-            continue;
-        }
-        let first = k;
-        let mut end = events[k].end();
-        let mut marks = events[k].ch != ' ';
-        k += 1;
-        while k < events.len() && events[k].at == end && events[k].is_transparent() {
-            end = events[k].end();
-            marks |= events[k].ch != ' ';
-            k += 1;
-        }
-        // Most runs are one space (`4670 人`): spaces take no width, nothing to decide.
-        if !marks {
-            continue;
-        }
-        // A neighbour that is itself an event is a `．`: what it became decides.
-        let start = events[first].at;
-        let left = match first.checked_sub(1).map(|p| events[p]) {
-            Some(ev) if ev.end() == start => Some(ev.out),
-            _ => char_before(mapped, start),
-        };
-        let right = match events.get(k) {
-            Some(ev) if ev.at == end => Some(ev.out),
-            _ => char_after(mapped, end),
-        };
-        let near = left.is_some_and(is_cjk) || right.is_some_and(is_cjk);
-        for ev in &mut events[first..k] {
-            ev.near = near;
-        }
-    }
-
-    // Brackets switch as a pair, either side deciding for both: `人数 (2021 年 12 月以前)`;
-    // a pair that encloses CJK text is full-width too (`(a 中 b)`), one that does not and
-    // stands among non-CJK text is ASCII, whatever it was: `（2024）` → `(2024)`.
-    // An unmatched bracket stays as printed: it is often an OCR misreading (`达) 95%`)
-    // that the grammar reports, and changing it would hide what was printed.
-    opens.clear();
-    let mut counted = false;
-    for i in 0..events.len() {
-        match switchable(events[i].ch) {
-            Some('(') => opens.push(i),
-            Some(')') => {
-                if let Some(o) = opens.pop() {
-                    let mut full = events[o].near || events[i].near;
-                    if !full {
-                        if !counted {
-                            count_cjk_before(mapped, events);
-                            counted = true;
-                        }
-                        full = events[i].cjk_before != events[o].cjk_before;
-                    }
-                    for p in [o, i] {
-                        events[p].near = full;
-                        events[p].matched = true;
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    for ev in events.iter_mut() {
-        if let Some(ascii) = switchable(ev.ch) {
-            let is_bracket = matches!(ascii, '(' | ')');
-            if !is_bracket || ev.matched {
-                ev.out = if ev.near { full_width(ascii) } else { ascii };
-            }
-        }
+    if kinds & HAS_MARK != 0 {
+        decide_marks(mapped, events, opens, kinds);
     }
 
     // A space survives only between two non-CJK characters: `4670 人` → `4670人`,
     // `手机 APP` → `手机APP`, `运行。 2.` → `运行。2.`; `3.43 亿元` → `3.43亿元`.
     // Spaces are folded and trimmed, so both neighbours exist and are not spaces.
-    out.reserve(mapped.len() + 2 * events.len());
+    // Spaces mostly go and few marks widen: callers size `out` for the input, and
+    // reserving room for every event to widen would reallocate nearly every cell.
+    out.reserve(mapped.len());
     let mut copied = 0;
     for k in 0..events.len() {
         let ev = events[k];
         out.push_str(mapped.get(copied..ev.at).unwrap_or_default());
         copied = ev.end();
-        if ev.ch == ' ' {
+        if ev.is_space() {
             let prev = match k.checked_sub(1).map(|p| events[p]) {
                 Some(p) if p.end() == ev.at => Some(p.out),
                 _ => char_before(mapped, ev.at),
@@ -502,11 +487,93 @@ fn spacing_into(s: &str, scratch: &mut Scratch, out: &mut String) -> bool {
             {
                 continue;
             }
+            out.push(' ');
+        } else {
+            out.push(ev.out);
         }
-        out.push(ev.out);
     }
     out.push_str(mapped.get(copied..).unwrap_or_default());
     made_markup
+}
+
+/// The width of every switchable mark ([`Event::out`]), once the `．` are decided.
+fn decide_marks(mapped: &str, events: &mut [Event], opens: &mut Vec<usize>, kinds: u8) {
+    // Width of switchable punctuation depends on the nearest neighbour that is neither a
+    // space nor switchable itself, so the decision does not depend on the widths it is
+    // deciding: `工作, (必填)` has `作` next to both. That keeps the form a fixed point.
+    // Such a run of spaces and marks shares its two neighbours.
+    let mut k = 0;
+    while k < events.len() {
+        if !events[k].is_transparent() {
+            k += 1;
+            continue;
+        }
+        let first = k;
+        let mut end = events[k].end();
+        let mut marks = !events[k].is_space();
+        k += 1;
+        while k < events.len() && events[k].at == end && events[k].is_transparent() {
+            end = events[k].end();
+            marks |= !events[k].is_space();
+            k += 1;
+        }
+        // Most runs are one space (`4670 人`): spaces take no width, nothing to decide.
+        if !marks {
+            continue;
+        }
+        // A neighbour that is itself an event is a `．`: what it became decides.
+        let start = events[first].at;
+        let left = match first.checked_sub(1).map(|p| events[p]) {
+            Some(ev) if ev.end() == start => Some(ev.out),
+            _ => char_before(mapped, start),
+        };
+        let right = match events.get(k) {
+            Some(ev) if ev.at == end => Some(ev.out),
+            _ => char_after(mapped, end),
+        };
+        let near = left.is_some_and(is_cjk) || right.is_some_and(is_cjk);
+        for ev in &mut events[first..k] {
+            match ev.mark {
+                b' ' => {}
+                // Brackets wait for their partner (below).
+                b'(' | b')' => ev.near = near,
+                m => ev.out = if near { full_width(m) } else { char::from(m) },
+            }
+        }
+    }
+    if kinds & HAS_BRACKET == 0 {
+        return;
+    }
+
+    // Brackets switch as a pair, either side deciding for both: `人数 (2021 年 12 月以前)`;
+    // a pair that encloses CJK text is full-width too (`(a 中 b)`), one that does not and
+    // stands among non-CJK text is ASCII, whatever it was: `（2024）` → `(2024)`.
+    // An unmatched bracket stays as printed: it is often an OCR misreading (`达) 95%`)
+    // that the grammar reports, and changing it would hide what was printed.
+    opens.clear();
+    let mut counted = false;
+    for i in 0..events.len() {
+        match events[i].mark {
+            b'(' => opens.push(i),
+            b')' => {
+                if let Some(o) = opens.pop() {
+                    let mut full = events[o].near || events[i].near;
+                    if !full {
+                        if !counted {
+                            count_cjk_before(mapped, events);
+                            counted = true;
+                        }
+                        full = events[i].cjk_before != events[o].cjk_before;
+                    }
+                    for p in [o, i] {
+                        let m = events[p].mark;
+                        events[p].out = if full { full_width(m) } else { char::from(m) };
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The first pass of [`spacing_into`]: full-width ASCII → ASCII, every white space → one
@@ -519,6 +586,7 @@ fn map_and_fold<'a>(s: &'a str, mapped: &'a mut String, events: &mut Vec<Event>)
     mapped.clear();
     events.clear();
     let mut made_markup = false;
+    let mut kinds = 0;
     let bytes = s.as_bytes();
     // Once `owned`, the text is `mapped` + `s[copied..i]`; before, it is `s[..i]`.
     let mut owned = false;
@@ -569,7 +637,7 @@ fn map_and_fold<'a>(s: &'a str, mapped: &'a mut String, events: &mut Vec<Event>)
             && (at == 0
                 || events
                     .last()
-                    .is_some_and(|ev| ev.ch == ' ' && ev.end() == at));
+                    .is_some_and(|ev| ev.is_space() && ev.end() == at));
         let to = to.filter(|_| !fold);
         let len = c.len_utf8();
         if to != Some(c) {
@@ -583,13 +651,20 @@ fn map_and_fold<'a>(s: &'a str, mapped: &'a mut String, events: &mut Vec<Event>)
         let Some(to) = to else {
             continue;
         };
-        if to == ' ' || to == '．' || switchable(to).is_some() {
+        if let Some(mark) = mark_of(to) {
+            kinds |= match mark {
+                b' ' => 0,
+                b'.' => HAS_DOT,
+                b'(' | b')' => HAS_MARK | HAS_BRACKET,
+                _ => HAS_MARK,
+            };
             events.push(Event {
                 at,
-                ch: to,
+                mark,
+                // Spaces, switchable marks and `．` are one or three bytes.
+                len: if mark == b' ' || to.is_ascii() { 1 } else { 3 },
                 out: to,
                 near: false,
-                matched: false,
                 cjk_before: 0,
             });
         }
@@ -598,7 +673,7 @@ fn map_and_fold<'a>(s: &'a str, mapped: &'a mut String, events: &mut Vec<Event>)
         }
     }
     // A trailing space (at most one: runs are folded) is trimmed.
-    let trailing = events.last().is_some_and(|ev| ev.ch == ' ');
+    let trailing = events.last().is_some_and(Event::is_space);
     let text = if owned {
         mapped.push_str(s.get(copied..).unwrap_or_default());
         if trailing && mapped.ends_with(' ') {
@@ -612,7 +687,11 @@ fn map_and_fold<'a>(s: &'a str, mapped: &'a mut String, events: &mut Vec<Event>)
     } else {
         s
     };
-    Mapped { text, made_markup }
+    Mapped {
+        text,
+        made_markup,
+        kinds,
+    }
 }
 
 /// What [`map_and_fold`] made of a cell.
@@ -621,6 +700,8 @@ struct Mapped<'a> {
     text: &'a str,
     /// A full-width form became `<`, `&`, `$` or `\`.
     made_markup: bool,
+    /// [`HAS_DOT`], [`HAS_MARK`], [`HAS_BRACKET`]: which events there are.
+    kinds: u8,
 }
 
 /// Fill [`Event::cjk_before`]: one pass over the characters of `mapped`, with each `．`
@@ -638,12 +719,20 @@ fn count_cjk_before(mapped: &str, events: &mut [Event]) {
     }
 }
 
+/// The character that ends at byte `at` of `s`; an ASCII one without decoding.
 fn char_before(s: &str, at: usize) -> Option<char> {
-    s.get(..at)?.chars().next_back()
+    match at.checked_sub(1).and_then(|k| s.as_bytes().get(k)) {
+        Some(&b) if b.is_ascii() => Some(char::from(b)),
+        _ => s.get(..at)?.chars().next_back(),
+    }
 }
 
+/// The character that starts at byte `at` of `s`; an ASCII one without decoding.
 fn char_after(s: &str, at: usize) -> Option<char> {
-    s.get(at..)?.chars().next()
+    match s.as_bytes().get(at) {
+        Some(&b) if b.is_ascii() => Some(char::from(b)),
+        _ => s.get(at..)?.chars().next(),
+    }
 }
 
 #[cfg(test)]

@@ -212,8 +212,20 @@ pub fn canonical_line(line: &str) -> String {
 /// ```
 pub fn canonical_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    canon::canonical_cell_into(s, &mut Scratch::default(), &mut Notes::default(), &mut out);
+    canonical_text_into(s, &mut out);
     out
+}
+
+/// [`canonical_text`] of `s` appended to `out`: a caller that canonicalizes many strings
+/// can reuse one buffer.
+///
+/// ```
+/// let mut out = String::from("x=");
+/// annex_normalize::canonical_text_into("其中: 财政拨款", &mut out);
+/// assert_eq!(out, "x=其中：财政拨款");
+/// ```
+pub fn canonical_text_into(s: &str, out: &mut String) {
+    canon::canonical_text_into(s, out);
 }
 
 fn line_with(line: &str, scratch: &mut Scratch, notes: &mut Notes) -> String {

@@ -211,7 +211,8 @@ pub fn canonical_line(line: &str) -> String {
 /// assert_eq!(canonical_text("< 96%"), "< 96%");
 /// ```
 pub fn canonical_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+    // A little room for marks that widen (`:` → `：`), so that a name does not reallocate.
+    let mut out = String::with_capacity(s.len() + 8);
     canonical_text_into(s, &mut out);
     out
 }

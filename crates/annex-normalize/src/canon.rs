@@ -89,17 +89,18 @@ pub(crate) fn canonical_cell(s: &str, scratch: &mut Scratch, notes: &mut Notes) 
 
 /// The canonical form of one cell appended to `out`, for a caller with no [`Scratch`] of its own
 /// ([`crate::canonical_text`], called by the grammar and the shape readers on names and
-/// whole lines): a cell that needs no work is copied without touching one, the others use
-/// a scratch kept per thread, so that its buffers are not allocated and grown per call.
+/// whole lines): [`spacing_fast`] takes most strings (its output is then canonical: it
+/// gives up on markup), the others use a scratch kept per thread, so that its buffers are
+/// not allocated and grown per call.
 pub(crate) fn canonical_text_into(s: &str, out: &mut String) {
     thread_local! {
         static SCRATCH: RefCell<Scratch> = RefCell::default();
     }
-    let flags = scan(s);
-    if flags == 0 {
-        out.push_str(s);
+    // Most strings need nothing, or only spaces and marks fixed: one pass, no scratch.
+    if spacing_fast(s, out) {
         return;
     }
+    let flags = scan(s);
     let mut notes = Notes::default();
     let done = SCRATCH
         .try_with(|scratch| {
@@ -429,7 +430,7 @@ fn spacing_into(s: &str, scratch: &mut Scratch, out: &mut String) -> bool {
 /// What [`spacing_fast`] finds at a byte where [`skip_plain`] stopped.
 #[derive(Debug, Clone, Copy)]
 enum Token {
-    /// Text copied as is (a byte of markup, a character the lead byte only hinted at).
+    /// Text copied as is (a character the lead byte only hinted at).
     Plain,
     /// An ASCII space.
     Space,
@@ -441,31 +442,40 @@ enum Token {
 }
 
 /// The [`Token`] at byte `i` of `bytes`, which [`skip_plain`] stopped at.
+#[inline]
 fn token_at(bytes: &[u8], i: usize) -> Token {
     let at = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
     let b = at(0);
-    match b {
-        b' ' => Token::Space,
-        b',' | b':' | b';' | b'?' | b'!' | b'(' | b')' => Token::Mark(b, 1),
-        // `，：；？！（）` are U+FF0C, U+FF1A, U+FF1B, U+FF1F, U+FF01, U+FF08, U+FF09.
-        0xEF if at(1) == 0xBC
-            && matches!(at(2), 0x8C | 0x9A | 0x9B | 0x9F | 0x81 | 0x88 | 0x89) =>
-        {
-            let ascii = match at(2) {
-                0x8C => b',',
-                0x9A => b':',
-                0x9B => b';',
-                0x9F => b'?',
-                0x88 => b'(',
-                0x89 => b')',
-                _ => b'!',
-            };
-            Token::Mark(ascii, 3)
-        }
-        // Other white space and control characters.
-        _ if CLASS[usize::from(b)] & (SPACING | TAB) != 0 => Token::Other,
-        _ if CLASS[usize::from(b)] == LEAD && lead_needs_spacing(bytes, i) => Token::Other,
-        _ => Token::Plain,
+    if b.is_ascii() {
+        return match b {
+            b' ' => Token::Space,
+            b',' | b':' | b';' | b'?' | b'!' | b'(' | b')' => Token::Mark(b, 1),
+            // Other white space and control characters, and the bytes that may start
+            // markup: a caller that did not strip markup can try this path first.
+            _ if CLASS[usize::from(b)] != 0 => Token::Other,
+            _ => Token::Plain,
+        };
+    }
+    // `，：；？！（）` are U+FF0C, U+FF1A, U+FF1B, U+FF1F, U+FF01, U+FF08, U+FF09.
+    if b == 0xEF && at(1) == 0xBC {
+        let ascii = match at(2) {
+            0x8C => b',',
+            0x9A => b':',
+            0x9B => b';',
+            0x9F => b'?',
+            0x81 => b'!',
+            0x88 => b'(',
+            0x89 => b')',
+            // Every other character of `EF BC 81..=BF` is a full-width form to map.
+            0x82..=0xBF => return Token::Other,
+            _ => return Token::Plain,
+        };
+        return Token::Mark(ascii, 3);
+    }
+    if CLASS[usize::from(b)] == LEAD && lead_needs_spacing(bytes, i) {
+        Token::Other
+    } else {
+        Token::Plain
     }
 }
 
@@ -525,9 +535,11 @@ fn widen_open(out: &mut String, start: usize, at: usize) {
 /// when its partner's run is near CJK; a pair with neither run near CJK stays ASCII when
 /// nothing but ASCII stands between (else the general path counts the CJK between); a
 /// bracket with no partner keeps its printed width, which must be its run's. Any other
-/// bracket, nesting deeper than [`FAST_DEPTH`], and every character that needs more
-/// (`．`, other white space, a full-width form, an invisible character) give up: `false`,
-/// with `out` as it was. A test holds the two paths to the same output.
+/// bracket, nesting deeper than [`FAST_DEPTH`], every character that needs more (`．`,
+/// other white space, a full-width form, an invisible character) and every byte that may
+/// start markup give up: `false`, with `out` as it was. So a cell this path takes holds no
+/// markup, and what it writes is the cell's canonical form. A test holds the two paths to
+/// the same output.
 fn spacing_fast(s: &str, out: &mut String) -> bool {
     let bytes = s.as_bytes();
     let start = out.len();
@@ -571,7 +583,12 @@ fn spacing_fast(s: &str, out: &mut String) -> bool {
         let mut space = false;
         let mut pos = run_start;
         while pos < i {
-            let Token::Mark(mark, len) = token_at(bytes, pos) else {
+            let token = if bytes.get(pos) == Some(&b' ') {
+                Token::Space
+            } else {
+                token_at(bytes, pos)
+            };
+            let Token::Mark(mark, len) = token else {
                 space = true;
                 pos += 1;
                 continue;

@@ -432,7 +432,7 @@ fn spacing_into(s: &str, scratch: &mut Scratch, out: &mut String) -> bool {
 enum Token {
     /// Text copied as is (a character the lead byte only hinted at).
     Plain,
-    /// An ASCII space.
+    /// An ASCII space or tab.
     Space,
     /// A switchable mark: its ASCII form and its length in bytes (1, or 3 when printed
     /// full-width).
@@ -448,7 +448,9 @@ fn token_at(bytes: &[u8], i: usize) -> Token {
     let b = at(0);
     if b.is_ascii() {
         return match b {
-            b' ' => Token::Space,
+            // A tab inside a cell is white space like any other: it maps to a space, and
+            // the general path then treats it exactly as one.
+            b' ' | b'\t' => Token::Space,
             b',' | b':' | b';' | b'?' | b'!' | b'(' | b')' => Token::Mark(b, 1),
             // Other white space and control characters, and the bytes that may start
             // markup: a caller that did not strip markup can try this path first.
@@ -527,9 +529,10 @@ fn widen_open(out: &mut String, start: usize, at: usize) {
 
 /// [`spacing_general`] in one pass for the cells most often met (`4670 人`,
 /// `其中: 财政拨款`, `数量指标(必填)`): the only characters that need work are ASCII spaces
-/// and switchable marks. Nothing is mapped or dropped then, so the text between runs of
-/// spaces and marks is the mapped text itself and is copied as is, and a run decides
-/// alone: its two neighbours are the characters just outside it.
+/// (and tabs, which become spaces) and switchable marks. Nothing is mapped or dropped
+/// then, so the text between runs of spaces and marks is the mapped text itself and is
+/// copied as is, and a run decides alone: its two neighbours are the characters just
+/// outside it.
 ///
 /// An opening bracket is written in the width of its run, and widened ([`widen_open`])
 /// when its partner's run is near CJK; a pair with neither run near CJK stays ASCII when

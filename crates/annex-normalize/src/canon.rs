@@ -313,7 +313,10 @@ pub(crate) fn line_into(line: &str, scratch: &mut Scratch, notes: &mut Notes, ou
         } else {
             out.push_str(line.get(copied..cell_start).unwrap_or_default());
             let before = out.len();
-            cell_with_flags(cell, flags, scratch, notes, out);
+            // Spaces and marks alone (most cells here): one pass, no scratch.
+            if flags != SPACING || !spacing_fast(cell, out) {
+                cell_with_flags(cell, flags, scratch, notes, out);
+            }
             if out.len() > before {
                 keep = out.len();
             }

@@ -98,14 +98,16 @@ pub fn normalize(bytes: &[u8]) -> Normalized {
 /// itself, such as a shape reader, decodes once).
 pub fn normalize_decoded(decoded: &Decoded) -> Normalized {
     let text = decoded.text.as_str();
-    let paged = text.contains('\x0C');
     let mut lines = Vec::new();
     let mut warnings = Vec::new();
     let mut scratch = Scratch::default();
     let mut replaced = decoded.replaced.iter().peekable();
 
-    for raw in SourceLines::new(text) {
-        let page = paged.then_some(raw.page);
+    // Pages are noted as they come; whether the text has any is known at its end (every
+    // form feed turns the page, so there is one exactly when the last page is not 1).
+    let mut source = SourceLines::new(text);
+    for raw in source.by_ref() {
+        let page = Some(raw.page);
         let at = |code, message: String| Warning {
             code,
             message,
@@ -166,6 +168,14 @@ pub fn normalize_decoded(decoded: &Decoded) -> Normalized {
             last: raw.number,
             page,
         });
+    }
+    if source.page == 1 {
+        for line in &mut lines {
+            line.page = None;
+        }
+        for warning in &mut warnings {
+            warning.page = None;
+        }
     }
     Normalized {
         lines,

@@ -3,8 +3,10 @@
 //! Two stages: [`crate::markup`] removes OCR markup, then [`spacing_into`] maps characters and
 //! fixes spaces and punctuation. The second stage can, in odd cases, create markup the
 //! first would remove (full-width `＜ｐ＞` becomes `<p>`, a decoded `&lt;p&gt;` is a tag),
-//! so [`canonical_cell_into`] repeats both until nothing changes. That costs nothing on normal
+//! so [`cell_with_flags`] repeats both until nothing changes. That costs nothing on normal
 //! text: a second round runs only when the output still holds `<`, `&`, `$` or `\`.
+
+use std::cell::RefCell;
 
 use crate::markup::{self, Notes};
 
@@ -30,14 +32,16 @@ pub(crate) struct Scratch {
 struct Event {
     /// Byte offset in `mapped`.
     at: usize,
-    /// The character there, as mapped (a switchable mark still in its printed width).
-    ch: char,
-    /// What it becomes (for a space: a space; whether it is kept is decided last).
+    /// What kind of event, worked out once: `b' '` for a space, `b'.'` for a `．`, else
+    /// the ASCII form of the switchable mark ([`switchable`]).
+    mark: u8,
+    /// Length in bytes of the character in `mapped`.
+    len: u8,
+    /// What it becomes (for a space: a space; whether it is kept is decided last). Until
+    /// decided, the character as mapped (a switchable mark still in its printed width).
     out: char,
     /// The nearest neighbour that is neither a space nor switchable is CJK, on either side.
     near: bool,
-    /// A bracket with a partner: it takes the pair's width.
-    matched: bool,
     /// CJK characters (switchable ones aside) before `at`; filled only when a bracket pair
     /// needs it ([`count_cjk_before`]).
     cjk_before: u32,
@@ -45,34 +49,76 @@ struct Event {
 
 impl Event {
     fn end(&self) -> usize {
-        self.at + self.ch.len_utf8()
+        self.at + usize::from(self.len)
+    }
+
+    fn is_space(&self) -> bool {
+        self.mark == b' '
     }
 
     /// Spaces and switchable marks take their neighbours from beyond each other.
     fn is_transparent(&self) -> bool {
-        self.ch == ' ' || switchable(self.ch).is_some()
+        self.mark != b'.'
     }
 }
+
+/// [`Event::mark`] of a mapped character, `None` when it is no event.
+fn mark_of(c: char) -> Option<u8> {
+    match c {
+        ' ' => Some(b' '),
+        '．' => Some(b'.'),
+        // Every switchable form is ASCII or full-width, so the cast is exact.
+        c => switchable(c).map(|a| a as u8),
+    }
+}
+
+/// What [`map_and_fold`] saw, so that [`spacing_into`] skips the passes with nothing to do.
+const HAS_DOT: u8 = 1;
+/// A switchable mark (brackets included).
+const HAS_MARK: u8 = 2;
+/// A bracket, `(` `)` in either width.
+const HAS_BRACKET: u8 = 4;
 
 /// Canonical form of one cell; markup that could not be removed is counted in `notes`.
 #[cfg(test)]
 pub(crate) fn canonical_cell(s: &str, scratch: &mut Scratch, notes: &mut Notes) -> String {
     let mut out = String::with_capacity(s.len());
-    canonical_cell_into(s, scratch, notes, &mut out);
+    cell_with_flags(s, scan(s), scratch, notes, &mut out);
     out
 }
 
-/// The canonical form of one cell appended to `out`, so a line's cells share one buffer.
-pub(crate) fn canonical_cell_into(
-    s: &str,
-    scratch: &mut Scratch,
-    notes: &mut Notes,
-    out: &mut String,
-) {
-    cell_with_flags(s, scan(s), scratch, notes, out);
+/// The canonical form of one cell appended to `out`, for a caller with no [`Scratch`] of its own
+/// ([`crate::canonical_text`], called by the grammar and the shape readers on names and
+/// whole lines): [`spacing_fast`] takes most strings (its output is then canonical: it
+/// gives up on markup), the others use a scratch kept per thread, so that its buffers are
+/// not allocated and grown per call.
+pub(crate) fn canonical_text_into(s: &str, out: &mut String) {
+    thread_local! {
+        static SCRATCH: RefCell<Scratch> = RefCell::default();
+    }
+    // Most strings need nothing, or only spaces and marks fixed: one pass, no scratch.
+    if spacing_fast(s, out) {
+        return;
+    }
+    let flags = scan(s);
+    let mut notes = Notes::default();
+    let done = SCRATCH
+        .try_with(|scratch| {
+            // Not re-entered today; a nested call would simply use a fresh scratch.
+            let Ok(mut scratch) = scratch.try_borrow_mut() else {
+                return false;
+            };
+            cell_with_flags(s, flags, &mut scratch, &mut notes, out);
+            true
+        })
+        .unwrap_or(false);
+    if !done {
+        cell_with_flags(s, flags, &mut Scratch::default(), &mut notes, out);
+    }
 }
 
-/// [`canonical_cell_into`] with the cell's [`scan`] already done.
+/// The canonical form of one cell appended to `out`, with the cell's [`scan`] already
+/// done; a line's cells share one buffer.
 fn cell_with_flags(s: &str, flags: u8, scratch: &mut Scratch, notes: &mut Notes, out: &mut String) {
     if flags == 0 {
         // Already canonical: nothing to map, no space or switchable mark, no markup.
@@ -267,7 +313,10 @@ pub(crate) fn line_into(line: &str, scratch: &mut Scratch, notes: &mut Notes, ou
         } else {
             out.push_str(line.get(copied..cell_start).unwrap_or_default());
             let before = out.len();
-            cell_with_flags(cell, flags, scratch, notes, out);
+            // Spaces and marks alone (most cells here): one pass, no scratch.
+            if flags != SPACING || !spacing_fast(cell, out) {
+                cell_with_flags(cell, flags, scratch, notes, out);
+            }
             if out.len() > before {
                 keep = out.len();
             }
@@ -317,16 +366,16 @@ fn switchable(c: char) -> Option<char> {
     }
 }
 
-fn full_width(ascii: char) -> char {
+fn full_width(ascii: u8) -> char {
     match ascii {
-        ',' => '，',
-        ':' => '：',
-        ';' => '；',
-        '(' => '（',
-        ')' => '）',
-        '?' => '？',
-        '!' => '！',
-        c => c,
+        b',' => '，',
+        b':' => '：',
+        b';' => '；',
+        b'(' => '（',
+        b')' => '）',
+        b'?' => '？',
+        b'!' => '！',
+        c => char::from(c),
     }
 }
 
@@ -334,6 +383,13 @@ fn full_width(ascii: char) -> char {
 /// radicals and punctuation (`。、《》【】`), kana, hangul, enclosed CJK and squared units
 /// (`㎡`), and every full-width form left after mapping (`，（％`→ only `，（` remain).
 pub(crate) fn is_cjk(c: char) -> bool {
+    // Most neighbours are ASCII or ideographs: decide those first.
+    if c < '\u{2E80}' {
+        return false;
+    }
+    if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        return true;
+    }
     matches!(c,
         '\u{2E80}'..='\u{2FDF}'
         | '\u{3001}'..='\u{303F}'
@@ -367,6 +423,254 @@ fn is_dropped(c: char) -> bool {
 ///
 /// Returns whether mapping made a byte that can start markup (`＜` → `<`).
 fn spacing_into(s: &str, scratch: &mut Scratch, out: &mut String) -> bool {
+    if spacing_fast(s, out) {
+        // Nothing was mapped, so no markup was made.
+        return false;
+    }
+    spacing_general(s, scratch, out)
+}
+
+/// What [`spacing_fast`] finds at a byte where [`skip_plain`] stopped.
+#[derive(Debug, Clone, Copy)]
+enum Token {
+    /// Text copied as is (a character the lead byte only hinted at).
+    Plain,
+    /// An ASCII space or tab.
+    Space,
+    /// A switchable mark: its ASCII form and its length in bytes (1, or 3 when printed
+    /// full-width).
+    Mark(u8, usize),
+    /// Something only the general path of [`spacing_into`] handles.
+    Other,
+}
+
+/// The [`Token`] at byte `i` of `bytes`, which [`skip_plain`] stopped at.
+#[inline]
+fn token_at(bytes: &[u8], i: usize) -> Token {
+    let at = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
+    let b = at(0);
+    if b.is_ascii() {
+        return match b {
+            // A tab inside a cell is white space like any other: it maps to a space, and
+            // the general path then treats it exactly as one.
+            b' ' | b'\t' => Token::Space,
+            b',' | b':' | b';' | b'?' | b'!' | b'(' | b')' => Token::Mark(b, 1),
+            // Other white space and control characters, and the bytes that may start
+            // markup: a caller that did not strip markup can try this path first.
+            _ if CLASS[usize::from(b)] != 0 => Token::Other,
+            _ => Token::Plain,
+        };
+    }
+    // `，：；？！（）` are U+FF0C, U+FF1A, U+FF1B, U+FF1F, U+FF01, U+FF08, U+FF09.
+    if b == 0xEF && at(1) == 0xBC {
+        let ascii = match at(2) {
+            0x8C => b',',
+            0x9A => b':',
+            0x9B => b';',
+            0x9F => b'?',
+            0x81 => b'!',
+            0x88 => b'(',
+            0x89 => b')',
+            // Every other character of `EF BC 81..=BF` is a full-width form to map.
+            0x82..=0xBF => return Token::Other,
+            _ => return Token::Plain,
+        };
+        return Token::Mark(ascii, 3);
+    }
+    if CLASS[usize::from(b)] == LEAD && lead_needs_spacing(bytes, i) {
+        Token::Other
+    } else {
+        Token::Plain
+    }
+}
+
+/// Whether a space between `prev` and `next` (what they are in the output) stays: not at
+/// either end of the cell, not next to CJK, not between a comparator sign and its number
+/// or a number and its percent sign (see [`spacing_general`]).
+fn keep_space(prev: Option<char>, next: Option<char>) -> bool {
+    let (Some(p), Some(n)) = (prev, next) else {
+        return false;
+    };
+    !(is_cjk(p)
+        || is_cjk(n)
+        || (matches!(p, '≥' | '≤') && n.is_ascii_digit())
+        || (p.is_ascii_digit() && n == '%'))
+}
+
+/// How deep [`spacing_fast`] follows brackets; deeper nesting takes the general path.
+const FAST_DEPTH: usize = 8;
+
+/// An opening bracket [`spacing_fast`] wrote: where it stood in the cell, the width of its
+/// run, and the width it was printed in.
+#[derive(Debug, Clone, Copy, Default)]
+struct Open {
+    at: usize,
+    /// Where it was written in `out`.
+    out_at: usize,
+    near: bool,
+    printed_full: bool,
+}
+
+/// An opening bracket written ASCII at `out[at]` (the cell starting at `out[start]`)
+/// whose partner turned out near CJK: it becomes `（`, and the spaces written next to it
+/// go, as they were kept only because the bracket was not CJK. Nothing else depended on
+/// its width: other runs take their neighbours from plain text.
+fn widen_open(out: &mut String, start: usize, at: usize) {
+    let bytes = out.as_bytes();
+    let from = if at > start && bytes.get(at - 1) == Some(&b' ') {
+        at - 1
+    } else {
+        at
+    };
+    let to = if bytes.get(at + 1) == Some(&b' ') {
+        at + 2
+    } else {
+        at + 1
+    };
+    out.replace_range(from..to, "（");
+}
+
+/// [`spacing_general`] in one pass for the cells most often met (`4670 人`,
+/// `其中: 财政拨款`, `数量指标(必填)`): the only characters that need work are ASCII spaces
+/// (and tabs, which become spaces) and switchable marks. Nothing is mapped or dropped
+/// then, so the text between runs of spaces and marks is the mapped text itself and is
+/// copied as is, and a run decides alone: its two neighbours are the characters just
+/// outside it.
+///
+/// An opening bracket is written in the width of its run, and widened ([`widen_open`])
+/// when its partner's run is near CJK; a pair with neither run near CJK stays ASCII when
+/// nothing but ASCII stands between (else the general path counts the CJK between); a
+/// bracket with no partner keeps its printed width, which must be its run's. Any other
+/// bracket, nesting deeper than [`FAST_DEPTH`], every character that needs more (`．`,
+/// other white space, a full-width form, an invisible character) and every byte that may
+/// start markup give up: `false`, with `out` as it was. So a cell this path takes holds no
+/// markup, and what it writes is the cell's canonical form. A test holds the two paths to
+/// the same output.
+fn spacing_fast(s: &str, out: &mut String) -> bool {
+    let bytes = s.as_bytes();
+    let start = out.len();
+    let mut opens = [Open::default(); FAST_DEPTH];
+    let mut depth = 0;
+    let mut copied = 0;
+    let mut i = 0;
+    loop {
+        i = skip_plain(&CLASS, bytes, i);
+        let run_start = i;
+        let mut marks = false;
+        while i < bytes.len() {
+            match token_at(bytes, i) {
+                Token::Space => i += 1,
+                Token::Mark(_, len) => {
+                    marks = true;
+                    i += len;
+                }
+                Token::Plain => break,
+                Token::Other => {
+                    out.truncate(start);
+                    return false;
+                }
+            }
+        }
+        if i == run_start {
+            if i >= bytes.len() {
+                break;
+            }
+            // A plain byte the class table stopped at.
+            i += 1;
+            continue;
+        }
+        let left = char_before(s, run_start);
+        let right = char_after(s, i);
+        let near = marks && (left.is_some_and(is_cjk) || right.is_some_and(is_cjk));
+        out.push_str(s.get(copied..run_start).unwrap_or_default());
+        copied = i;
+        // Runs of spaces fold into one, decided between what stands on either side of it.
+        let mut prev = left;
+        let mut space = false;
+        let mut pos = run_start;
+        while pos < i {
+            let token = if bytes.get(pos) == Some(&b' ') {
+                Token::Space
+            } else {
+                token_at(bytes, pos)
+            };
+            let Token::Mark(mark, len) = token else {
+                space = true;
+                pos += 1;
+                continue;
+            };
+            let printed_full = len == 3;
+            let mut full = near;
+            let ok = match mark {
+                b'(' => depth < FAST_DEPTH,
+                b')' => match depth.checked_sub(1) {
+                    Some(d) => {
+                        depth = d;
+                        let open = opens[d];
+                        if open.near || near {
+                            // Either side near CJK: the pair is full-width.
+                            full = true;
+                            if !open.near {
+                                widen_open(out, start, open.out_at);
+                            }
+                            true
+                        } else {
+                            // Neither: ASCII, unless CJK stands between (then the general
+                            // path counts it).
+                            s.get(open.at..pos).is_some_and(str::is_ascii)
+                        }
+                    }
+                    None => printed_full == near,
+                },
+                _ => true,
+            };
+            if !ok {
+                out.truncate(start);
+                return false;
+            }
+            let ch = if full {
+                full_width(mark)
+            } else {
+                char::from(mark)
+            };
+            if space && keep_space(prev, Some(ch)) {
+                out.push(' ');
+            }
+            if mark == b'(' {
+                if let Some(slot) = opens.get_mut(depth) {
+                    *slot = Open {
+                        at: pos,
+                        out_at: out.len(),
+                        near,
+                        printed_full,
+                    };
+                }
+                depth += 1;
+            }
+            space = false;
+            out.push(ch);
+            prev = Some(ch);
+            pos += len;
+        }
+        if space && keep_space(prev, right) {
+            out.push(' ');
+        }
+    }
+    // Brackets left open keep their printed width.
+    if opens
+        .iter()
+        .take(depth)
+        .any(|open| open.printed_full != open.near)
+    {
+        out.truncate(start);
+        return false;
+    }
+    out.push_str(s.get(copied..).unwrap_or_default());
+    true
+}
+
+/// [`spacing_into`] for every cell: see there.
+fn spacing_general(s: &str, scratch: &mut Scratch, out: &mut String) -> bool {
     let Scratch {
         mapped,
         events,
@@ -375,6 +679,7 @@ fn spacing_into(s: &str, scratch: &mut Scratch, out: &mut String) -> bool {
     let Mapped {
         text: mapped,
         made_markup,
+        kinds,
     } = map_and_fold(s, mapped, events);
     if events.is_empty() {
         out.push_str(mapped);
@@ -383,107 +688,39 @@ fn spacing_into(s: &str, scratch: &mut Scratch, out: &mut String) -> bool {
 
     // `．` between digits (spaces aside) is a decimal point: `3．43` → `3.43`. Spaces are
     // folded, so the nearest non-space neighbour is at most one space away.
-    for ev in events.iter_mut().filter(|ev| ev.ch == '．') {
-        let mut prev = char_before(mapped, ev.at);
-        if prev == Some(' ') {
-            prev = char_before(mapped, ev.at - 1);
-        }
-        let mut next = char_after(mapped, ev.end());
-        if next == Some(' ') {
-            next = char_after(mapped, ev.end() + 1);
-        }
-        if prev.is_some_and(|c| c.is_ascii_digit()) && next.is_some_and(|c| c.is_ascii_digit()) {
-            ev.out = '.';
+    if kinds & HAS_DOT != 0 {
+        for ev in events.iter_mut().filter(|ev| ev.mark == b'.') {
+            let mut prev = char_before(mapped, ev.at);
+            if prev == Some(' ') {
+                prev = char_before(mapped, ev.at - 1);
+            }
+            let mut next = char_after(mapped, ev.end());
+            if next == Some(' ') {
+                next = char_after(mapped, ev.end() + 1);
+            }
+            if prev.is_some_and(|c| c.is_ascii_digit()) && next.is_some_and(|c| c.is_ascii_digit())
+            {
+                ev.out = '.';
+            }
         }
     }
 
-    // Width of switchable punctuation depends on the nearest neighbour that is neither a
-    // space nor switchable itself, so the decision does not depend on the widths it is
-    // deciding: `工作, (必填)` has `作` next to both. That keeps the form a fixed point.
-    // Such a run of spaces and marks shares its two neighbours.
-    let mut k = 0;
-    while k < events.len() {
-        if !events[k].is_transparent() {
-            k += 1;
-            continue;
-        }
-        let first = k;
-        let mut end = events[k].end();
-        let mut marks = events[k].ch != ' ';
-        k += 1;
-        while k < events.len() && events[k].at == end && events[k].is_transparent() {
-            end = events[k].end();
-            marks |= events[k].ch != ' ';
-            k += 1;
-        }
-        // Most runs are one space (`4670 人`): spaces take no width, nothing to decide.
-        if !marks {
-            continue;
-        }
-        // A neighbour that is itself an event is a `．`: what it became decides.
-        let start = events[first].at;
-        let left = match first.checked_sub(1).map(|p| events[p]) {
-            Some(ev) if ev.end() == start => Some(ev.out),
-            _ => char_before(mapped, start),
-        };
-        let right = match events.get(k) {
-            Some(ev) if ev.at == end => Some(ev.out),
-            _ => char_after(mapped, end),
-        };
-        let near = left.is_some_and(is_cjk) || right.is_some_and(is_cjk);
-        for ev in &mut events[first..k] {
-            ev.near = near;
-        }
-    }
-
-    // Brackets switch as a pair, either side deciding for both: `人数 (2021 年 12 月以前)`;
-    // a pair that encloses CJK text is full-width too (`(a 中 b)`), one that does not and
-    // stands among non-CJK text is ASCII, whatever it was: `（2024）` → `(2024)`.
-    // An unmatched bracket stays as printed: it is often an OCR misreading (`达) 95%`)
-    // that the grammar reports, and changing it would hide what was printed.
-    opens.clear();
-    let mut counted = false;
-    for i in 0..events.len() {
-        match switchable(events[i].ch) {
-            Some('(') => opens.push(i),
-            Some(')') => {
-                if let Some(o) = opens.pop() {
-                    let mut full = events[o].near || events[i].near;
-                    if !full {
-                        if !counted {
-                            count_cjk_before(mapped, events);
-                            counted = true;
-                        }
-                        full = events[i].cjk_before != events[o].cjk_before;
-                    }
-                    for p in [o, i] {
-                        events[p].near = full;
-                        events[p].matched = true;
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    for ev in events.iter_mut() {
-        if let Some(ascii) = switchable(ev.ch) {
-            let is_bracket = matches!(ascii, '(' | ')');
-            if !is_bracket || ev.matched {
-                ev.out = if ev.near { full_width(ascii) } else { ascii };
-            }
-        }
+    if kinds & HAS_MARK != 0 {
+        decide_marks(mapped, events, opens, kinds);
     }
 
     // A space survives only between two non-CJK characters: `4670 人` → `4670人`,
     // `手机 APP` → `手机APP`, `运行。 2.` → `运行。2.`; `3.43 亿元` → `3.43亿元`.
     // Spaces are folded and trimmed, so both neighbours exist and are not spaces.
-    out.reserve(mapped.len() + 2 * events.len());
+    // Spaces mostly go and few marks widen: callers size `out` for the input, and
+    // reserving room for every event to widen would reallocate nearly every cell.
+    out.reserve(mapped.len());
     let mut copied = 0;
     for k in 0..events.len() {
         let ev = events[k];
         out.push_str(mapped.get(copied..ev.at).unwrap_or_default());
         copied = ev.end();
-        if ev.ch == ' ' {
+        if ev.is_space() {
             let prev = match k.checked_sub(1).map(|p| events[p]) {
                 Some(p) if p.end() == ev.at => Some(p.out),
                 _ => char_before(mapped, ev.at),
@@ -502,11 +739,93 @@ fn spacing_into(s: &str, scratch: &mut Scratch, out: &mut String) -> bool {
             {
                 continue;
             }
+            out.push(' ');
+        } else {
+            out.push(ev.out);
         }
-        out.push(ev.out);
     }
     out.push_str(mapped.get(copied..).unwrap_or_default());
     made_markup
+}
+
+/// The width of every switchable mark ([`Event::out`]), once the `．` are decided.
+fn decide_marks(mapped: &str, events: &mut [Event], opens: &mut Vec<usize>, kinds: u8) {
+    // Width of switchable punctuation depends on the nearest neighbour that is neither a
+    // space nor switchable itself, so the decision does not depend on the widths it is
+    // deciding: `工作, (必填)` has `作` next to both. That keeps the form a fixed point.
+    // Such a run of spaces and marks shares its two neighbours.
+    let mut k = 0;
+    while k < events.len() {
+        if !events[k].is_transparent() {
+            k += 1;
+            continue;
+        }
+        let first = k;
+        let mut end = events[k].end();
+        let mut marks = !events[k].is_space();
+        k += 1;
+        while k < events.len() && events[k].at == end && events[k].is_transparent() {
+            end = events[k].end();
+            marks |= !events[k].is_space();
+            k += 1;
+        }
+        // Most runs are one space (`4670 人`): spaces take no width, nothing to decide.
+        if !marks {
+            continue;
+        }
+        // A neighbour that is itself an event is a `．`: what it became decides.
+        let start = events[first].at;
+        let left = match first.checked_sub(1).map(|p| events[p]) {
+            Some(ev) if ev.end() == start => Some(ev.out),
+            _ => char_before(mapped, start),
+        };
+        let right = match events.get(k) {
+            Some(ev) if ev.at == end => Some(ev.out),
+            _ => char_after(mapped, end),
+        };
+        let near = left.is_some_and(is_cjk) || right.is_some_and(is_cjk);
+        for ev in &mut events[first..k] {
+            match ev.mark {
+                b' ' => {}
+                // Brackets wait for their partner (below).
+                b'(' | b')' => ev.near = near,
+                m => ev.out = if near { full_width(m) } else { char::from(m) },
+            }
+        }
+    }
+    if kinds & HAS_BRACKET == 0 {
+        return;
+    }
+
+    // Brackets switch as a pair, either side deciding for both: `人数 (2021 年 12 月以前)`;
+    // a pair that encloses CJK text is full-width too (`(a 中 b)`), one that does not and
+    // stands among non-CJK text is ASCII, whatever it was: `（2024）` → `(2024)`.
+    // An unmatched bracket stays as printed: it is often an OCR misreading (`达) 95%`)
+    // that the grammar reports, and changing it would hide what was printed.
+    opens.clear();
+    let mut counted = false;
+    for i in 0..events.len() {
+        match events[i].mark {
+            b'(' => opens.push(i),
+            b')' => {
+                if let Some(o) = opens.pop() {
+                    let mut full = events[o].near || events[i].near;
+                    if !full {
+                        if !counted {
+                            count_cjk_before(mapped, events);
+                            counted = true;
+                        }
+                        full = events[i].cjk_before != events[o].cjk_before;
+                    }
+                    for p in [o, i] {
+                        let m = events[p].mark;
+                        events[p].out = if full { full_width(m) } else { char::from(m) };
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The first pass of [`spacing_into`]: full-width ASCII → ASCII, every white space → one
@@ -519,6 +838,7 @@ fn map_and_fold<'a>(s: &'a str, mapped: &'a mut String, events: &mut Vec<Event>)
     mapped.clear();
     events.clear();
     let mut made_markup = false;
+    let mut kinds = 0;
     let bytes = s.as_bytes();
     // Once `owned`, the text is `mapped` + `s[copied..i]`; before, it is `s[..i]`.
     let mut owned = false;
@@ -569,7 +889,7 @@ fn map_and_fold<'a>(s: &'a str, mapped: &'a mut String, events: &mut Vec<Event>)
             && (at == 0
                 || events
                     .last()
-                    .is_some_and(|ev| ev.ch == ' ' && ev.end() == at));
+                    .is_some_and(|ev| ev.is_space() && ev.end() == at));
         let to = to.filter(|_| !fold);
         let len = c.len_utf8();
         if to != Some(c) {
@@ -583,13 +903,20 @@ fn map_and_fold<'a>(s: &'a str, mapped: &'a mut String, events: &mut Vec<Event>)
         let Some(to) = to else {
             continue;
         };
-        if to == ' ' || to == '．' || switchable(to).is_some() {
+        if let Some(mark) = mark_of(to) {
+            kinds |= match mark {
+                b' ' => 0,
+                b'.' => HAS_DOT,
+                b'(' | b')' => HAS_MARK | HAS_BRACKET,
+                _ => HAS_MARK,
+            };
             events.push(Event {
                 at,
-                ch: to,
+                mark,
+                // Spaces, switchable marks and `．` are one or three bytes.
+                len: if mark == b' ' || to.is_ascii() { 1 } else { 3 },
                 out: to,
                 near: false,
-                matched: false,
                 cjk_before: 0,
             });
         }
@@ -598,7 +925,7 @@ fn map_and_fold<'a>(s: &'a str, mapped: &'a mut String, events: &mut Vec<Event>)
         }
     }
     // A trailing space (at most one: runs are folded) is trimmed.
-    let trailing = events.last().is_some_and(|ev| ev.ch == ' ');
+    let trailing = events.last().is_some_and(Event::is_space);
     let text = if owned {
         mapped.push_str(s.get(copied..).unwrap_or_default());
         if trailing && mapped.ends_with(' ') {
@@ -612,7 +939,11 @@ fn map_and_fold<'a>(s: &'a str, mapped: &'a mut String, events: &mut Vec<Event>)
     } else {
         s
     };
-    Mapped { text, made_markup }
+    Mapped {
+        text,
+        made_markup,
+        kinds,
+    }
 }
 
 /// What [`map_and_fold`] made of a cell.
@@ -621,6 +952,8 @@ struct Mapped<'a> {
     text: &'a str,
     /// A full-width form became `<`, `&`, `$` or `\`.
     made_markup: bool,
+    /// [`HAS_DOT`], [`HAS_MARK`], [`HAS_BRACKET`]: which events there are.
+    kinds: u8,
 }
 
 /// Fill [`Event::cjk_before`]: one pass over the characters of `mapped`, with each `．`
@@ -638,12 +971,20 @@ fn count_cjk_before(mapped: &str, events: &mut [Event]) {
     }
 }
 
+/// The character that ends at byte `at` of `s`; an ASCII one without decoding.
 fn char_before(s: &str, at: usize) -> Option<char> {
-    s.get(..at)?.chars().next_back()
+    match at.checked_sub(1).and_then(|k| s.as_bytes().get(k)) {
+        Some(&b) if b.is_ascii() => Some(char::from(b)),
+        _ => s.get(..at)?.chars().next_back(),
+    }
 }
 
+/// The character that starts at byte `at` of `s`; an ASCII one without decoding.
 fn char_after(s: &str, at: usize) -> Option<char> {
-    s.get(at..)?.chars().next()
+    match s.as_bytes().get(at) {
+        Some(&b) if b.is_ascii() => Some(char::from(b)),
+        _ => s.get(at..)?.chars().next(),
+    }
 }
 
 #[cfg(test)]
@@ -727,6 +1068,50 @@ mod tests {
         ];
         for &(input, want) in cases {
             assert_eq!(canon(input), want, "input {input:?}");
+        }
+    }
+
+    /// Pieces for [`fast_path_matches_general`]: everything the fast path handles, and
+    /// some of what makes it give up.
+    const FAST_PIECES: &[&str] = &[
+        " ", "  ", ",", ":", ";", "?", "!", "(", ")", "，", "：", "；", "？", "！", "（", "）",
+        "a", "1", "9", "%", "≥", "≤", "中", "文", "。", "—", "“", "é", "<", "&", "．", "\u{3000}",
+        "Ａ", "\t", "\u{200B}", "\u{FF00}", "ｚ", "\u{FF5F}",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        /// When the one-pass path takes a cell, it writes what the general path writes;
+        /// when it gives up, it leaves `out` as it was.
+        #[test]
+        fn fast_path_matches_general(
+            pieces in proptest::collection::vec(proptest::sample::select(FAST_PIECES), 0..24)
+        ) {
+            let s = pieces.concat();
+            let mut fast = String::from("x");
+            if spacing_fast(&s, &mut fast) {
+                let mut general = String::from("x");
+                spacing_general(&s, &mut Scratch::default(), &mut general);
+                proptest::prop_assert_eq!(fast, general, "input {:?}", s);
+            } else {
+                proptest::prop_assert_eq!(fast, "x");
+            }
+        }
+    }
+
+    #[test]
+    fn fast_path_takes_the_common_cells() {
+        for s in [
+            "4670 人",
+            "其中: 财政拨款",
+            "数量指标(必填)",
+            "（2024年度）",
+            "a (b) c",
+            "工作, (必填)",
+        ] {
+            let mut fast = String::new();
+            assert!(spacing_fast(s, &mut fast), "input {s:?}");
+            assert_eq!(fast, canon(s), "input {s:?}");
         }
     }
 

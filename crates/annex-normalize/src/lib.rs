@@ -98,14 +98,16 @@ pub fn normalize(bytes: &[u8]) -> Normalized {
 /// itself, such as a shape reader, decodes once).
 pub fn normalize_decoded(decoded: &Decoded) -> Normalized {
     let text = decoded.text.as_str();
-    let paged = text.contains('\x0C');
     let mut lines = Vec::new();
     let mut warnings = Vec::new();
     let mut scratch = Scratch::default();
     let mut replaced = decoded.replaced.iter().peekable();
 
-    for raw in SourceLines::new(text) {
-        let page = paged.then_some(raw.page);
+    // Pages are noted as they come; whether the text has any is known at its end (every
+    // form feed turns the page, so there is one exactly when the last page is not 1).
+    let mut source = SourceLines::new(text);
+    for raw in source.by_ref() {
+        let page = Some(raw.page);
         let at = |code, message: String| Warning {
             code,
             message,
@@ -167,6 +169,14 @@ pub fn normalize_decoded(decoded: &Decoded) -> Normalized {
             page,
         });
     }
+    if source.page == 1 {
+        for line in &mut lines {
+            line.page = None;
+        }
+        for warning in &mut warnings {
+            warning.page = None;
+        }
+    }
     Normalized {
         lines,
         warnings,
@@ -211,9 +221,22 @@ pub fn canonical_line(line: &str) -> String {
 /// assert_eq!(canonical_text("< 96%"), "< 96%");
 /// ```
 pub fn canonical_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    canon::canonical_cell_into(s, &mut Scratch::default(), &mut Notes::default(), &mut out);
+    // A little room for marks that widen (`:` → `：`), so that a name does not reallocate.
+    let mut out = String::with_capacity(s.len() + 8);
+    canonical_text_into(s, &mut out);
     out
+}
+
+/// [`canonical_text`] of `s` appended to `out`: a caller that canonicalizes many strings
+/// can reuse one buffer.
+///
+/// ```
+/// let mut out = String::from("x=");
+/// annex_normalize::canonical_text_into("其中: 财政拨款", &mut out);
+/// assert_eq!(out, "x=其中：财政拨款");
+/// ```
+pub fn canonical_text_into(s: &str, out: &mut String) {
+    canon::canonical_text_into(s, out);
 }
 
 fn line_with(line: &str, scratch: &mut Scratch, notes: &mut Notes) -> String {

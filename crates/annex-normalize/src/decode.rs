@@ -83,12 +83,12 @@ fn display_name(encoding: &'static Encoding) -> &'static str {
 }
 
 fn decode_utf8(bytes: &[u8]) -> Decoded {
-    // encoding_rs validates UTF-8 about a quarter faster than `std::str::from_utf8` on
-    // Chinese text (best of 200 on the 1,000-table synthetic corpus: 1,150 against
-    // 910 MiB/s), and hands the text back borrowed when it is valid.
-    if let Some(s) = encoding_rs::UTF_8.decode_without_bom_handling_and_without_replacement(bytes) {
+    // simdutf8 validates with SIMD (the CPU's best of AVX2/SSE4.2, chosen at run time):
+    // several times faster than `std::str::from_utf8` or encoding_rs on Chinese text,
+    // which are byte-at-a-time outside ASCII. Same answer: valid UTF-8 or not.
+    if let Ok(s) = simdutf8::basic::from_utf8(bytes) {
         return Decoded {
-            text: s.into_owned(),
+            text: s.to_owned(),
             encoding: "UTF-8",
             replaced: Vec::new(),
         };

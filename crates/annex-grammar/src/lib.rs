@@ -258,8 +258,8 @@ fn opens(cells: &[table::Cell<'_>]) -> Option<Opens> {
     let c = cells.first()?.text;
     if vocab::is_column_header(c)
         || matches!(
-            vocab::classify_label(c),
-            Some(vocab::Label::Level1(_) | vocab::Label::Level2 { .. })
+            vocab::classify(c),
+            Some(vocab::LabelRef::Level1(_) | vocab::LabelRef::Level2 { .. })
         )
     {
         return Some(Opens::Indicators);

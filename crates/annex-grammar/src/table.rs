@@ -11,7 +11,7 @@ use crate::model::{
     Attribute, Document, Funds, Indicator, Number, Project, Record, SCHEMA_ID, Source, Span,
 };
 use crate::value::parse_value;
-use crate::vocab::{self, HeaderLabel, Label};
+use crate::vocab::{self, HeaderLabel, LabelRef};
 
 /// What a table parse needs besides its lines.
 pub(crate) struct TableContext<'a> {
@@ -66,11 +66,11 @@ struct State {
     in_indicators: bool,
     seen_column_header: bool,
     last_text_field: Option<TextField>,
-    level1: Option<String>,
-    level2: Option<String>,
+    level1: Option<&'static str>,
+    level2: Option<&'static str>,
     note: Option<String>,
     /// A cut label waiting for its tail (`效益指` … `标`): full label, fragment, line index.
-    pending_fragment: Option<(String, String, usize)>,
+    pending_fragment: Option<(&'static str, String, usize)>,
     /// A 二级 note cut by a break (`（必` … `填）`): its start, and the line index.
     pending_note: Option<(String, usize)>,
     labels: Vec<Level2Label>,
@@ -140,8 +140,8 @@ pub(crate) fn parse_table(
         }
         let first = cs[0].text;
         let starts_indicators = vocab::is_column_header(first)
-            || vocab::classify_label(first).is_some()
-            || vocab::label_prefix(first).is_some();
+            || vocab::classify(first).is_some()
+            || vocab::label_prefix_ref(first).is_some();
         if !st.in_indicators && starts_indicators {
             st.in_indicators = true;
         }
@@ -471,34 +471,34 @@ impl State {
         let mut joined_fragment = false;
         // Each cell is classified once: the label of the next cell, needed to read this
         // one, is the current label of the next round.
-        let mut current = cs.first().and_then(|c| vocab::classify_label(c.text));
+        let mut current = cs.first().and_then(|c| vocab::classify(c.text));
         for (k, cell) in cs.iter().enumerate() {
             if data_from.is_some() {
                 break;
             }
-            let next = cs.get(k + 1).and_then(|c| vocab::classify_label(c.text));
-            let next_is_level2 = matches!(next, Some(Label::Level2 { .. }));
+            let next = cs.get(k + 1).and_then(|c| vocab::classify(c.text));
+            let next_is_level2 = matches!(next, Some(LabelRef::Level2 { .. }));
             let next_is_label = next.is_some();
             if let Some(label) = std::mem::replace(&mut current, next) {
                 self.apply_label(label, next_is_level2, line);
                 saw_label = true;
-            } else if let Some(full) = vocab::label_prefix(cell.text).filter(|_| {
+            } else if let Some(full) = vocab::label_prefix_ref(cell.text).filter(|_| {
                 // A cut label is followed by another label (`效益指	社会效益指标`) or is
                 // cut right before its last character; a name that merely starts like a
                 // label (`满意度	≥98%`) is not one.
                 k + 1 < cs.len() && (next_is_label || cell.text.ends_with('指'))
             }) {
-                if let Some(label) = vocab::classify_label(&full) {
+                if let Some(label) = vocab::classify(full) {
                     self.apply_label(label, next_is_level2, line);
                 }
                 self.pending_fragment = Some((full, cell.text.to_owned(), idx));
                 saw_label = true;
             } else if let Some((name, head)) =
-                vocab::level2_open_note(cell.text).filter(|_| k + 1 < cs.len())
+                vocab::level2_open_note_ref(cell.text).filter(|_| k + 1 < cs.len())
             {
-                let note = Some(head.clone()).filter(|h| !h.is_empty());
-                self.apply_label(Label::Level2 { name, note }, false, line);
-                self.pending_note = Some((head, idx));
+                let note = Some(head).filter(|h| !h.is_empty());
+                self.apply_label(LabelRef::Level2 { name, note }, false, line);
+                self.pending_note = Some((head.to_owned(), idx));
                 saw_label = true;
             } else if let Some((head, at)) = self
                 .pending_note
@@ -522,7 +522,7 @@ impl State {
             } else if let Some((full, head, at)) = self
                 .pending_fragment
                 .clone()
-                .filter(|(full, head, _)| *full == format!("{head}{}", cell.text))
+                .filter(|(full, head, _)| full.strip_prefix(head.as_str()) == Some(cell.text))
             {
                 self.pending_fragment = None;
                 joined_fragment = true;
@@ -550,7 +550,7 @@ impl State {
             label.note = Some(note.clone());
         }
         for row in self.rows.iter_mut().rev() {
-            if row.note != head || self.level2.as_deref() != Some(row.level2.as_str()) {
+            if row.note != head || self.level2 != Some(row.level2.as_str()) {
                 break;
             }
             row.note = Some(note.clone());
@@ -558,26 +558,27 @@ impl State {
         self.note = Some(note);
     }
 
-    fn apply_label(&mut self, label: Label, next_is_level2: bool, line: &Line) {
+    fn apply_label(&mut self, label: LabelRef<'_>, next_is_level2: bool, line: &Line) {
         match label {
-            Label::Section => {}
-            Label::Level1(l1) => {
-                self.level1 = Some(l1.to_owned());
+            LabelRef::Section => {}
+            LabelRef::Level1(l1) => {
+                self.level1 = Some(l1);
                 self.level2 = None;
                 self.note = None;
             }
             // `成本指标` followed by a 二级 label on its row is the newer templates' 一级.
-            Label::Level2 { name, note }
+            LabelRef::Level2 { name, note }
                 if name == "成本指标" && note.is_none() && next_is_level2 =>
             {
                 self.level1 = Some(name);
                 self.level2 = None;
                 self.note = None;
             }
-            Label::Level2 { name, note } => {
+            LabelRef::Level2 { name, note } => {
+                let note = note.map(str::to_owned);
                 self.labels.push(Level2Label {
-                    level1: self.level1.clone().unwrap_or_default(),
-                    level2: name.clone(),
+                    level1: self.level1.unwrap_or_default().to_owned(),
+                    level2: name.to_owned(),
                     note: note.clone(),
                     line: Some(line.first),
                 });
@@ -589,8 +590,8 @@ impl State {
 
     fn new_row(&mut self, idx: usize, name: String, joined: bool, value: Option<String>) {
         self.rows.push(Row {
-            level1: self.level1.clone().unwrap_or_default(),
-            level2: self.level2.clone().unwrap_or_default(),
+            level1: self.level1.unwrap_or_default().to_owned(),
+            level2: self.level2.unwrap_or_default().to_owned(),
             note: self.note.clone(),
             name,
             joined,
@@ -669,8 +670,8 @@ impl State {
     fn shifted(&mut self, saw_label: bool, first: &Cell<'_>, line: &Line, name: &str) {
         if !saw_label && first.col <= 1 && !self.rows.is_empty() {
             let (l1, l2) = (
-                self.level1.clone().unwrap_or_default(),
-                self.level2.clone().unwrap_or_default(),
+                self.level1.unwrap_or_default(),
+                self.level2.unwrap_or_default(),
             );
             self.warn(
                 WarningCode::ShiftedRow,

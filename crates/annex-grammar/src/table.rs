@@ -6,7 +6,7 @@ use annex_normalize::{Line, Warning, WarningCode, canonical_text};
 use rust_decimal::Decimal;
 
 use crate::View;
-use crate::checks::{self, CheckInput, Level2Label};
+use crate::checks::{self, LabelSeen};
 use crate::model::{
     Attribute, Document, Funds, Indicator, Number, Project, Record, SCHEMA_ID, Source, Span,
 };
@@ -73,7 +73,7 @@ struct State {
     pending_fragment: Option<(&'static str, String, usize)>,
     /// A 二级 note cut by a break (`（必` … `填）`): its start, and the line index.
     pending_note: Option<(String, usize)>,
-    labels: Vec<Level2Label>,
+    labels: Vec<LabelSeen<'static>>,
     rows: Vec<Row>,
 }
 
@@ -547,7 +547,7 @@ impl State {
     fn complete_note(&mut self, head: &str, note: String) {
         let head = Some(head.to_owned()).filter(|h| !h.is_empty());
         if let Some(label) = self.labels.last_mut() {
-            label.note = Some(note.clone());
+            label.required = note.contains("必填");
         }
         for row in self.rows.iter_mut().rev() {
             if row.note != head || self.level2 != Some(row.level2.as_str()) {
@@ -575,15 +575,14 @@ impl State {
                 self.note = None;
             }
             LabelRef::Level2 { name, note } => {
-                let note = note.map(str::to_owned);
-                self.labels.push(Level2Label {
-                    level1: self.level1.unwrap_or_default().to_owned(),
-                    level2: name.to_owned(),
-                    note: note.clone(),
+                self.labels.push(LabelSeen {
+                    level1: self.level1.unwrap_or_default(),
+                    level2: name,
+                    required: note.is_some_and(|n| n.contains("必填")),
                     line: Some(line.first),
                 });
                 self.level2 = Some(name);
-                self.note = note;
+                self.note = note.map(str::to_owned);
             }
         }
     }
@@ -786,12 +785,12 @@ impl State {
             *field = canonical_text(field);
         }
 
-        let checks = checks::run(&CheckInput {
-            funds: &self.funds,
-            indicators: &indicators,
-            goal_numbers: &goal_numbers,
-            labels: &self.labels,
-        });
+        let checks = checks::run_with(
+            &self.funds,
+            &indicators,
+            &goal_numbers,
+            self.labels.iter().copied(),
+        );
         let (l, p) = span(lines, 0, last);
         let mut warnings = self.warnings;
         warnings.sort_by_key(|w| (w.page, w.line));

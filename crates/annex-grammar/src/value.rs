@@ -180,9 +180,12 @@ fn comparator_prefix(s: &str) -> Option<(&'static str, &str)> {
     if !s.starts_with(COMPARATOR_STARTS) {
         return None;
     }
+    // The first byte is compared before the whole form: most forms differ in it, and
+    // `starts_with` implies it, so the filter keeps exactly the forms it kept.
+    let lead = s.as_bytes().first();
     COMPARATORS
         .iter()
-        .filter(|(printed, _)| s.starts_with(printed))
+        .filter(|(printed, _)| printed.as_bytes().first() == lead && s.starts_with(printed))
         .max_by_key(|(printed, _)| printed.len())
         .map(|(printed, canonical)| (*canonical, s[printed.len()..].trim_start()))
 }
@@ -456,7 +459,7 @@ fn suffix(
     if core.is_empty() {
         return Some((None, comparator));
     }
-    is_unit(core).then(|| (Some(core.replace('％', "%")), comparator))
+    is_unit(core).then(|| (Some(with_ascii_percent(core)), comparator))
 }
 
 /// `月`, `日`, `号`, `月份`, `年底` …, and `年` after a four-digit whole number: the number
@@ -482,6 +485,16 @@ fn is_unit(core: &str) -> bool {
             (c.is_alphabetic() && !SENTENCE_CHARS.contains(c))
                 || matches!(c, '%' | '％' | '‰' | '/' | '·' | '•' | '²' | '³' | '℃')
         })
+}
+
+/// `unit` with full-width `％` as `%`: `unit.replace('％', "%")`, without the search
+/// machinery of `replace` for the units (nearly all) that hold none.
+fn with_ascii_percent(unit: &str) -> String {
+    if unit.contains('％') {
+        unit.replace('％', "%")
+    } else {
+        unit.to_owned()
+    }
 }
 
 /// Dashes between the ends of a span, as OCR prints them.
@@ -513,7 +526,7 @@ fn span(body: &str) -> Option<Range> {
     Some(Range {
         from: Number(from),
         to: Number(to),
-        unit: Some(unit.replace('％', "%")),
+        unit: Some(with_ascii_percent(unit)),
     })
 }
 

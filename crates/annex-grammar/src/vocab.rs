@@ -498,9 +498,10 @@ pub fn fiscal_year(line: &str) -> Option<i32> {
 ///
 /// The annex heading (`附件2：…项目支出预算绩效目标表`) is not a title.
 pub fn is_form_title(line: &str) -> bool {
-    // A title holds `绩效目标` and ends in `表` (white space aside): cheap test first, as
-    // this runs on every line.
-    if !line.contains('绩') || !line.contains('表') {
+    // A title ends in `表` (white space aside: `trim_end` drops what `is_whitespace`
+    // does) and holds `绩效目标`: cheap tests first, as this runs on every line, and the
+    // last character is looked at without a scan of the line.
+    if !line.trim_end().ends_with('表') || !line.contains('绩') {
         return false;
     }
     let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
@@ -605,6 +606,11 @@ pub fn is_page_number(line: &str) -> bool {
 
 /// The annex heading `附件 2：title`: returns (`附件2`, title).
 pub fn annex_heading(line: &str) -> Option<(String, Option<String>)> {
+    // Runs on every line: most do not start with `附件` (what `heading_number` reads
+    // first), and are rejected without nom.
+    if !line.trim_start().starts_with("附件") {
+        return None;
+    }
     let (rest, n) = heading_number(line.trim()).ok()?;
     let title = rest.trim();
     Some((

@@ -331,13 +331,19 @@ pub(crate) fn required_of<'a>(
     if required.is_empty() {
         return skip("no 二级指标 is marked 必填");
     }
+    // The rows' levels, each run of rows under the same levels once: the rows of a
+    // table come in such runs, so the search below compares a few pairs, not every row.
+    let mut levels: Vec<(&str, &str)> = Vec::new();
+    for r in indicators {
+        let pair = (r.level1.as_str(), r.level2.as_str());
+        if levels.last() != Some(&pair) {
+            levels.push(pair);
+        }
+    }
     let mut missing = String::new();
     let mut count = 0u64;
     for l in &required {
-        if indicators
-            .iter()
-            .any(|r| r.level1 == l.level1 && r.level2 == l.level2)
-        {
+        if levels.contains(&(l.level1, l.level2)) {
             continue;
         }
         if count > 0 {

@@ -1,5 +1,6 @@
 //! One project table: header fields, goals, and the indicator section, read by vocabulary.
 
+use std::borrow::Cow;
 use std::str::FromStr;
 
 use annex_normalize::{Line, Warning, WarningCode, canonical_text};
@@ -31,7 +32,7 @@ pub(crate) struct Cell<'a> {
 
 /// An indicator row being assembled; it may still grow (a continued name, a late value).
 #[derive(Debug)]
-struct Row {
+struct Row<'a> {
     level1: String,
     level2: String,
     note: Option<String>,
@@ -41,7 +42,8 @@ struct Row {
     /// the canonical form is idempotent); a joined one must be canonicalized again, since
     /// the join can put a bracket or a space next to new neighbours.
     joined: bool,
-    value: Option<String>,
+    /// The 指标值 cell, borrowed from the line (owned only when split off a name).
+    value: Option<Cow<'a, str>>,
     first: usize,
     last: usize,
 }
@@ -56,7 +58,7 @@ enum TextField {
 }
 
 #[derive(Debug, Default)]
-struct State {
+struct State<'a> {
     warnings: Vec<Warning>,
     project: Project,
     funds: Funds,
@@ -74,7 +76,7 @@ struct State {
     /// A 二级 note cut by a break (`（必` … `填）`): its start, and the line index.
     pending_note: Option<(String, usize)>,
     labels: Vec<LabelSeen<'static>>,
-    rows: Vec<Row>,
+    rows: Vec<Row<'a>>,
 }
 
 /// Parse one table. `lines[0]` is its title line; the slice ends where the next table (or
@@ -269,7 +271,7 @@ pub(crate) fn split_trailing_value(cell: &str) -> Option<(String, String)> {
     Some((name.to_owned(), value.to_owned()))
 }
 
-impl State {
+impl<'a> State<'a> {
     fn warn(&mut self, code: WarningCode, line: &Line, message: String) {
         self.warnings.push(Warning {
             code,
@@ -451,7 +453,7 @@ impl State {
         );
     }
 
-    fn indicator_line(&mut self, idx: usize, lines: &[Line], cs: &[Cell<'_>]) {
+    fn indicator_line(&mut self, idx: usize, lines: &[Line], cs: &[Cell<'a>]) {
         let line = &lines[idx];
         if cs.iter().all(|c| vocab::is_column_header(c.text)) {
             if self.seen_column_header {
@@ -587,7 +589,7 @@ impl State {
         }
     }
 
-    fn new_row(&mut self, idx: usize, name: String, joined: bool, value: Option<String>) {
+    fn new_row(&mut self, idx: usize, name: String, joined: bool, value: Option<Cow<'a, str>>) {
         self.rows.push(Row {
             level1: self.level1.unwrap_or_default().to_owned(),
             level2: self.level2.unwrap_or_default().to_owned(),
@@ -604,7 +606,7 @@ impl State {
         &mut self,
         idx: usize,
         lines: &[Line],
-        data: &[Cell<'_>],
+        data: &[Cell<'a>],
         saw_label: bool,
         joined_fragment: bool,
     ) {
@@ -618,7 +620,7 @@ impl State {
                 let continues = last.is_some_and(|r| ends_mid_sentence(&r.name)) || joined_fragment;
                 if !saw_label && awaiting_value && is_value_like(cell) {
                     if let Some(row) = self.rows.last_mut() {
-                        row.value = Some(cell.to_owned());
+                        row.value = Some(Cow::Borrowed(cell));
                         row.last = idx;
                         let from = lines[row.first].first;
                         self.warn(
@@ -659,7 +661,7 @@ impl State {
                     );
                 }
                 self.shifted(saw_label, &names[0], line, &name);
-                self.new_row(idx, name, names.len() > 1, Some(value.text.to_owned()));
+                self.new_row(idx, name, names.len() > 1, Some(Cow::Borrowed(value.text)));
             }
         }
     }
@@ -723,7 +725,7 @@ impl State {
                         format!("name and value in one cell, split into `{name}` and `{value}`"),
                     );
                     row.name = name;
-                    row.value = Some(value);
+                    row.value = Some(Cow::Owned(value));
                 } else {
                     self.warn(
                         WarningCode::MissingValue,

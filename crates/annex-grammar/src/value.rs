@@ -158,8 +158,8 @@ const COMPARATOR_CHARS: &str = "≥≤><=＞＜＝≧≦⩾⩽";
 const NEUTRAL_PREFIXES: &[&str] = &["达到", "达", "约", "¥", "￥"];
 
 /// The first character of every printed form in [`COMPARATORS`] (a test checks it
-/// against the table): most cells start with none of them and are rejected by one
-/// character instead of a search of the whole table.
+/// against the table); [`comparator_prefix`] dispatches on exactly these.
+#[cfg(test)]
 const COMPARATOR_STARTS: [char; 21] = [
     '>', '＞', '≥', '≧', '⩾', '<', '＜', '≤', '≦', '⩽', '=', '＝', '大', '不', '小', '高', '超',
     '多', '低', '少', '等',
@@ -175,17 +175,55 @@ pub fn strip_comparator_suffix(s: &str) -> Option<&str> {
         .map(|(printed, _)| &s[..s.len() - printed.len()])
 }
 
-/// The comparator at the start of `s`, and the rest after it and any white space.
+/// The comparator at the start of `s`, and the rest after it and any white space: the
+/// longest printed form of [`COMPARATORS`] that starts `s`.
+///
+/// Runs on every value cell (twice): the forms are found by the first character, each
+/// group longest first, instead of a search of the whole table; a test checks this
+/// against the search ([`comparator_prefix_by_table`]).
 fn comparator_prefix(s: &str) -> Option<(&'static str, &str)> {
+    let forms: &[(&str, &str)] = match s.chars().next()? {
+        '>' => &[(">=", "≥"), (">", ">")],
+        '＞' => &[("＞＝", "≥"), ("＞", ">")],
+        '≥' | '≧' | '⩾' => &[("≥", "≥"), ("≧", "≥"), ("⩾", "≥")],
+        '<' => &[("<=", "≤"), ("<", "<")],
+        '＜' => &[("＜＝", "≤"), ("＜", "<")],
+        '≤' | '≦' | '⩽' => &[("≤", "≤"), ("≦", "≤"), ("⩽", "≤")],
+        '=' | '＝' => &[("=", "="), ("＝", "=")],
+        '大' => &[("大于或等于", "≥"), ("大于等于", "≥"), ("大于", ">")],
+        '不' => &[
+            ("不低于", "≥"),
+            ("不少于", "≥"),
+            ("不小于", "≥"),
+            ("不高于", "≤"),
+            ("不超过", "≤"),
+            ("不大于", "≤"),
+            ("不多于", "≤"),
+        ],
+        '小' => &[("小于或等于", "≤"), ("小于等于", "≤"), ("小于", "<")],
+        '高' => &[("高于", ">")],
+        '超' => &[("超过", ">")],
+        '多' => &[("多于", ">")],
+        '低' => &[("低于", "<")],
+        '少' => &[("少于", "<")],
+        '等' => &[("等于", "=")],
+        _ => return None,
+    };
+    forms
+        .iter()
+        .find(|(printed, _)| s.starts_with(printed))
+        .map(|(printed, canonical)| (*canonical, s[printed.len()..].trim_start()))
+}
+
+/// [`comparator_prefix`] as a search of the whole table (the reference).
+#[cfg(test)]
+fn comparator_prefix_by_table(s: &str) -> Option<(&'static str, &str)> {
     if !s.starts_with(COMPARATOR_STARTS) {
         return None;
     }
-    // The first byte is compared before the whole form: most forms differ in it, and
-    // `starts_with` implies it, so the filter keeps exactly the forms it kept.
-    let lead = s.as_bytes().first();
     COMPARATORS
         .iter()
-        .filter(|(printed, _)| printed.as_bytes().first() == lead && s.starts_with(printed))
+        .filter(|(printed, _)| s.starts_with(printed))
         .max_by_key(|(printed, _)| printed.len())
         .map(|(printed, canonical)| (*canonical, s[printed.len()..].trim_start()))
 }
@@ -545,6 +583,47 @@ mod tests {
         let mut listed = COMPARATOR_STARTS.to_vec();
         listed.sort_unstable();
         assert_eq!(listed, from_table);
+    }
+
+    #[test]
+    fn comparator_prefix_agrees_with_a_search_of_the_table() {
+        let tails = [
+            "",
+            "95%",
+            " 95%",
+            "\t3",
+            "x",
+            "等于",
+            "或等于90",
+            "于",
+            "=",
+            "＝5",
+        ];
+        for (printed, _) in COMPARATORS {
+            for tail in tails {
+                let cell = format!("{printed}{tail}");
+                for (end, _) in cell
+                    .char_indices()
+                    .chain(std::iter::once((cell.len(), ' ')))
+                {
+                    let s = &cell[..end];
+                    assert_eq!(comparator_prefix(s), comparator_prefix_by_table(s), "{s:?}");
+                }
+            }
+        }
+        for s in [
+            "",
+            "95%",
+            "有效",
+            "不",
+            "大",
+            "小于或",
+            "不低",
+            "≥≤",
+            "＞＞",
+        ] {
+            assert_eq!(comparator_prefix(s), comparator_prefix_by_table(s), "{s:?}");
+        }
     }
 
     /// `(input, text, comparator, number, unit, yuan, range (from, to, unit), unreadable)`

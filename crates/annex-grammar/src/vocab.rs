@@ -144,13 +144,18 @@ fn header_label_nom(cell: &str) -> Option<(HeaderLabel, &str)> {
 /// the brackets (at least one character, up to the first closing bracket) and the rest.
 fn bracketed_fast(i: &str) -> Option<(&str, &str)> {
     let inner = i.strip_prefix(['（', '('])?;
-    let end = inner.find(['）', ')'])?;
+    // The first closing bracket, by its bytes: `)` is ASCII, and `）` is `EF BC 89`,
+    // whose lead byte is never inside another character, so both hits are boundaries.
+    let b = inner.as_bytes();
+    let (end, close) = (0..b.len()).find_map(|k| match b[k] {
+        b')' => Some((k, 1)),
+        0xEF if b.get(k + 1..k + 3) == Some(&[0xBC, 0x89]) => Some((k, 3)),
+        _ => None,
+    })?;
     if end == 0 {
         return None;
     }
-    // Both closing brackets are three or one bytes: skip the one found.
-    let close = inner[end..].chars().next()?;
-    Some((&inner[..end], &inner[end + close.len_utf8()..]))
+    Some((inner.get(..end)?, inner.get(end + close..)?))
 }
 
 /// The rest of `cell` after the first of `words` it starts with.
@@ -491,7 +496,16 @@ fn year_line(i: &str) -> IResult<&str, i32> {
 
 /// The 年度 line: `（2024年度）`, `(2024 年度)`, `2024年度`. Returns the year.
 pub fn fiscal_year(line: &str) -> Option<i32> {
-    year_line(line.trim()).ok().map(|(_, y)| y)
+    let t = line.trim();
+    // Runs on every line. What `year_line` reads starts with a bracket or a digit and,
+    // trimmed, ends with `年`, `度` or a bracket (its white space can only sit inside):
+    // anything else is rejected without nom.
+    if !t.starts_with(['（', '(', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
+        || !t.ends_with(['年', '度', '）', ')'])
+    {
+        return None;
+    }
+    year_line(t).ok().map(|(_, y)| y)
 }
 
 /// Is this line the form's title (`部门项目支出预算绩效目标表` and its close spellings)?
@@ -504,8 +518,20 @@ pub fn is_form_title(line: &str) -> bool {
     if !line.trim_end().ends_with('表') || !line.contains('绩') {
         return false;
     }
-    let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
-    let n = t.chars().count();
+    // The line without white space, at most 20 characters (a longer one is no title),
+    // in a buffer on the stack rather than a `String`.
+    let mut buf = [0u8; 80];
+    let (mut len, mut n) = (0, 0);
+    for c in line.chars().filter(|c| !c.is_whitespace()) {
+        n += 1;
+        if n > 20 {
+            return false;
+        }
+        len += c.encode_utf8(&mut buf[len..]).len();
+    }
+    let Ok(t) = std::str::from_utf8(&buf[..len]) else {
+        return false;
+    };
     !t.starts_with("附件")
         && (8..=20).contains(&n)
         && t.contains("绩效目标")
@@ -772,6 +798,57 @@ mod tests {
         assert_eq!(LEVEL2_LABELS_LONGEST_FIRST.to_vec(), with_suffix);
     }
 
+    /// The title test as first written (a `String` without white space): the reference.
+    fn is_form_title_reference(line: &str) -> bool {
+        if !line.contains('绩') || !line.contains('表') {
+            return false;
+        }
+        let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+        let n = t.chars().count();
+        !t.starts_with("附件")
+            && (8..=20).contains(&n)
+            && t.contains("绩效目标")
+            && t.ends_with('表')
+            && (t.contains("项目支出") || t.contains("项目"))
+    }
+
+    #[test]
+    fn title_and_year_fast_paths_agree_with_their_references() {
+        let cases = [
+            "部门项目支出预算绩效目标表",
+            " 部门项目支出预算绩效目标表 ",
+            "部门 项目支出 预算绩效目标表\u{3000}",
+            "项目支出绩效目标表",
+            "附件2：平罗县社会保险事业管理中心项目支出预算绩效目标表",
+            "附 件项目支出绩效目标表",
+            "部门项目支出预算绩效目标表部门项目支出预算绩效目标表",
+            "部门项目支出预算绩效目标表x",
+            "绩效目标表",
+            "（2024年度）",
+            "(2024 年度)",
+            "2023年度",
+            " 2023 年 ",
+            "（ 2024 年度 ）",
+            "（2024年度）项目",
+            "2024",
+            "（2024）",
+            "12024年",
+            "",
+        ];
+        for line in cases {
+            assert_eq!(
+                is_form_title(line),
+                is_form_title_reference(line),
+                "{line:?}"
+            );
+            assert_eq!(
+                fiscal_year(line),
+                year_line(line.trim()).ok().map(|(_, y)| y),
+                "{line:?}"
+            );
+        }
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
         /// Random cells over the alphabet of the vocabulary (and brackets, colons, space).
@@ -782,6 +859,18 @@ mod tests {
             proptest::prop_assert_eq!(header_label(&cell), header_label_nom(&cell));
             proptest::prop_assert_eq!(classify_label(&cell), classify_label_nom(&cell));
             proptest::prop_assert_eq!(level2_open_note(&cell), level2_open_note_nom(&cell));
+        }
+
+        /// Random lines over the alphabet of titles and 年度 lines.
+        #[test]
+        fn title_and_year_fast_paths_agree_on_random_lines(
+            line in "[部门项目支出预算绩效目标表附件2：年度（）() \t\u{3000}x0-9]{0,26}"
+        ) {
+            proptest::prop_assert_eq!(is_form_title(&line), is_form_title_reference(&line));
+            proptest::prop_assert_eq!(
+                fiscal_year(&line),
+                year_line(line.trim()).ok().map(|(_, y)| y)
+            );
         }
     }
 

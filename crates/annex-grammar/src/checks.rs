@@ -410,7 +410,8 @@ fn push_int(out: &mut String, mut n: u64) {
             break;
         }
     }
-    out.extend(digits[at..].iter().map(|&b| char::from(b)));
+    // Only ASCII digits were written.
+    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
 }
 
 fn pass(detail: impl Into<String>) -> Check {

@@ -84,6 +84,7 @@ pub fn parse_with_warnings(lines: &[Line], earlier: Vec<Warning>, info: &InputIn
     let prepared = Prepared::new(lines);
     let segments = segment(lines, &prepared, &mut parsed.warnings);
     let mut per_table: Vec<Vec<Warning>> = vec![Vec::new(); segments.len()];
+    parsed.records.reserve_exact(segments.len());
     // Segments are disjoint and in source order, and so are their source-line ranges
     // (`first..=last` of their first and last line): a binary search finds a warning's
     // table, where a scan over every table made hostile input (a warning on every line)
@@ -149,6 +150,28 @@ pub(crate) struct Prepared<'a> {
     /// Per line: its cells are `cells[c.0..c.1]`, its joined text `joined[j.0..j.1]`.
     spans: Vec<((usize, usize), (usize, usize))>,
     joined: String,
+    /// Per line: what page furniture its joined text is (segmentation and the table
+    /// parser both ask, for every line).
+    furniture: Vec<Furniture>,
+}
+
+/// What a line's joined text is as page furniture: `vocab::is_form_title`,
+/// `vocab::is_page_number` and `vocab::fiscal_year`, asked once per line.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Furniture {
+    pub title: bool,
+    pub page_number: bool,
+    pub year: Option<i32>,
+}
+
+impl Furniture {
+    fn of(joined: &str) -> Self {
+        Furniture {
+            title: vocab::is_form_title(joined),
+            page_number: vocab::is_page_number(joined),
+            year: vocab::fiscal_year(joined),
+        }
+    }
 }
 
 impl<'a> Prepared<'a> {
@@ -156,6 +179,7 @@ impl<'a> Prepared<'a> {
         let mut cells = Vec::with_capacity(lines.len() * 4);
         let mut spans = Vec::with_capacity(lines.len());
         let mut joined = String::with_capacity(lines.iter().map(|l| l.text.len()).sum());
+        let mut furniture = Vec::with_capacity(lines.len());
         for line in lines {
             let (c0, j0) = (cells.len(), joined.len());
             for (col, t) in line.text.split('\t').enumerate() {
@@ -166,11 +190,13 @@ impl<'a> Prepared<'a> {
                 }
             }
             spans.push(((c0, cells.len()), (j0, joined.len())));
+            furniture.push(Furniture::of(&joined[j0..]));
         }
         Prepared {
             cells,
             spans,
             joined,
+            furniture,
         }
     }
 
@@ -212,6 +238,11 @@ impl<'a> View<'_, 'a> {
     pub(crate) fn joined(&self, idx: usize) -> &str {
         self.prepared.joined(self.start + idx)
     }
+
+    /// What page furniture the line is.
+    pub(crate) fn furniture(&self, idx: usize) -> Furniture {
+        self.prepared.furniture[self.start + idx]
+    }
 }
 
 /// Longest text a warning quotes whole; a longer line is quoted by its start and its size.
@@ -238,11 +269,9 @@ struct Segment {
 }
 
 /// Lines that belong to a table's printed header (title, 年度) or are blank.
-fn is_header_or_blank(j: &str) -> bool {
-    j.is_empty()
-        || vocab::is_form_title(j)
-        || vocab::fiscal_year(j).is_some()
-        || vocab::is_page_number(j)
+fn is_header_or_blank(prepared: &Prepared<'_>, k: usize) -> bool {
+    let f = prepared.furniture[k];
+    prepared.joined(k).is_empty() || f.title || f.year.is_some() || f.page_number
 }
 
 /// How far past a repeated title to look for what follows it.
@@ -277,7 +306,7 @@ fn continues_table(
 ) -> bool {
     let next = (i + 1..prepared.spans.len())
         .take(LOOKAHEAD)
-        .filter(|&k| !is_header_or_blank(prepared.joined(k)))
+        .filter(|&k| !is_header_or_blank(prepared, k))
         .find_map(|k| opens(prepared.cells(k)));
     match next {
         Some(Opens::Indicators) => true,
@@ -310,7 +339,7 @@ fn segment(lines: &[Line], prepared: &Prepared<'_>, outside: &mut Vec<Warning>) 
             };
             continue;
         }
-        if vocab::is_form_title(j) {
+        if prepared.furniture[i].title {
             match open {
                 Some((_, false)) => continue,
                 Some((_, true)) if continues_table(prepared, i, &seen) => continue,
@@ -332,7 +361,8 @@ fn segment(lines: &[Line], prepared: &Prepared<'_>, outside: &mut Vec<Warning>) 
         }
         match &mut open {
             Some((_, body)) => {
-                if vocab::fiscal_year(j).is_none() && !vocab::is_page_number(j) {
+                let f = prepared.furniture[i];
+                if f.year.is_none() && !f.page_number {
                     *body = true;
                 }
             }

@@ -108,7 +108,8 @@ pub(crate) fn parse_table(
         }
         last_nonblank = idx;
         let joined = view.joined(idx);
-        if vocab::is_page_number(joined) {
+        let furniture = view.furniture(idx);
+        if furniture.page_number {
             st.warn(
                 WarningCode::PageFurniture,
                 line,
@@ -116,7 +117,7 @@ pub(crate) fn parse_table(
             );
             continue;
         }
-        if vocab::is_form_title(joined) {
+        if furniture.title {
             titles_seen += 1;
             st.warn(
                 WarningCode::DuplicateHeader,
@@ -125,7 +126,7 @@ pub(crate) fn parse_table(
             );
             continue;
         }
-        if let Some(year) = vocab::fiscal_year(joined) {
+        if let Some(year) = furniture.year {
             if st.fiscal_year.is_some() || titles_seen > 1 {
                 st.warn(
                     WarningCode::DuplicateHeader,

@@ -89,8 +89,14 @@ pub(crate) fn parse_table(
     stray: Vec<Warning>,
     ctx: &TableContext<'_>,
 ) -> Record {
+    // Room for what a table usually holds, so that the vectors do not grow step by step:
+    // at most one row per line, a few labels and warnings.
+    let mut warnings = stray;
+    warnings.reserve(8);
     let mut st = State {
-        warnings: stray,
+        warnings,
+        rows: Vec::with_capacity(lines.len()),
+        labels: Vec::with_capacity(16),
         ..State::default()
     };
     let form = if lines.is_empty() {

@@ -463,7 +463,35 @@ const TIME_UNITS: &[&str] = &[
 ];
 
 /// Characters that mark a sentence, not a unit (`95%的群众`).
+#[cfg(test)]
 const SENTENCE_CHARS: &str = "的了和与或及是在为达到并且将对从由把被之";
+
+/// Characters that mark a sentence, not a unit (`95%的群众`): `SENTENCE_CHARS`, as one
+/// `match` (a test checks the two agree).
+fn is_sentence_char(c: char) -> bool {
+    matches!(
+        c,
+        '的' | '了'
+            | '和'
+            | '与'
+            | '或'
+            | '及'
+            | '是'
+            | '在'
+            | '为'
+            | '达'
+            | '到'
+            | '并'
+            | '且'
+            | '将'
+            | '对'
+            | '从'
+            | '由'
+            | '把'
+            | '被'
+            | '之'
+    )
+}
 
 /// Read what follows the number: `Some((unit, comparator))` for a quantity, `None` when
 /// the value is a date, a deadline or words.
@@ -520,7 +548,7 @@ fn is_unit(core: &str) -> bool {
     }
     core.chars().count() <= 6
         && core.chars().all(|c| {
-            (c.is_alphabetic() && !SENTENCE_CHARS.contains(c))
+            (c.is_alphabetic() && !is_sentence_char(c))
                 || matches!(c, '%' | '％' | '‰' | '/' | '·' | '•' | '²' | '³' | '℃')
         })
 }
@@ -544,6 +572,11 @@ fn is_dash(c: char) -> bool {
 }
 
 fn span(body: &str) -> Option<Range> {
+    // A span has a dash after its first number: a cell with no dash anywhere is none,
+    // found by a scan cheaper than reading the number.
+    if !body.contains(is_dash) {
+        return None;
+    }
     let (from, from_integer, rest) = take_number(body, false)?;
     let dash = rest.find(is_dash)?;
     let first_unit = rest[..dash].trim();
@@ -583,6 +616,18 @@ mod tests {
         let mut listed = COMPARATOR_STARTS.to_vec();
         listed.sort_unstable();
         assert_eq!(listed, from_table);
+    }
+
+    #[test]
+    fn sentence_chars_match() {
+        for c in SENTENCE_CHARS.chars() {
+            assert!(is_sentence_char(c), "{c}");
+        }
+        let listed = (0..=0x10_FFFF)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_sentence_char(c))
+            .count();
+        assert_eq!(listed, SENTENCE_CHARS.chars().count());
     }
 
     #[test]

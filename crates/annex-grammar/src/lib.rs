@@ -153,6 +153,33 @@ pub(crate) struct Prepared<'a> {
     /// Per line: what page furniture its joined text is (segmentation and the table
     /// parser both ask, for every line).
     furniture: Vec<Furniture>,
+    /// Per line: what its first cell is (segmentation and the table parser both ask).
+    leads: Vec<Lead<'a>>,
+}
+
+/// What a line's first cell is in the vocabulary: `vocab::is_column_header`,
+/// `vocab::classify` and `vocab::header_label`, asked once per line.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Lead<'a> {
+    pub column_header: bool,
+    pub label: Option<vocab::LabelRef<'a>>,
+    /// The header label's kind, and whether the cell holds nothing else.
+    pub header: Option<(std::mem::Discriminant<vocab::HeaderLabel>, bool)>,
+}
+
+impl<'a> Lead<'a> {
+    fn of(cells: &[table::Cell<'a>]) -> Self {
+        let Some(first) = cells.first() else {
+            return Lead::default();
+        };
+        let c = first.text;
+        Lead {
+            column_header: vocab::is_column_header(c),
+            label: vocab::classify(c),
+            header: vocab::header_label(c)
+                .map(|(l, rest)| (std::mem::discriminant(&l), rest.is_empty())),
+        }
+    }
 }
 
 /// What a line's joined text is as page furniture: `vocab::is_form_title`,
@@ -180,6 +207,7 @@ impl<'a> Prepared<'a> {
         let mut spans = Vec::with_capacity(lines.len());
         let mut joined = String::with_capacity(lines.iter().map(|l| l.text.len()).sum());
         let mut furniture = Vec::with_capacity(lines.len());
+        let mut leads = Vec::with_capacity(lines.len());
         for line in lines {
             let (c0, j0) = (cells.len(), joined.len());
             for (col, t) in line.text.split('\t').enumerate() {
@@ -191,12 +219,14 @@ impl<'a> Prepared<'a> {
             }
             spans.push(((c0, cells.len()), (j0, joined.len())));
             furniture.push(Furniture::of(&joined[j0..]));
+            leads.push(Lead::of(&cells[c0..]));
         }
         Prepared {
             cells,
             spans,
             joined,
             furniture,
+            leads,
         }
     }
 
@@ -243,6 +273,11 @@ impl<'a> View<'_, 'a> {
     pub(crate) fn furniture(&self, idx: usize) -> Furniture {
         self.prepared.furniture[self.start + idx]
     }
+
+    /// What the line's first cell is.
+    pub(crate) fn lead(&self, idx: usize) -> Lead<'a> {
+        self.prepared.leads[self.start + idx]
+    }
 }
 
 /// Longest text a warning quotes whole; a longer line is quoted by its start and its size.
@@ -283,17 +318,16 @@ enum Opens {
     Header(std::mem::Discriminant<vocab::HeaderLabel>),
 }
 
-fn opens(cells: &[table::Cell<'_>]) -> Option<Opens> {
-    let c = cells.first()?.text;
-    if vocab::is_column_header(c)
+fn opens(lead: Lead<'_>) -> Option<Opens> {
+    if lead.column_header
         || matches!(
-            vocab::classify(c),
+            lead.label,
             Some(vocab::LabelRef::Level1(_) | vocab::LabelRef::Level2 { .. })
         )
     {
         return Some(Opens::Indicators);
     }
-    vocab::header_label(c).map(|(l, _)| Opens::Header(std::mem::discriminant(&l)))
+    lead.header.map(|(d, _)| Opens::Header(d))
 }
 
 /// After a title at `i` inside a table that already has a body: is it a page header of
@@ -307,7 +341,7 @@ fn continues_table(
     let next = (i + 1..prepared.spans.len())
         .take(LOOKAHEAD)
         .filter(|&k| !is_header_or_blank(prepared, k))
-        .find_map(|k| opens(prepared.cells(k)));
+        .find_map(|k| opens(prepared.leads[k]));
     match next {
         Some(Opens::Indicators) => true,
         Some(Opens::Header(d)) => !seen.contains(&d),
@@ -356,7 +390,7 @@ fn segment(lines: &[Line], prepared: &Prepared<'_>, outside: &mut Vec<Warning>) 
             seen.clear();
             continue;
         }
-        if let Some(Opens::Header(d)) = opens(prepared.cells(i)) {
+        if let Some(Opens::Header(d)) = opens(prepared.leads[i]) {
             seen.push(d);
         }
         match &mut open {

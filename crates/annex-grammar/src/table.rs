@@ -148,20 +148,21 @@ pub(crate) fn parse_table(
             continue;
         }
         let first = cs[0].text;
-        let starts_indicators = vocab::is_column_header(first)
-            || vocab::classify(first).is_some()
-            || vocab::label_prefix_ref(first).is_some();
+        let lead = view.lead(idx);
+        let starts_indicators =
+            lead.column_header || lead.label.is_some() || vocab::label_prefix_ref(first).is_some();
         if !st.in_indicators && starts_indicators {
             st.in_indicators = true;
         }
         // Inside the indicator section a header label counts only as a whole cell: a
         // 三级指标 such as `财政拨款到位率` merely starts like one.
-        let is_header = vocab::header_label(first)
-            .is_some_and(|(_, rest)| !st.in_indicators || rest.is_empty());
+        let is_header = lead
+            .header
+            .is_some_and(|(_, alone)| !st.in_indicators || alone);
         if is_header && !starts_indicators {
             st.header_line(idx, line, cs);
         } else if st.in_indicators {
-            st.indicator_line(idx, lines, cs);
+            st.indicator_line(idx, lines, cs, lead.label);
         } else {
             st.header_continuation(line, cs, joined);
         }
@@ -460,7 +461,14 @@ impl<'a> State<'a> {
         );
     }
 
-    fn indicator_line(&mut self, idx: usize, lines: &[Line], cs: &[Cell<'a>]) {
+    /// `first_label`: the first cell's label (`vocab::classify`), known from segmentation.
+    fn indicator_line(
+        &mut self,
+        idx: usize,
+        lines: &[Line],
+        cs: &[Cell<'a>],
+        first_label: Option<LabelRef<'a>>,
+    ) {
         let line = &lines[idx];
         if cs.iter().all(|c| vocab::is_column_header(c.text)) {
             if self.seen_column_header {
@@ -480,7 +488,7 @@ impl<'a> State<'a> {
         let mut joined_fragment = false;
         // Each cell is classified once: the label of the next cell, needed to read this
         // one, is the current label of the next round.
-        let mut current = cs.first().and_then(|c| vocab::classify(c.text));
+        let mut current = first_label;
         for (k, cell) in cs.iter().enumerate() {
             if data_from.is_some() {
                 break;

@@ -494,8 +494,24 @@ fn year_line(i: &str) -> IResult<&str, i32> {
     .parse(i)
 }
 
+/// Whether a character starting with byte `b` (UTF-8) can be white space
+/// (`char::is_whitespace`): ASCII white space, or U+0085/U+00A0 (`C2`), U+1680 (`E1`),
+/// U+2000…U+205F (`E2`), U+3000 (`E3`). A test checks every character.
+fn may_be_whitespace(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1 | 0xE2 | 0xE3)
+}
+
 /// The 年度 line: `（2024年度）`, `(2024 年度)`, `2024年度`. Returns the year.
 pub fn fiscal_year(line: &str) -> Option<i32> {
+    // Most lines start with a CJK character (lead byte `E4`…`EE`): no white space, no
+    // bracket, no digit, so no 年度 line; rejected before the line is trimmed.
+    if line
+        .as_bytes()
+        .first()
+        .is_some_and(|b| (0xE4..=0xEE).contains(b))
+    {
+        return None;
+    }
     let t = line.trim();
     // Runs on every line. What `year_line` reads starts with a bracket or a digit and,
     // trimmed, ends with `年`, `度` or a bracket (its white space can only sit inside):
@@ -518,8 +534,16 @@ pub fn is_form_title(line: &str) -> bool {
     if !line.trim_end().ends_with('表') || !line.contains('绩') {
         return false;
     }
-    // The line without white space, at most 20 characters (a longer one is no title),
-    // in a buffer on the stack rather than a `String`.
+    // The line without white space, at most 20 characters (a longer one is no title):
+    // the line itself when no byte can start white space, else built in a buffer on the
+    // stack rather than a `String`.
+    if !line.bytes().any(may_be_whitespace) {
+        let n = line.chars().count();
+        return !line.starts_with("附件")
+            && (8..=20).contains(&n)
+            && line.contains("绩效目标")
+            && (line.contains("项目支出") || line.contains("项目"));
+    }
     let mut buf = [0u8; 80];
     let (mut len, mut n) = (0, 0);
     for c in line.chars().filter(|c| !c.is_whitespace()) {
@@ -634,7 +658,13 @@ pub fn is_page_number(line: &str) -> bool {
 pub fn annex_heading(line: &str) -> Option<(String, Option<String>)> {
     // Runs on every line: most do not start with `附件` (what `heading_number` reads
     // first), and are rejected without nom.
-    if !line.trim_start().starts_with("附件") {
+    // (`附` starts with byte `E9`; anything else that is no white space ends it early.)
+    if line
+        .as_bytes()
+        .first()
+        .is_none_or(|&b| b != 0xE9 && !may_be_whitespace(b))
+        || !line.trim_start().starts_with("附件")
+    {
         return None;
     }
     let (rest, n) = heading_number(line.trim()).ok()?;
@@ -810,6 +840,17 @@ mod tests {
             && t.contains("绩效目标")
             && t.ends_with('表')
             && (t.contains("项目支出") || t.contains("项目"))
+    }
+
+    #[test]
+    fn may_be_whitespace_covers_every_white_space_character() {
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            if c.is_whitespace() {
+                let mut b = [0u8; 4];
+                let lead = c.encode_utf8(&mut b).as_bytes()[0];
+                assert!(may_be_whitespace(lead), "{c:?}");
+            }
+        }
     }
 
     #[test]

@@ -323,11 +323,25 @@ pub(crate) fn required_of<'a>(
     labels: impl Iterator<Item = LabelSeen<'a>>,
     indicators: &[Indicator],
 ) -> Check {
+    // Each (一级, 二级) once, first label kept. A table prints a handful: they are
+    // compared one by one; a set takes over past `FEW` (hostile input stays linear).
+    const FEW: usize = 16;
     let mut seen = BTreeSet::new();
-    let required: Vec<LabelSeen<'a>> = labels
-        .filter(|l| l.required)
-        .filter(|l| seen.insert((l.level1, l.level2)))
-        .collect();
+    let mut required: Vec<LabelSeen<'a>> = Vec::new();
+    for l in labels.filter(|l| l.required) {
+        let key = (l.level1, l.level2);
+        let first = if required.len() < FEW {
+            !required.iter().any(|r| (r.level1, r.level2) == key)
+        } else {
+            if seen.is_empty() {
+                seen.extend(required.iter().map(|r| (r.level1, r.level2)));
+            }
+            seen.insert(key)
+        };
+        if first {
+            required.push(l);
+        }
+    }
     if required.is_empty() {
         return skip("no 二级指标 is marked 必填");
     }
@@ -772,6 +786,21 @@ mod tests {
                 "1 of 1 required 二级指标 without rows: 产出指标/质量指标"
             )
         );
+    }
+
+    #[test]
+    fn required_labels_counted_once_past_the_linear_search() {
+        let names: Vec<String> = (0..40).map(|k| format!("指标{k}")).collect();
+        let mut labels = Vec::new();
+        for round in 0..2 {
+            for n in &names {
+                labels.push(label("产出指标", n, Some("必填"), Some(round)));
+            }
+        }
+        let detail = required_indicators(&labels, &[]).detail;
+        assert!(detail.starts_with("40 of 40 required"), "{detail}");
+        assert!(detail.contains("产出指标/指标39 (line 0)"), "{detail}");
+        assert!(!detail.contains("(line 1)"), "{detail}");
     }
 
     #[test]

@@ -664,7 +664,10 @@ impl<'a> State<'a> {
                 }
             }
             [names @ .., value] => {
-                let name: String = names.iter().map(|c| c.text).collect();
+                let name = match names {
+                    [one] => one.text.to_owned(),
+                    _ => names.iter().map(|c| c.text).collect(),
+                };
                 if names.len() > 1 {
                     self.warn(
                         WarningCode::SplitCell,

@@ -152,6 +152,7 @@ const COMPARATORS: &[(&str, &str)] = &[
 ];
 
 /// Characters that begin a symbolic comparator: never part of an unreadable mark.
+#[cfg(test)]
 const COMPARATOR_CHARS: &str = "≥≤><=＞＜＝≧≦⩾⩽";
 
 /// Words in front of a number that state no comparator.
@@ -284,10 +285,20 @@ fn starts_with_mark(s: &str) -> bool {
 /// Punctuation that may be an OCR leftover: not a letter or digit, not white space, not a
 /// comparator, not a currency sign.
 fn is_mark_char(c: char) -> bool {
-    !c.is_alphanumeric()
+    // ASCII digits and letters (what most cells start with) without a Unicode lookup.
+    !c.is_ascii_alphanumeric()
+        && !c.is_alphanumeric()
         && !c.is_whitespace()
-        && !COMPARATOR_CHARS.contains(c)
+        && !is_comparator_char(c)
         && !matches!(c, '¥' | '￥')
+}
+
+/// `COMPARATOR_CHARS.contains(c)`, as one `match` (a test checks the two agree).
+fn is_comparator_char(c: char) -> bool {
+    matches!(
+        c,
+        '≥' | '≤' | '>' | '<' | '=' | '＞' | '＜' | '＝' | '≧' | '≦' | '⩾' | '⩽'
+    )
 }
 
 fn is_sign_before_digit(s: &str) -> bool {
@@ -616,6 +627,18 @@ mod tests {
         let mut listed = COMPARATOR_STARTS.to_vec();
         listed.sort_unstable();
         assert_eq!(listed, from_table);
+    }
+
+    #[test]
+    fn comparator_chars_match() {
+        for c in COMPARATOR_CHARS.chars() {
+            assert!(is_comparator_char(c), "{c}");
+        }
+        let listed = (0..=0x10_FFFF)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_comparator_char(c))
+            .count();
+        assert_eq!(listed, COMPARATOR_CHARS.chars().count());
     }
 
     #[test]

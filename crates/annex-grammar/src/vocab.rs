@@ -497,8 +497,34 @@ fn year_line(i: &str) -> IResult<&str, i32> {
 /// Whether a character starting with byte `b` (UTF-8) can be white space
 /// (`char::is_whitespace`): ASCII white space, or U+0085/U+00A0 (`C2`), U+1680 (`E1`),
 /// U+2000…U+205F (`E2`), U+3000 (`E3`). A test checks every character.
-fn may_be_whitespace(b: u8) -> bool {
+pub(crate) fn may_be_whitespace(b: u8) -> bool {
     matches!(b, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1 | 0xE2 | 0xE3)
+}
+
+/// Whether a character ending with byte `b` (UTF-8) can be white space: ASCII white
+/// space, or the last byte of U+0085 (`85`), U+00A0 (`A0`), U+1680 (`80`), U+2000…U+200A
+/// (`80`…`8A`), U+2028, U+2029, U+202F (`A8`, `A9`, `AF`), U+205F (`9F`), U+3000 (`80`).
+/// A test checks every character.
+pub(crate) fn may_end_whitespace(b: u8) -> bool {
+    matches!(
+        b,
+        b'\t'..=b'\r' | b' ' | 0x80..=0x8A | 0x9F | 0xA0 | 0xA8 | 0xA9 | 0xAF
+    )
+}
+
+/// `s.trim()`, without decoding a character at either end that cannot be white space
+/// (most cells): the first byte says whether the first character can be, the last byte
+/// whether the last one can.
+pub(crate) fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    let start = b.first().is_some_and(|&f| may_be_whitespace(f));
+    let end = b.last().is_some_and(|&l| may_end_whitespace(l));
+    match (start, end) {
+        (false, false) => s,
+        (false, true) => s.trim_end(),
+        (true, false) => s.trim_start(),
+        (true, true) => s.trim(),
+    }
 }
 
 /// The 年度 line: `（2024年度）`, `(2024 年度)`, `2024年度`. Returns the year.
@@ -854,6 +880,30 @@ mod tests {
     }
 
     #[test]
+    fn may_end_whitespace_covers_every_white_space_character() {
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            if c.is_whitespace() {
+                let mut b = [0u8; 4];
+                let bytes = c.encode_utf8(&mut b).as_bytes();
+                assert!(may_end_whitespace(bytes[bytes.len() - 1]), "{c:?}");
+            }
+        }
+        for s in [
+            "",
+            " ",
+            "\u{3000}",
+            " a ",
+            "a",
+            "表\u{3000}",
+            "\u{2028}x",
+            "x\t",
+            "\t\t",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+    }
+
+    #[test]
     fn title_and_year_fast_paths_agree_with_their_references() {
         let cases = [
             "部门项目支出预算绩效目标表",
@@ -900,6 +950,12 @@ mod tests {
             proptest::prop_assert_eq!(header_label(&cell), header_label_nom(&cell));
             proptest::prop_assert_eq!(classify_label(&cell), classify_label_nom(&cell));
             proptest::prop_assert_eq!(level2_open_note(&cell), level2_open_note_nom(&cell));
+        }
+
+        /// `trim` is `str::trim`.
+        #[test]
+        fn trim_is_str_trim(s in "[ \t\u{3000}\u{00A0}\u{2028}\u{0085}a表（）80\u{1680}]{0,6}") {
+            proptest::prop_assert_eq!(trim(&s), s.trim());
         }
 
         /// Random lines over the alphabet of titles and 年度 lines.

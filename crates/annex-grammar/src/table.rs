@@ -171,12 +171,18 @@ pub(crate) fn parse_table(
 }
 
 fn parse_amount(cell: &str) -> Option<Decimal> {
+    let unit = |t: &str| -> Option<Decimal> {
+        Decimal::from_str(t.trim_end_matches("万元").trim_end_matches('元')).ok()
+    };
+    // Most amounts print no separator: read in place, without a copy.
+    if !cell.contains([',', '，', ' ']) {
+        return unit(cell);
+    }
     let t: String = cell
         .chars()
         .filter(|c| !matches!(c, ',' | '，' | ' '))
         .collect();
-    let t = t.trim_end_matches("万元").trim_end_matches('元');
-    Decimal::from_str(t).ok()
+    unit(&t)
 }
 
 fn span(lines: &[Line], first: usize, last: usize) -> (Span, Option<Span>) {

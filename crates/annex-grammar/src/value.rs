@@ -48,6 +48,7 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
+use crate::vocab::trim;
 use crate::{Number, Range, Value};
 
 /// One parsed 指标值 cell.
@@ -76,7 +77,7 @@ pub struct ParsedValue {
 /// assert_eq!(money.yuan.map(|n| n.to_string()).as_deref(), Some("343000000"));
 /// ```
 pub fn parse_value(cell: &str) -> ParsedValue {
-    let printed = cell.trim();
+    let printed = trim(cell);
     let (text, unreadable) = split_unreadable(printed);
     let mut value = Value {
         text,
@@ -285,8 +286,10 @@ fn starts_with_mark(s: &str) -> bool {
 /// Punctuation that may be an OCR leftover: not a letter or digit, not white space, not a
 /// comparator, not a currency sign.
 fn is_mark_char(c: char) -> bool {
-    // ASCII digits and letters (what most cells start with) without a Unicode lookup.
+    // ASCII digits and letters, and the CJK ideographs (all letters; a test checks it),
+    // are what most cells start with: no Unicode lookup for them.
     !c.is_ascii_alphanumeric()
+        && !('\u{4E00}'..='\u{9FFF}').contains(&c)
         && !c.is_alphanumeric()
         && !c.is_whitespace()
         && !is_comparator_char(c)
@@ -422,7 +425,7 @@ fn quantity(body: &str) -> Option<Quantity> {
         (None, rest)
     };
     let (number, integer, rest) = take_number(s, true)?;
-    let (unit, qualifier) = suffix(rest.trim(), number, integer)?;
+    let (unit, qualifier) = suffix(trim(rest), number, integer)?;
     Some(Quantity {
         comparator: front.or(qualifier),
         number,
@@ -590,10 +593,10 @@ fn span(body: &str) -> Option<Range> {
     }
     let (from, from_integer, rest) = take_number(body, false)?;
     let dash = rest.find(is_dash)?;
-    let first_unit = rest[..dash].trim();
+    let first_unit = trim(&rest[..dash]);
     let rest = rest[dash..].trim_start_matches(|c: char| is_dash(c) || c.is_whitespace());
     let (to, to_integer, rest) = take_number(rest, false)?;
-    let unit = rest.trim();
+    let unit = trim(rest);
     if unit.is_empty() || (!first_unit.is_empty() && first_unit != unit) {
         return None;
     }
@@ -639,6 +642,13 @@ mod tests {
             .filter(|&c| is_comparator_char(c))
             .count();
         assert_eq!(listed, COMPARATOR_CHARS.chars().count());
+    }
+
+    #[test]
+    fn cjk_ideographs_are_alphanumeric() {
+        for c in '\u{4E00}'..='\u{9FFF}' {
+            assert!(c.is_alphanumeric(), "{c:?}");
+        }
     }
 
     #[test]

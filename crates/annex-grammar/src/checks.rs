@@ -19,7 +19,6 @@
 //!   its label is printed twice.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
 
@@ -327,7 +326,7 @@ pub(crate) fn required_of<'a>(
     // compared one by one; a set takes over past `FEW` (hostile input stays linear).
     const FEW: usize = 16;
     let mut seen = BTreeSet::new();
-    let mut required: Vec<LabelSeen<'a>> = Vec::new();
+    let mut required: Vec<LabelSeen<'a>> = Vec::with_capacity(16);
     for l in labels.filter(|l| l.required) {
         let key = (l.level1, l.level2);
         let first = if required.len() < FEW {
@@ -347,7 +346,7 @@ pub(crate) fn required_of<'a>(
     }
     // The rows' levels, each run of rows under the same levels once: the rows of a
     // table come in such runs, so the search below compares a few pairs, not every row.
-    let mut levels: Vec<(&str, &str)> = Vec::new();
+    let mut levels: Vec<(&str, &str)> = Vec::with_capacity(16);
     for r in indicators {
         let pair = (r.level1.as_str(), r.level2.as_str());
         if levels.last() != Some(&pair) {
@@ -408,8 +407,38 @@ fn show_into(out: &mut String, d: Decimal) {
             return;
         }
     }
-    // Writing to a `String` cannot fail.
-    let _ = write!(out, "{d}");
+    // Else (a fraction, or a whole number past `i64`): the mantissa's digits with the point `scale` digits from the right,
+    // `0.` and zeros in front when it has no more digits than that, as `Display` writes
+    // a normalized decimal (a proptest compares the two).
+    let scale = d.scale() as usize;
+    if d.is_sign_negative() {
+        out.push('-');
+    }
+    let mut digits = [0u8; 40];
+    let mut at = digits.len();
+    let mut n = d.mantissa().unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    let ds = std::str::from_utf8(&digits[at..]).unwrap_or_default();
+    if scale == 0 {
+        out.push_str(ds);
+    } else if ds.len() > scale {
+        let (int, frac) = ds.split_at(ds.len() - scale);
+        out.push_str(int);
+        out.push('.');
+        out.push_str(frac);
+    } else {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', scale - ds.len()));
+        out.push_str(ds);
+    }
 }
 
 /// `n` in decimal digits, as `n.to_string()` writes it.
@@ -541,6 +570,7 @@ mod tests {
     }
 
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5_000))]
         #[test]
         fn show_into_agrees_with_display(lo: u32, mid: u32, hi: u32, negative: bool, scale in 0u32..=28) {
             let d = Decimal::from_parts(lo, mid, hi, negative, scale);

@@ -460,7 +460,11 @@ pub fn label_prefix(cell: &str) -> Option<String> {
 /// [`label_prefix`] without allocating.
 pub(crate) fn label_prefix_ref(cell: &str) -> Option<&'static str> {
     // Runs on the first cell of every indicator line: reject without allocating first.
-    if cell.len() >= LONGEST_LABEL || cell.chars().nth(1).is_none() {
+    // A prefix of a label starts with a label's first character.
+    if cell.len() >= LONGEST_LABEL
+        || !cell.starts_with(LABEL_STARTS)
+        || cell.chars().nth(1).is_none()
+    {
         return None;
     }
     let mut found = ALL_LABELS

@@ -442,7 +442,7 @@ fn show_into(out: &mut String, d: Decimal) {
 }
 
 /// `n` in decimal digits, as `n.to_string()` writes it.
-fn push_int(out: &mut String, mut n: u64) {
+pub(crate) fn push_int(out: &mut String, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     loop {

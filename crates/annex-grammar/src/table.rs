@@ -119,7 +119,7 @@ pub(crate) fn parse_table(
             st.warn(
                 WarningCode::PageFurniture,
                 line,
-                format!("page number `{joined}` dropped"),
+                concat(&["page number `", joined, "` dropped"]),
             );
             continue;
         }
@@ -128,7 +128,11 @@ pub(crate) fn parse_table(
             st.warn(
                 WarningCode::DuplicateHeader,
                 line,
-                format!("form title `{joined}` printed again (a page header): dropped"),
+                concat(&[
+                    "form title `",
+                    joined,
+                    "` printed again (a page header): dropped",
+                ]),
             );
             continue;
         }
@@ -137,7 +141,11 @@ pub(crate) fn parse_table(
                 st.warn(
                     WarningCode::DuplicateHeader,
                     line,
-                    format!("年度 line `{joined}` printed again (a page header): dropped"),
+                    concat(&[
+                        "年度 line `",
+                        joined,
+                        "` printed again (a page header): dropped",
+                    ]),
                 );
                 if st.fiscal_year.is_none() {
                     st.fiscal_year = Some(year);
@@ -168,6 +176,24 @@ pub(crate) fn parse_table(
         }
     }
     st.finish(lines, form, last_nonblank, ctx)
+}
+
+/// `parts` joined into a `String` of exactly their length: what `format!` writes for
+/// literal and `{}` pieces, without its machinery (warnings are made for many lines).
+fn concat(parts: &[&str]) -> String {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() + 10);
+    for p in parts {
+        s.push_str(p);
+    }
+    s
+}
+
+/// `parts`, then `n` in decimal, then `tail`.
+fn with_number(parts: &[&str], n: impl Into<u64>, tail: &str) -> String {
+    let mut s = concat(parts);
+    checks::push_int(&mut s, n.into());
+    s.push_str(tail);
+    s
 }
 
 fn parse_amount(cell: &str) -> Option<Decimal> {
@@ -647,8 +673,14 @@ impl<'a> State<'a> {
                         self.warn(
                             WarningCode::ValueFromNextLine,
                             line,
-                            format!(
-                                "value `{cell}` alone on its line, joined to the row of line {from}"
+                            with_number(
+                                &[
+                                    "value `",
+                                    cell,
+                                    "` alone on its line, joined to the row of line ",
+                                ],
+                                from,
+                                "",
                             ),
                         );
                     }
@@ -661,7 +693,11 @@ impl<'a> State<'a> {
                         self.warn(
                             WarningCode::ContinuedName,
                             line,
-                            format!("`{cell}` continues the 三级指标 of line {from}"),
+                            with_number(
+                                &["`", cell, "` continues the 三级指标 of line "],
+                                from,
+                                "",
+                            ),
                         );
                     }
                 } else {
@@ -678,9 +714,11 @@ impl<'a> State<'a> {
                     self.warn(
                         WarningCode::SplitCell,
                         line,
-                        format!(
-                            "三级指标 spread over {} cells, joined: `{name}`",
-                            names.len()
+                        with_number(
+                            &["三级指标 spread over "],
+                            // A `usize` fits a `u64` on every target Rust supports.
+                            u64::try_from(names.len()).unwrap_or(u64::MAX),
+                            &concat(&[" cells, joined: `", &name, "`"]),
                         ),
                     );
                 }
@@ -701,7 +739,14 @@ impl<'a> State<'a> {
             self.warn(
                 WarningCode::ShiftedRow,
                 line,
-                format!("row `{name}` lost its leading cells; levels inherited: {l1} / {l2}"),
+                concat(&[
+                    "row `",
+                    name,
+                    "` lost its leading cells; levels inherited: ",
+                    l1,
+                    " / ",
+                    l2,
+                ]),
             );
         }
     }
@@ -746,7 +791,13 @@ impl<'a> State<'a> {
                     self.warn(
                         WarningCode::SplitCell,
                         line,
-                        format!("name and value in one cell, split into `{name}` and `{value}`"),
+                        concat(&[
+                            "name and value in one cell, split into `",
+                            &name,
+                            "` and `",
+                            &value,
+                            "`",
+                        ]),
                     );
                     row.name = name;
                     row.value = Some(Cow::Owned(value));

@@ -329,6 +329,39 @@ fn digit(c: char) -> Option<char> {
 /// `14,500` and `14，500` read as 14500 only when every group after the first has exactly
 /// three digits; `1,2` stops at the comma.
 fn take_number(s: &str, allow_sign: bool) -> Option<(Decimal, bool, &str)> {
+    // Most numbers are ASCII digits with an optional ASCII fraction, followed by neither a
+    // grouping comma nor anything starting with byte `EF` (full-width digits, `，`, `．`):
+    // those are read by bytes. Anything else, and a sign, goes the general way (a test
+    // compares the two).
+    let b = s.as_bytes();
+    if !b.first().is_some_and(u8::is_ascii_digit) {
+        return take_number_general(s, allow_sign);
+    }
+    let digits_from = |at: usize| at + b[at..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let int_end = digits_from(0);
+    let read = |end: usize, integer: bool| {
+        Decimal::from_str(&s[..end])
+            .ok()
+            .map(|d| (d, integer, &s[end..]))
+    };
+    match b.get(int_end) {
+        Some(b',' | 0xEF) => take_number_general(s, allow_sign),
+        Some(b'.') => {
+            let frac_end = digits_from(int_end + 1);
+            if b.get(frac_end) == Some(&0xEF) {
+                take_number_general(s, allow_sign)
+            } else if frac_end == int_end + 1 {
+                read(int_end, true)
+            } else {
+                read(frac_end, false)
+            }
+        }
+        _ => read(int_end, true),
+    }
+}
+
+/// [`take_number`] for every form: signs, full-width digits and points, grouping commas.
+fn take_number_general(s: &str, allow_sign: bool) -> Option<(Decimal, bool, &str)> {
     // Byte positions, decoding one character at a time: this runs on every value cell,
     // and collecting the cell's characters first cost an allocation per call.
     let char_at = |at: usize| s[at..].chars().next();
@@ -648,6 +681,18 @@ mod tests {
     fn cjk_ideographs_are_alphanumeric() {
         for c in '\u{4E00}'..='\u{9FFF}' {
             assert!(c.is_alphanumeric(), "{c:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+        /// The byte-wise reading of plain numbers is the general one.
+        #[test]
+        fn take_number_fast_path_is_the_general_one(
+            s in "[0-9.,，．１２−+\\-人% 年]{0,12}",
+            allow_sign: bool,
+        ) {
+            proptest::prop_assert_eq!(take_number(&s, allow_sign), take_number_general(&s, allow_sign));
         }
     }
 

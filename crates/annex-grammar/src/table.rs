@@ -48,6 +48,15 @@ struct Row<'a> {
     last: usize,
 }
 
+/// The text fields whose pieces are tracked (`State::whole_cell`), by index.
+#[derive(Debug, Clone, Copy)]
+enum Piece {
+    Name = 0,
+    Unit = 1,
+    Period = 2,
+    Goals = 3,
+}
+
 /// The text field a header line without a label continues.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum TextField {
@@ -76,6 +85,12 @@ struct State<'a> {
     /// A 二级 note cut by a break (`（必` … `填）`): its start, and the line index.
     pending_note: Option<(String, usize)>,
     labels: Vec<LabelSeen<'static>>,
+    /// How each text field (name, implementing unit, period, goals; see `Piece`) was
+    /// filled: `Some(true)` from exactly one whole cell, which is in canonical form
+    /// already (every front end hands the grammar canonical cells, and the canonical
+    /// form is idempotent), so `finish` need not canonicalize it again; `Some(false)`
+    /// from part of a cell or from several pieces; `None` not at all.
+    whole_cell: [Option<bool>; 4],
     rows: Vec<Row<'a>>,
 }
 
@@ -340,27 +355,43 @@ impl<'a> State<'a> {
                     _ => None,
                 };
                 if !rest.is_empty() {
-                    self.assign(&label, rest, line);
+                    self.assign(&label, rest, line, false);
                 }
             } else if let Some(label) = &current {
-                self.assign(&label.clone(), cell.text, line);
+                self.assign(&label.clone(), cell.text, line, true);
             } else {
                 self.unparsed(line, cell.text);
             }
         }
     }
 
-    fn assign(&mut self, label: &HeaderLabel, text: &str, line: &Line) {
+    /// Note that text field `field` got a piece (`whole`: a whole cell).
+    fn piece(&mut self, field: Piece, whole: bool) {
+        let slot = &mut self.whole_cell[field as usize];
+        *slot = Some(slot.is_none() && whole);
+    }
+
+    /// `whole`: `text` is a whole cell (not the rest of a label's cell).
+    fn assign(&mut self, label: &HeaderLabel, text: &str, line: &Line, whole: bool) {
         // Joined raw; canonicalized once in `finish` (re-canonicalizing on every
         // continuation would be quadratic on hostile input).
         fn append(field: &mut Option<String>, text: &str) {
             field.get_or_insert_with(String::new).push_str(text);
         }
         match label {
-            HeaderLabel::Name => append(&mut self.project.name, text),
+            HeaderLabel::Name => {
+                append(&mut self.project.name, text);
+                self.piece(Piece::Name, whole);
+            }
             HeaderLabel::Department => self.department(text),
-            HeaderLabel::ImplementingUnit => append(&mut self.project.implementing_unit, text),
-            HeaderLabel::Period => append(&mut self.project.period, text),
+            HeaderLabel::ImplementingUnit => {
+                append(&mut self.project.implementing_unit, text);
+                self.piece(Piece::Unit, whole);
+            }
+            HeaderLabel::Period => {
+                append(&mut self.project.period, text);
+                self.piece(Piece::Period, whole);
+            }
             // A second 项目属性 cell must not silently replace the first: keep the first,
             // report the other with its text.
             HeaderLabel::Attribute if self.project.attribute.is_some() => self.warn(
@@ -371,6 +402,7 @@ impl<'a> State<'a> {
             HeaderLabel::Attribute => self.project.attribute = Some(attribute(text)),
             HeaderLabel::Goals => {
                 self.goals_text.push_str(text);
+                self.piece(Piece::Goals, whole);
             }
             HeaderLabel::Funds(_) => {
                 // `项目资金（万元）	14500`: a number straight after the funds label is the total.
@@ -444,6 +476,8 @@ impl<'a> State<'a> {
     }
 
     fn header_continuation(&mut self, line: &Line, cs: &[Cell<'_>], text: &str) {
+        // `text` is the line's cells joined: a whole cell when there is one.
+        let whole = cs.len() == 1;
         match self.last_text_field {
             Some(field) => {
                 let what = match field {
@@ -452,6 +486,7 @@ impl<'a> State<'a> {
                             .name
                             .get_or_insert_with(String::new)
                             .push_str(text);
+                        self.piece(Piece::Name, whole);
                         "项目名称"
                     }
                     TextField::Department => {
@@ -464,10 +499,12 @@ impl<'a> State<'a> {
                             .implementing_unit
                             .get_or_insert_with(String::new);
                         unit.push_str(text);
+                        self.piece(Piece::Unit, whole);
                         "实施单位"
                     }
                     TextField::Goals => {
                         self.goals_text.push_str(text);
+                        self.piece(Piece::Goals, whole);
                         "年度总体目标"
                     }
                 };
@@ -833,7 +870,10 @@ impl<'a> State<'a> {
             });
         }
 
-        let (goals, goal_numbers) = split_goals(&self.goals_text);
+        let (goals, goal_numbers) = split_goals(
+            &self.goals_text,
+            self.whole_cell[Piece::Goals as usize] == Some(true),
+        );
         if goal_numbers.iter().any(Option::is_some) {
             let expected: Vec<Option<u32>> = (1..=goal_numbers.len() as u32).map(Some).collect();
             if goal_numbers != expected {
@@ -850,16 +890,20 @@ impl<'a> State<'a> {
             }
         }
         self.missing_fields(lines);
-        for field in [
-            &mut self.project.name,
-            &mut self.project.department,
-            &mut self.project.implementing_unit,
-            &mut self.project.period,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            *field = canonical_text(field);
+        // The department is canonical already (`department` canonicalizes what it
+        // joins); a field from one whole cell is too.
+        let whole = self.whole_cell;
+        for (field, piece) in [
+            (&mut self.project.name, Piece::Name),
+            (&mut self.project.implementing_unit, Piece::Unit),
+            (&mut self.project.period, Piece::Period),
+        ] {
+            if let Some(field) = field
+                .as_mut()
+                .filter(|_| whole[piece as usize] != Some(true))
+            {
+                *field = canonical_text(field);
+            }
         }
 
         let checks = checks::run_with(
@@ -949,8 +993,14 @@ fn attribute(text: &str) -> Attribute {
 ///
 /// A number starts a goal only at the start of the text or after sentence punctuation or
 /// a space, so `2021.1-2021.8` and `3.43亿元` inside a goal never split it.
-pub(crate) fn split_goals(text: &str) -> (Vec<String>, Vec<Option<u32>>) {
-    let text = canonical_text(text);
+///
+/// `canonical`: `text` is in canonical form already (else it is canonicalized first).
+pub(crate) fn split_goals(text: &str, canonical: bool) -> (Vec<String>, Vec<Option<u32>>) {
+    let text = if canonical {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(canonical_text(text))
+    };
     let mut starts: Vec<(usize, usize, u32)> = Vec::new(); // (marker start, text start, n)
     let mut prev: Option<char> = None;
     for (i, c) in text.char_indices() {

@@ -286,14 +286,14 @@ fn starts_with_mark(s: &str) -> bool {
 /// Punctuation that may be an OCR leftover: not a letter or digit, not white space, not a
 /// comparator, not a currency sign.
 fn is_mark_char(c: char) -> bool {
-    // ASCII digits and letters, and the CJK ideographs (all letters; a test checks it),
-    // are what most cells start with: no Unicode lookup for them.
-    !c.is_ascii_alphanumeric()
+    // Comparators, ASCII digits and letters, and the CJK ideographs (all letters; a test
+    // checks it) are what most cells start with: no Unicode lookup for them.
+    !is_comparator_char(c)
+        && !c.is_ascii_alphanumeric()
         && !('\u{4E00}'..='\u{9FFF}').contains(&c)
+        && !matches!(c, '¥' | '￥')
         && !c.is_alphanumeric()
         && !c.is_whitespace()
-        && !is_comparator_char(c)
-        && !matches!(c, '¥' | '￥')
 }
 
 /// `COMPARATOR_CHARS.contains(c)`, as one `match` (a test checks the two agree).

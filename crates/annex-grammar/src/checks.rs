@@ -65,17 +65,36 @@ pub struct Level2Label {
 
 /// Run every check of one table, keyed by check id.
 pub fn run(input: &CheckInput<'_>) -> BTreeMap<String, Check> {
+    keyed(
+        funds_sum(input.funds),
+        cost_sum(input.funds, input.indicators),
+        goal_numbering(input.goal_numbers),
+        required_indicators(input.labels, input.indicators),
+    )
+}
+
+/// [`run`] for the table parser, with its labels borrowed.
+pub(crate) fn run_with<'a>(
+    funds: &Funds,
+    indicators: &[Indicator],
+    goal_numbers: &[Option<u32>],
+    labels: impl Iterator<Item = LabelSeen<'a>>,
+) -> BTreeMap<String, Check> {
+    keyed(
+        funds_sum(funds),
+        cost_sum(funds, indicators),
+        goal_numbering(goal_numbers),
+        required_of(labels, indicators),
+    )
+}
+
+/// The four checks under their ids.
+fn keyed(funds: Check, cost: Check, goals: Check, required: Check) -> BTreeMap<String, Check> {
     BTreeMap::from([
-        (FUNDS_SUM.to_owned(), funds_sum(input.funds)),
-        (COST_SUM.to_owned(), cost_sum(input.funds, input.indicators)),
-        (
-            GOAL_NUMBERING.to_owned(),
-            goal_numbering(input.goal_numbers),
-        ),
-        (
-            REQUIRED_INDICATORS.to_owned(),
-            required_indicators(input.labels, input.indicators),
-        ),
+        (FUNDS_SUM.to_owned(), funds),
+        (COST_SUM.to_owned(), cost),
+        (GOAL_NUMBERING.to_owned(), goals),
+        (REQUIRED_INDICATORS.to_owned(), required),
     ])
 }
 
@@ -96,15 +115,15 @@ pub fn funds_sum(funds: &Funds) -> Check {
     } else {
         (CheckStatus::Fail, "≠")
     };
-    Check {
-        status,
-        detail: format!(
-            "{} {relation} {} + {}",
-            show(total),
-            show(fiscal),
-            show(other)
-        ),
-    }
+    let mut detail = String::with_capacity(32);
+    show_into(&mut detail, total);
+    detail.push(' ');
+    detail.push_str(relation);
+    detail.push(' ');
+    show_into(&mut detail, fiscal);
+    detail.push_str(" + ");
+    show_into(&mut detail, other);
+    Check { status, detail }
 }
 
 /// Whether a row is a 成本指标 row: under the 二级指标 `成本指标` (older templates) or the
@@ -120,8 +139,8 @@ fn is_cost(row: &Indicator) -> bool {
 /// `9670+695+548 = 10913 万元 ≠ 5744 万元`, or, when all rows share another unit,
 /// `150000+60000+50000 元 = 26 万元 ≠ 25 万元`.
 pub fn cost_sum(funds: &Funds, indicators: &[Indicator]) -> Check {
-    let rows: Vec<&Indicator> = indicators.iter().filter(|r| is_cost(r)).collect();
-    if rows.is_empty() {
+    let rows = || indicators.iter().filter(|r| is_cost(r));
+    if rows().next().is_none() {
         return skip("no 成本指标 rows");
     }
     let Some(total) = funds.total else {
@@ -135,22 +154,23 @@ pub fn cost_sum(funds: &Funds, indicators: &[Indicator]) -> Check {
         return skip(format!("funds unit {unit} is not 元, 万元 or 亿元"));
     };
 
-    let mut missing = Vec::new();
-    let mut amounts = Vec::new();
-    for (k, row) in rows.iter().enumerate() {
-        match row.value.yuan {
-            Some(yuan) => amounts.push((yuan.0, *row)),
-            None => missing.push(describe_missing(k + 1, row)),
+    if rows().any(|row| row.value.yuan.is_none()) {
+        let mut missing = String::new();
+        for (k, row) in rows().enumerate() {
+            if row.value.yuan.is_none() {
+                if !missing.is_empty() {
+                    missing.push_str("; ");
+                }
+                describe_missing(&mut missing, k + 1, row);
+            }
         }
+        return fail(missing);
     }
-    if !missing.is_empty() {
-        return fail(missing.join("; "));
-    }
+    // Every cost row has its amount in 元 from here on.
+    let amounts = || rows().filter_map(|row| row.value.yuan.map(|yuan| (yuan.0, row)));
 
     let too_large = || skip("amounts too large to add exactly");
-    let Some(sum) = amounts
-        .iter()
-        .try_fold(Decimal::ZERO, |acc, (yuan, _)| acc.checked_add(*yuan))
+    let Some(sum) = amounts().try_fold(Decimal::ZERO, |acc, (yuan, _)| acc.checked_add(yuan))
     else {
         return too_large();
     };
@@ -163,57 +183,74 @@ pub fn cost_sum(funds: &Funds, indicators: &[Indicator]) -> Check {
 
     // Show the rows as printed when they share one unit, else each converted to the
     // funds unit; the sum is always in the funds unit, beside the total.
-    let shared = shared_unit(&amounts);
-    let terms: Vec<String> = match shared {
-        Some(_) => amounts
-            .iter()
-            .filter_map(|(_, row)| row.value.number.map(|n| show(n.0)))
-            .collect(),
-        None => amounts
-            .iter()
-            .map(|(yuan, _)| yuan.checked_div(factor).map_or_else(|| show(*yuan), show))
-            .collect(),
-    };
-    let terms = terms.join("+");
-    let lhs = match shared {
-        Some(row_unit) if row_unit != unit => {
-            format!("{terms} {row_unit} = {} {unit}", show(sum_in_unit))
+    let shared = shared_unit(amounts().map(|(_, row)| row));
+    let mut detail = String::with_capacity(64);
+    let mut first = true;
+    let mut term = |detail: &mut String, d: Decimal| {
+        if !std::mem::take(&mut first) {
+            detail.push('+');
         }
-        _ => format!("{terms} = {} {unit}", show(sum_in_unit)),
+        show_into(detail, d);
     };
-    if sum == total_yuan {
-        pass(format!("{lhs}{note}"))
+    match shared {
+        Some(_) => {
+            for (_, row) in amounts() {
+                if let Some(n) = row.value.number {
+                    term(&mut detail, n.0);
+                }
+            }
+        }
+        None => {
+            for (yuan, _) in amounts() {
+                term(&mut detail, yuan.checked_div(factor).unwrap_or(yuan));
+            }
+        }
+    }
+    if let Some(row_unit) = shared.filter(|row_unit| *row_unit != unit) {
+        detail.push(' ');
+        detail.push_str(row_unit);
+    }
+    detail.push_str(" = ");
+    show_into(&mut detail, sum_in_unit);
+    detail.push(' ');
+    detail.push_str(unit);
+    let status = if sum == total_yuan {
+        CheckStatus::Pass
     } else {
-        fail(format!("{lhs} ≠ {} {unit}{note}", show(total.0)))
-    }
+        detail.push_str(" ≠ ");
+        show_into(&mut detail, total.0);
+        detail.push(' ');
+        detail.push_str(unit);
+        CheckStatus::Fail
+    };
+    detail.push_str(note);
+    Check { status, detail }
 }
 
-/// The unit every row printed, when they all printed the same one with a number.
-fn shared_unit<'a>(amounts: &[(Decimal, &'a Indicator)]) -> Option<&'a str> {
-    let units: BTreeSet<Option<&str>> = amounts
-        .iter()
-        .map(|(_, row)| row.value.number.and(row.value.unit.as_deref()))
-        .collect();
-    match units.into_iter().collect::<Vec<_>>().as_slice() {
-        [Some(unit)] => Some(unit),
-        _ => None,
-    }
+/// The unit every row printed, when they all printed the same one with a number (the
+/// rows' `number.and(unit)` are all equal, and not `None`).
+fn shared_unit<'a>(mut rows: impl Iterator<Item = &'a Indicator>) -> Option<&'a str> {
+    let unit = |row: &'a Indicator| row.value.number.and(row.value.unit.as_deref());
+    let first = unit(rows.next()?)?;
+    rows.all(|row| unit(row) == Some(first)).then_some(first)
 }
 
-fn describe_missing(ordinal: usize, row: &Indicator) -> String {
+fn describe_missing(out: &mut String, ordinal: usize, row: &Indicator) {
     let text = if row.value.text.is_empty() {
         "(blank)"
     } else {
         row.value.text.as_str()
     };
-    let line = row
-        .lines
-        .map(|span| format!(", line {}", span.start))
-        .unwrap_or_default();
-    format!(
-        "成本指标 row {ordinal} ({}{line}) has no money value: {text}",
-        row.name
-    )
+    out.push_str("成本指标 row ");
+    push_int(out, ordinal as u64);
+    out.push_str(" (");
+    out.push_str(&row.name);
+    if let Some(span) = row.lines {
+        out.push_str(", line ");
+        push_int(out, u64::from(span.start));
+    }
+    out.push_str(") has no money value: ");
+    out.push_str(text);
 }
 
 /// Goals are numbered 1, 2, 3 … in order. Skipped when no goal has a number; fails when
@@ -225,23 +262,31 @@ pub fn goal_numbering(numbers: &[Option<u32>]) -> Check {
     if numbers.iter().all(Option::is_none) {
         return skip("goals are not numbered");
     }
-    let printed = numbers
-        .iter()
-        .map(|n| n.map_or_else(|| "none".to_owned(), |n| n.to_string()))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let mut detail = String::from("numbered ");
+    for (k, n) in numbers.iter().enumerate() {
+        if k > 0 {
+            detail.push_str(", ");
+        }
+        match n {
+            Some(n) => push_int(&mut detail, u64::from(*n)),
+            None => detail.push_str("none"),
+        }
+    }
     let in_order = numbers
         .iter()
         .zip(1u32..)
         .all(|(n, expected)| *n == Some(expected));
     if in_order {
-        pass(format!("numbered {printed}"))
+        pass(detail)
     } else {
-        let expected = (1..=numbers.len())
-            .map(|n| n.to_string())
-            .collect::<Vec<_>>()
-            .join(", ");
-        fail(format!("numbered {printed}; expected {expected}"))
+        detail.push_str("; expected ");
+        for n in 1..=numbers.len() {
+            if n > 1 {
+                detail.push_str(", ");
+            }
+            push_int(&mut detail, n as u64);
+        }
+        fail(detail)
     }
 }
 
@@ -250,45 +295,166 @@ pub fn goal_numbering(numbers: &[Option<u32>]) -> Check {
 /// `7 required 二级指标, all have rows` or
 /// `1 of 7 required 二级指标 without rows: 产出指标/成本指标 (line 107)`.
 pub fn required_indicators(labels: &[Level2Label], indicators: &[Indicator]) -> Check {
+    required_of(
+        labels.iter().map(|l| LabelSeen {
+            level1: &l.level1,
+            level2: &l.level2,
+            required: l.note.as_deref().is_some_and(|n| n.contains("必填")),
+            line: l.line,
+        }),
+        indicators,
+    )
+}
+
+/// A [`Level2Label`] as the checks read it, borrowed: the table parser keeps its labels
+/// in this form rather than allocate three strings per label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct LabelSeen<'a> {
+    pub level1: &'a str,
+    pub level2: &'a str,
+    /// Whether the note contains `必填`.
+    pub required: bool,
+    pub line: Option<u32>,
+}
+
+/// [`required_indicators`] over borrowed labels.
+pub(crate) fn required_of<'a>(
+    labels: impl Iterator<Item = LabelSeen<'a>>,
+    indicators: &[Indicator],
+) -> Check {
+    // Each (一级, 二级) once, first label kept. A table prints a handful: they are
+    // compared one by one; a set takes over past `FEW` (hostile input stays linear).
+    const FEW: usize = 16;
     let mut seen = BTreeSet::new();
-    let required: Vec<&Level2Label> = labels
-        .iter()
-        .filter(|l| l.note.as_deref().is_some_and(|n| n.contains("必填")))
-        .filter(|l| seen.insert((l.level1.as_str(), l.level2.as_str())))
-        .collect();
+    let mut required: Vec<LabelSeen<'a>> = Vec::with_capacity(16);
+    for l in labels.filter(|l| l.required) {
+        let key = (l.level1, l.level2);
+        let first = if required.len() < FEW {
+            !required.iter().any(|r| (r.level1, r.level2) == key)
+        } else {
+            if seen.is_empty() {
+                seen.extend(required.iter().map(|r| (r.level1, r.level2)));
+            }
+            seen.insert(key)
+        };
+        if first {
+            required.push(l);
+        }
+    }
     if required.is_empty() {
         return skip("no 二级指标 is marked 必填");
     }
-    let missing: Vec<String> = required
-        .iter()
-        .filter(|l| {
-            !indicators
-                .iter()
-                .any(|r| r.level1 == l.level1 && r.level2 == l.level2)
-        })
-        .map(|l| {
-            let line = l.line.map(|n| format!(" (line {n})")).unwrap_or_default();
-            format!("{}/{}{line}", l.level1, l.level2)
-        })
-        .collect();
-    if missing.is_empty() {
-        pass(format!(
-            "{} required 二级指标, all have rows",
-            required.len()
-        ))
+    // The rows' levels, each run of rows under the same levels once: the rows of a
+    // table come in such runs, so the search below compares a few pairs, not every row.
+    let mut levels: Vec<(&str, &str)> = Vec::with_capacity(16);
+    for r in indicators {
+        let pair = (r.level1.as_str(), r.level2.as_str());
+        if levels.last() != Some(&pair) {
+            levels.push(pair);
+        }
+    }
+    let mut missing = String::new();
+    let mut count = 0u64;
+    for l in &required {
+        if levels.contains(&(l.level1, l.level2)) {
+            continue;
+        }
+        if count > 0 {
+            missing.push_str(", ");
+        }
+        count += 1;
+        missing.push_str(l.level1);
+        missing.push('/');
+        missing.push_str(l.level2);
+        if let Some(n) = l.line {
+            missing.push_str(" (line ");
+            push_int(&mut missing, u64::from(n));
+            missing.push(')');
+        }
+    }
+    let mut detail = String::with_capacity(64 + missing.len());
+    if count == 0 {
+        push_int(&mut detail, required.len() as u64);
+        detail.push_str(" required 二级指标, all have rows");
+        pass(detail)
     } else {
-        fail(format!(
-            "{} of {} required 二级指标 without rows: {}",
-            missing.len(),
-            required.len(),
-            missing.join(", ")
-        ))
+        push_int(&mut detail, count);
+        detail.push_str(" of ");
+        push_int(&mut detail, required.len() as u64);
+        detail.push_str(" required 二级指标 without rows: ");
+        detail.push_str(&missing);
+        fail(detail)
     }
 }
 
 /// A decimal without trailing zeros: `3193`, not `3193.00`.
+#[cfg(test)]
 fn show(d: Decimal) -> String {
     d.normalize().to_string()
+}
+
+/// [`show`], appended to `out`. A whole number (what amounts almost always are) is
+/// written digit by digit: `Decimal`'s `Display` of a normalized whole number is its
+/// integer's decimal digits, minus sign first (`normalize` turns `-0` into `0`).
+fn show_into(out: &mut String, d: Decimal) {
+    let d = d.normalize();
+    if d.scale() == 0 {
+        if let Ok(i) = i64::try_from(d) {
+            if i < 0 {
+                out.push('-');
+            }
+            push_int(out, i.unsigned_abs());
+            return;
+        }
+    }
+    // Else (a fraction, or a whole number past `i64`): the mantissa's digits with the point `scale` digits from the right,
+    // `0.` and zeros in front when it has no more digits than that, as `Display` writes
+    // a normalized decimal (a proptest compares the two).
+    let scale = d.scale() as usize;
+    if d.is_sign_negative() {
+        out.push('-');
+    }
+    let mut digits = [0u8; 40];
+    let mut at = digits.len();
+    let mut n = d.mantissa().unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    let ds = std::str::from_utf8(&digits[at..]).unwrap_or_default();
+    if scale == 0 {
+        out.push_str(ds);
+    } else if ds.len() > scale {
+        let (int, frac) = ds.split_at(ds.len() - scale);
+        out.push_str(int);
+        out.push('.');
+        out.push_str(frac);
+    } else {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', scale - ds.len()));
+        out.push_str(ds);
+    }
+}
+
+/// `n` in decimal digits, as `n.to_string()` writes it.
+pub(crate) fn push_int(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
 }
 
 fn pass(detail: impl Into<String>) -> Check {
@@ -366,6 +532,57 @@ mod tests {
     }
 
     use CheckStatus::{Fail, Pass, Skip};
+
+    fn shown(d: Decimal) -> String {
+        let mut out = String::from("x");
+        show_into(&mut out, d);
+        out.split_off(1)
+    }
+
+    #[test]
+    fn show_into_writes_what_display_writes() {
+        for s in [
+            "0",
+            "-0",
+            "0.000",
+            "1",
+            "-1",
+            "10",
+            "3193.00",
+            "25.00",
+            "12.5",
+            "-7.50",
+            "0.001",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "79228162514264337593543950335",
+            "-79228162514264337593543950335",
+            "1000000000000000000000",
+            "1e3",
+        ] {
+            let Ok(d) = Decimal::from_str(s).or_else(|_| Decimal::from_scientific(s)) else {
+                continue;
+            };
+            assert_eq!(shown(d), show(d), "{s}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5_000))]
+        #[test]
+        fn show_into_agrees_with_display(lo: u32, mid: u32, hi: u32, negative: bool, scale in 0u32..=28) {
+            let d = Decimal::from_parts(lo, mid, hi, negative, scale);
+            proptest::prop_assert_eq!(shown(d), show(d));
+        }
+
+        #[test]
+        fn show_into_agrees_with_display_on_small_numbers(n: i64, scale in 0u32..=6) {
+            let d = Decimal::new(n, scale);
+            proptest::prop_assert_eq!(shown(d), show(d));
+        }
+    }
 
     #[test]
     fn funds_sum_statuses() {
@@ -599,6 +816,21 @@ mod tests {
                 "1 of 1 required 二级指标 without rows: 产出指标/质量指标"
             )
         );
+    }
+
+    #[test]
+    fn required_labels_counted_once_past_the_linear_search() {
+        let names: Vec<String> = (0..40).map(|k| format!("指标{k}")).collect();
+        let mut labels = Vec::new();
+        for round in 0..2 {
+            for n in &names {
+                labels.push(label("产出指标", n, Some("必填"), Some(round)));
+            }
+        }
+        let detail = required_indicators(&labels, &[]).detail;
+        assert!(detail.starts_with("40 of 40 required"), "{detail}");
+        assert!(detail.contains("产出指标/指标39 (line 0)"), "{detail}");
+        assert!(!detail.contains("(line 1)"), "{detail}");
     }
 
     #[test]

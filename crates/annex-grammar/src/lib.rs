@@ -84,6 +84,7 @@ pub fn parse_with_warnings(lines: &[Line], earlier: Vec<Warning>, info: &InputIn
     let prepared = Prepared::new(lines);
     let segments = segment(lines, &prepared, &mut parsed.warnings);
     let mut per_table: Vec<Vec<Warning>> = vec![Vec::new(); segments.len()];
+    parsed.records.reserve_exact(segments.len());
     // Segments are disjoint and in source order, and so are their source-line ranges
     // (`first..=last` of their first and last line): a binary search finds a warning's
     // table, where a scan over every table made hostile input (a warning on every line)
@@ -149,6 +150,55 @@ pub(crate) struct Prepared<'a> {
     /// Per line: its cells are `cells[c.0..c.1]`, its joined text `joined[j.0..j.1]`.
     spans: Vec<((usize, usize), (usize, usize))>,
     joined: String,
+    /// Per line: what page furniture its joined text is (segmentation and the table
+    /// parser both ask, for every line).
+    furniture: Vec<Furniture>,
+    /// Per line: what its first cell is (segmentation and the table parser both ask).
+    leads: Vec<Lead<'a>>,
+}
+
+/// What a line's first cell is in the vocabulary: `vocab::is_column_header`,
+/// `vocab::classify` and `vocab::header_label`, asked once per line.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Lead<'a> {
+    pub column_header: bool,
+    pub label: Option<vocab::LabelRef<'a>>,
+    /// The header label's kind, and whether the cell holds nothing else.
+    pub header: Option<(std::mem::Discriminant<vocab::HeaderLabel>, bool)>,
+}
+
+impl<'a> Lead<'a> {
+    fn of(cells: &[table::Cell<'a>]) -> Self {
+        let Some(first) = cells.first() else {
+            return Lead::default();
+        };
+        let c = first.text;
+        Lead {
+            column_header: vocab::is_column_header(c),
+            label: vocab::classify(c),
+            header: vocab::header_label(c)
+                .map(|(l, rest)| (std::mem::discriminant(&l), rest.is_empty())),
+        }
+    }
+}
+
+/// What a line's joined text is as page furniture: `vocab::is_form_title`,
+/// `vocab::is_page_number` and `vocab::fiscal_year`, asked once per line.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Furniture {
+    pub title: bool,
+    pub page_number: bool,
+    pub year: Option<i32>,
+}
+
+impl Furniture {
+    fn of(joined: &str) -> Self {
+        Furniture {
+            title: vocab::is_form_title(joined),
+            page_number: vocab::is_page_number(joined),
+            year: vocab::fiscal_year(joined),
+        }
+    }
 }
 
 impl<'a> Prepared<'a> {
@@ -156,21 +206,41 @@ impl<'a> Prepared<'a> {
         let mut cells = Vec::with_capacity(lines.len() * 4);
         let mut spans = Vec::with_capacity(lines.len());
         let mut joined = String::with_capacity(lines.iter().map(|l| l.text.len()).sum());
+        let mut furniture = Vec::with_capacity(lines.len());
+        let mut leads = Vec::with_capacity(lines.len());
         for line in lines {
             let (c0, j0) = (cells.len(), joined.len());
-            for (col, t) in line.text.split('\t').enumerate() {
-                let text = t.trim();
-                if !text.is_empty() {
-                    cells.push(table::Cell { col, text });
-                    joined.push_str(text);
+            // Split at each tab by its byte (a tab is ASCII, so every cut is a character
+            // boundary): cheaper than `split('\t')` for cells of a few dozen bytes.
+            let text = line.text.as_str();
+            let bytes = text.as_bytes();
+            let (mut from, mut col) = (0, 0);
+            loop {
+                let to = bytes[from..]
+                    .iter()
+                    .position(|&b| b == b'\t')
+                    .map_or(bytes.len(), |p| from + p);
+                let cell = vocab::trim(&text[from..to]);
+                if !cell.is_empty() {
+                    cells.push(table::Cell { col, text: cell });
+                    joined.push_str(cell);
                 }
+                if to == bytes.len() {
+                    break;
+                }
+                from = to + 1;
+                col += 1;
             }
             spans.push(((c0, cells.len()), (j0, joined.len())));
+            furniture.push(Furniture::of(&joined[j0..]));
+            leads.push(Lead::of(&cells[c0..]));
         }
         Prepared {
             cells,
             spans,
             joined,
+            furniture,
+            leads,
         }
     }
 
@@ -212,6 +282,16 @@ impl<'a> View<'_, 'a> {
     pub(crate) fn joined(&self, idx: usize) -> &str {
         self.prepared.joined(self.start + idx)
     }
+
+    /// What page furniture the line is.
+    pub(crate) fn furniture(&self, idx: usize) -> Furniture {
+        self.prepared.furniture[self.start + idx]
+    }
+
+    /// What the line's first cell is.
+    pub(crate) fn lead(&self, idx: usize) -> Lead<'a> {
+        self.prepared.leads[self.start + idx]
+    }
 }
 
 /// Longest text a warning quotes whole; a longer line is quoted by its start and its size.
@@ -238,11 +318,9 @@ struct Segment {
 }
 
 /// Lines that belong to a table's printed header (title, 年度) or are blank.
-fn is_header_or_blank(j: &str) -> bool {
-    j.is_empty()
-        || vocab::is_form_title(j)
-        || vocab::fiscal_year(j).is_some()
-        || vocab::is_page_number(j)
+fn is_header_or_blank(prepared: &Prepared<'_>, k: usize) -> bool {
+    let f = prepared.furniture[k];
+    prepared.joined(k).is_empty() || f.title || f.year.is_some() || f.page_number
 }
 
 /// How far past a repeated title to look for what follows it.
@@ -254,17 +332,16 @@ enum Opens {
     Header(std::mem::Discriminant<vocab::HeaderLabel>),
 }
 
-fn opens(cells: &[table::Cell<'_>]) -> Option<Opens> {
-    let c = cells.first()?.text;
-    if vocab::is_column_header(c)
+fn opens(lead: Lead<'_>) -> Option<Opens> {
+    if lead.column_header
         || matches!(
-            vocab::classify_label(c),
-            Some(vocab::Label::Level1(_) | vocab::Label::Level2 { .. })
+            lead.label,
+            Some(vocab::LabelRef::Level1(_) | vocab::LabelRef::Level2 { .. })
         )
     {
         return Some(Opens::Indicators);
     }
-    vocab::header_label(c).map(|(l, _)| Opens::Header(std::mem::discriminant(&l)))
+    lead.header.map(|(d, _)| Opens::Header(d))
 }
 
 /// After a title at `i` inside a table that already has a body: is it a page header of
@@ -277,8 +354,8 @@ fn continues_table(
 ) -> bool {
     let next = (i + 1..prepared.spans.len())
         .take(LOOKAHEAD)
-        .filter(|&k| !is_header_or_blank(prepared.joined(k)))
-        .find_map(|k| opens(prepared.cells(k)));
+        .filter(|&k| !is_header_or_blank(prepared, k))
+        .find_map(|k| opens(prepared.leads[k]));
     match next {
         Some(Opens::Indicators) => true,
         Some(Opens::Header(d)) => !seen.contains(&d),
@@ -310,7 +387,7 @@ fn segment(lines: &[Line], prepared: &Prepared<'_>, outside: &mut Vec<Warning>) 
             };
             continue;
         }
-        if vocab::is_form_title(j) {
+        if prepared.furniture[i].title {
             match open {
                 Some((_, false)) => continue,
                 Some((_, true)) if continues_table(prepared, i, &seen) => continue,
@@ -327,12 +404,13 @@ fn segment(lines: &[Line], prepared: &Prepared<'_>, outside: &mut Vec<Warning>) 
             seen.clear();
             continue;
         }
-        if let Some(Opens::Header(d)) = opens(prepared.cells(i)) {
+        if let Some(Opens::Header(d)) = opens(prepared.leads[i]) {
             seen.push(d);
         }
         match &mut open {
             Some((_, body)) => {
-                if vocab::fiscal_year(j).is_none() && !vocab::is_page_number(j) {
+                let f = prepared.furniture[i];
+                if f.year.is_none() && !f.page_number {
                     *body = true;
                 }
             }

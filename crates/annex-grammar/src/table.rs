@@ -1,17 +1,18 @@
 //! One project table: header fields, goals, and the indicator section, read by vocabulary.
 
+use std::borrow::Cow;
 use std::str::FromStr;
 
 use annex_normalize::{Line, Warning, WarningCode, canonical_text};
 use rust_decimal::Decimal;
 
 use crate::View;
-use crate::checks::{self, CheckInput, Level2Label};
+use crate::checks::{self, LabelSeen};
 use crate::model::{
     Attribute, Document, Funds, Indicator, Number, Project, Record, SCHEMA_ID, Source, Span,
 };
 use crate::value::parse_value;
-use crate::vocab::{self, HeaderLabel, Label};
+use crate::vocab::{self, HeaderLabel, LabelRef};
 
 /// What a table parse needs besides its lines.
 pub(crate) struct TableContext<'a> {
@@ -31,7 +32,7 @@ pub(crate) struct Cell<'a> {
 
 /// An indicator row being assembled; it may still grow (a continued name, a late value).
 #[derive(Debug)]
-struct Row {
+struct Row<'a> {
     level1: String,
     level2: String,
     note: Option<String>,
@@ -41,9 +42,19 @@ struct Row {
     /// the canonical form is idempotent); a joined one must be canonicalized again, since
     /// the join can put a bracket or a space next to new neighbours.
     joined: bool,
-    value: Option<String>,
+    /// The 指标值 cell, borrowed from the line (owned only when split off a name).
+    value: Option<Cow<'a, str>>,
     first: usize,
     last: usize,
+}
+
+/// The text fields whose pieces are tracked (`State::whole_cell`), by index.
+#[derive(Debug, Clone, Copy)]
+enum Piece {
+    Name = 0,
+    Unit = 1,
+    Period = 2,
+    Goals = 3,
 }
 
 /// The text field a header line without a label continues.
@@ -56,7 +67,7 @@ enum TextField {
 }
 
 #[derive(Debug, Default)]
-struct State {
+struct State<'a> {
     warnings: Vec<Warning>,
     project: Project,
     funds: Funds,
@@ -66,15 +77,21 @@ struct State {
     in_indicators: bool,
     seen_column_header: bool,
     last_text_field: Option<TextField>,
-    level1: Option<String>,
-    level2: Option<String>,
+    level1: Option<&'static str>,
+    level2: Option<&'static str>,
     note: Option<String>,
     /// A cut label waiting for its tail (`效益指` … `标`): full label, fragment, line index.
-    pending_fragment: Option<(String, String, usize)>,
+    pending_fragment: Option<(&'static str, String, usize)>,
     /// A 二级 note cut by a break (`（必` … `填）`): its start, and the line index.
     pending_note: Option<(String, usize)>,
-    labels: Vec<Level2Label>,
-    rows: Vec<Row>,
+    labels: Vec<LabelSeen<'static>>,
+    /// How each text field (name, implementing unit, period, goals; see `Piece`) was
+    /// filled: `Some(true)` from exactly one whole cell, which is in canonical form
+    /// already (every front end hands the grammar canonical cells, and the canonical
+    /// form is idempotent), so `finish` need not canonicalize it again; `Some(false)`
+    /// from part of a cell or from several pieces; `None` not at all.
+    whole_cell: [Option<bool>; 4],
+    rows: Vec<Row<'a>>,
 }
 
 /// Parse one table. `lines[0]` is its title line; the slice ends where the next table (or
@@ -87,8 +104,14 @@ pub(crate) fn parse_table(
     stray: Vec<Warning>,
     ctx: &TableContext<'_>,
 ) -> Record {
+    // Room for what a table usually holds, so that the vectors do not grow step by step:
+    // at most one row per line, a few labels and warnings.
+    let mut warnings = stray;
+    warnings.reserve(8);
     let mut st = State {
-        warnings: stray,
+        warnings,
+        rows: Vec::with_capacity(lines.len()),
+        labels: Vec::with_capacity(16),
         ..State::default()
     };
     let form = if lines.is_empty() {
@@ -106,29 +129,38 @@ pub(crate) fn parse_table(
         }
         last_nonblank = idx;
         let joined = view.joined(idx);
-        if vocab::is_page_number(joined) {
+        let furniture = view.furniture(idx);
+        if furniture.page_number {
             st.warn(
                 WarningCode::PageFurniture,
                 line,
-                format!("page number `{joined}` dropped"),
+                concat(&["page number `", joined, "` dropped"]),
             );
             continue;
         }
-        if vocab::is_form_title(joined) {
+        if furniture.title {
             titles_seen += 1;
             st.warn(
                 WarningCode::DuplicateHeader,
                 line,
-                format!("form title `{joined}` printed again (a page header): dropped"),
+                concat(&[
+                    "form title `",
+                    joined,
+                    "` printed again (a page header): dropped",
+                ]),
             );
             continue;
         }
-        if let Some(year) = vocab::fiscal_year(joined) {
+        if let Some(year) = furniture.year {
             if st.fiscal_year.is_some() || titles_seen > 1 {
                 st.warn(
                     WarningCode::DuplicateHeader,
                     line,
-                    format!("年度 line `{joined}` printed again (a page header): dropped"),
+                    concat(&[
+                        "年度 line `",
+                        joined,
+                        "` printed again (a page header): dropped",
+                    ]),
                 );
                 if st.fiscal_year.is_none() {
                     st.fiscal_year = Some(year);
@@ -139,20 +171,21 @@ pub(crate) fn parse_table(
             continue;
         }
         let first = cs[0].text;
-        let starts_indicators = vocab::is_column_header(first)
-            || vocab::classify_label(first).is_some()
-            || vocab::label_prefix(first).is_some();
+        let lead = view.lead(idx);
+        let starts_indicators =
+            lead.column_header || lead.label.is_some() || vocab::label_prefix_ref(first).is_some();
         if !st.in_indicators && starts_indicators {
             st.in_indicators = true;
         }
         // Inside the indicator section a header label counts only as a whole cell: a
         // 三级指标 such as `财政拨款到位率` merely starts like one.
-        let is_header = vocab::header_label(first)
-            .is_some_and(|(_, rest)| !st.in_indicators || rest.is_empty());
+        let is_header = lead
+            .header
+            .is_some_and(|(_, alone)| !st.in_indicators || alone);
         if is_header && !starts_indicators {
             st.header_line(idx, line, cs);
         } else if st.in_indicators {
-            st.indicator_line(idx, lines, cs);
+            st.indicator_line(idx, lines, cs, lead.label);
         } else {
             st.header_continuation(line, cs, joined);
         }
@@ -160,13 +193,37 @@ pub(crate) fn parse_table(
     st.finish(lines, form, last_nonblank, ctx)
 }
 
+/// `parts` joined into a `String` of exactly their length: what `format!` writes for
+/// literal and `{}` pieces, without its machinery (warnings are made for many lines).
+fn concat(parts: &[&str]) -> String {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() + 10);
+    for p in parts {
+        s.push_str(p);
+    }
+    s
+}
+
+/// `parts`, then `n` in decimal, then `tail`.
+fn with_number(parts: &[&str], n: impl Into<u64>, tail: &str) -> String {
+    let mut s = concat(parts);
+    checks::push_int(&mut s, n.into());
+    s.push_str(tail);
+    s
+}
+
 fn parse_amount(cell: &str) -> Option<Decimal> {
+    let unit = |t: &str| -> Option<Decimal> {
+        Decimal::from_str(t.trim_end_matches("万元").trim_end_matches('元')).ok()
+    };
+    // Most amounts print no separator: read in place, without a copy.
+    if !cell.contains([',', '，', ' ']) {
+        return unit(cell);
+    }
     let t: String = cell
         .chars()
         .filter(|c| !matches!(c, ',' | '，' | ' '))
         .collect();
-    let t = t.trim_end_matches("万元").trim_end_matches('元');
-    Decimal::from_str(t).ok()
+    unit(&t)
 }
 
 fn span(lines: &[Line], first: usize, last: usize) -> (Span, Option<Span>) {
@@ -269,7 +326,7 @@ pub(crate) fn split_trailing_value(cell: &str) -> Option<(String, String)> {
     Some((name.to_owned(), value.to_owned()))
 }
 
-impl State {
+impl<'a> State<'a> {
     fn warn(&mut self, code: WarningCode, line: &Line, message: String) {
         self.warnings.push(Warning {
             code,
@@ -298,27 +355,43 @@ impl State {
                     _ => None,
                 };
                 if !rest.is_empty() {
-                    self.assign(&label, rest, line);
+                    self.assign(&label, rest, line, false);
                 }
             } else if let Some(label) = &current {
-                self.assign(&label.clone(), cell.text, line);
+                self.assign(&label.clone(), cell.text, line, true);
             } else {
                 self.unparsed(line, cell.text);
             }
         }
     }
 
-    fn assign(&mut self, label: &HeaderLabel, text: &str, line: &Line) {
+    /// Note that text field `field` got a piece (`whole`: a whole cell).
+    fn piece(&mut self, field: Piece, whole: bool) {
+        let slot = &mut self.whole_cell[field as usize];
+        *slot = Some(slot.is_none() && whole);
+    }
+
+    /// `whole`: `text` is a whole cell (not the rest of a label's cell).
+    fn assign(&mut self, label: &HeaderLabel, text: &str, line: &Line, whole: bool) {
         // Joined raw; canonicalized once in `finish` (re-canonicalizing on every
         // continuation would be quadratic on hostile input).
         fn append(field: &mut Option<String>, text: &str) {
             field.get_or_insert_with(String::new).push_str(text);
         }
         match label {
-            HeaderLabel::Name => append(&mut self.project.name, text),
+            HeaderLabel::Name => {
+                append(&mut self.project.name, text);
+                self.piece(Piece::Name, whole);
+            }
             HeaderLabel::Department => self.department(text),
-            HeaderLabel::ImplementingUnit => append(&mut self.project.implementing_unit, text),
-            HeaderLabel::Period => append(&mut self.project.period, text),
+            HeaderLabel::ImplementingUnit => {
+                append(&mut self.project.implementing_unit, text);
+                self.piece(Piece::Unit, whole);
+            }
+            HeaderLabel::Period => {
+                append(&mut self.project.period, text);
+                self.piece(Piece::Period, whole);
+            }
             // A second 项目属性 cell must not silently replace the first: keep the first,
             // report the other with its text.
             HeaderLabel::Attribute if self.project.attribute.is_some() => self.warn(
@@ -329,6 +402,7 @@ impl State {
             HeaderLabel::Attribute => self.project.attribute = Some(attribute(text)),
             HeaderLabel::Goals => {
                 self.goals_text.push_str(text);
+                self.piece(Piece::Goals, whole);
             }
             HeaderLabel::Funds(_) => {
                 // `项目资金（万元）	14500`: a number straight after the funds label is the total.
@@ -402,6 +476,8 @@ impl State {
     }
 
     fn header_continuation(&mut self, line: &Line, cs: &[Cell<'_>], text: &str) {
+        // `text` is the line's cells joined: a whole cell when there is one.
+        let whole = cs.len() == 1;
         match self.last_text_field {
             Some(field) => {
                 let what = match field {
@@ -410,6 +486,7 @@ impl State {
                             .name
                             .get_or_insert_with(String::new)
                             .push_str(text);
+                        self.piece(Piece::Name, whole);
                         "项目名称"
                     }
                     TextField::Department => {
@@ -422,10 +499,12 @@ impl State {
                             .implementing_unit
                             .get_or_insert_with(String::new);
                         unit.push_str(text);
+                        self.piece(Piece::Unit, whole);
                         "实施单位"
                     }
                     TextField::Goals => {
                         self.goals_text.push_str(text);
+                        self.piece(Piece::Goals, whole);
                         "年度总体目标"
                     }
                 };
@@ -451,7 +530,14 @@ impl State {
         );
     }
 
-    fn indicator_line(&mut self, idx: usize, lines: &[Line], cs: &[Cell<'_>]) {
+    /// `first_label`: the first cell's label (`vocab::classify`), known from segmentation.
+    fn indicator_line(
+        &mut self,
+        idx: usize,
+        lines: &[Line],
+        cs: &[Cell<'a>],
+        first_label: Option<LabelRef<'a>>,
+    ) {
         let line = &lines[idx];
         if cs.iter().all(|c| vocab::is_column_header(c.text)) {
             if self.seen_column_header {
@@ -471,34 +557,34 @@ impl State {
         let mut joined_fragment = false;
         // Each cell is classified once: the label of the next cell, needed to read this
         // one, is the current label of the next round.
-        let mut current = cs.first().and_then(|c| vocab::classify_label(c.text));
+        let mut current = first_label;
         for (k, cell) in cs.iter().enumerate() {
             if data_from.is_some() {
                 break;
             }
-            let next = cs.get(k + 1).and_then(|c| vocab::classify_label(c.text));
-            let next_is_level2 = matches!(next, Some(Label::Level2 { .. }));
+            let next = cs.get(k + 1).and_then(|c| vocab::classify(c.text));
+            let next_is_level2 = matches!(next, Some(LabelRef::Level2 { .. }));
             let next_is_label = next.is_some();
             if let Some(label) = std::mem::replace(&mut current, next) {
                 self.apply_label(label, next_is_level2, line);
                 saw_label = true;
-            } else if let Some(full) = vocab::label_prefix(cell.text).filter(|_| {
+            } else if let Some(full) = vocab::label_prefix_ref(cell.text).filter(|_| {
                 // A cut label is followed by another label (`效益指	社会效益指标`) or is
                 // cut right before its last character; a name that merely starts like a
                 // label (`满意度	≥98%`) is not one.
                 k + 1 < cs.len() && (next_is_label || cell.text.ends_with('指'))
             }) {
-                if let Some(label) = vocab::classify_label(&full) {
+                if let Some(label) = vocab::classify(full) {
                     self.apply_label(label, next_is_level2, line);
                 }
                 self.pending_fragment = Some((full, cell.text.to_owned(), idx));
                 saw_label = true;
             } else if let Some((name, head)) =
-                vocab::level2_open_note(cell.text).filter(|_| k + 1 < cs.len())
+                vocab::level2_open_note_ref(cell.text).filter(|_| k + 1 < cs.len())
             {
-                let note = Some(head.clone()).filter(|h| !h.is_empty());
-                self.apply_label(Label::Level2 { name, note }, false, line);
-                self.pending_note = Some((head, idx));
+                let note = Some(head).filter(|h| !h.is_empty());
+                self.apply_label(LabelRef::Level2 { name, note }, false, line);
+                self.pending_note = Some((head.to_owned(), idx));
                 saw_label = true;
             } else if let Some((head, at)) = self
                 .pending_note
@@ -522,7 +608,7 @@ impl State {
             } else if let Some((full, head, at)) = self
                 .pending_fragment
                 .clone()
-                .filter(|(full, head, _)| *full == format!("{head}{}", cell.text))
+                .filter(|(full, head, _)| full.strip_prefix(head.as_str()) == Some(cell.text))
             {
                 self.pending_fragment = None;
                 joined_fragment = true;
@@ -547,10 +633,10 @@ impl State {
     fn complete_note(&mut self, head: &str, note: String) {
         let head = Some(head.to_owned()).filter(|h| !h.is_empty());
         if let Some(label) = self.labels.last_mut() {
-            label.note = Some(note.clone());
+            label.required = note.contains("必填");
         }
         for row in self.rows.iter_mut().rev() {
-            if row.note != head || self.level2.as_deref() != Some(row.level2.as_str()) {
+            if row.note != head || self.level2 != Some(row.level2.as_str()) {
                 break;
             }
             row.note = Some(note.clone());
@@ -558,39 +644,39 @@ impl State {
         self.note = Some(note);
     }
 
-    fn apply_label(&mut self, label: Label, next_is_level2: bool, line: &Line) {
+    fn apply_label(&mut self, label: LabelRef<'_>, next_is_level2: bool, line: &Line) {
         match label {
-            Label::Section => {}
-            Label::Level1(l1) => {
-                self.level1 = Some(l1.to_owned());
+            LabelRef::Section => {}
+            LabelRef::Level1(l1) => {
+                self.level1 = Some(l1);
                 self.level2 = None;
                 self.note = None;
             }
             // `成本指标` followed by a 二级 label on its row is the newer templates' 一级.
-            Label::Level2 { name, note }
+            LabelRef::Level2 { name, note }
                 if name == "成本指标" && note.is_none() && next_is_level2 =>
             {
                 self.level1 = Some(name);
                 self.level2 = None;
                 self.note = None;
             }
-            Label::Level2 { name, note } => {
-                self.labels.push(Level2Label {
-                    level1: self.level1.clone().unwrap_or_default(),
-                    level2: name.clone(),
-                    note: note.clone(),
+            LabelRef::Level2 { name, note } => {
+                self.labels.push(LabelSeen {
+                    level1: self.level1.unwrap_or_default(),
+                    level2: name,
+                    required: note.is_some_and(|n| n.contains("必填")),
                     line: Some(line.first),
                 });
                 self.level2 = Some(name);
-                self.note = note;
+                self.note = note.map(str::to_owned);
             }
         }
     }
 
-    fn new_row(&mut self, idx: usize, name: String, joined: bool, value: Option<String>) {
+    fn new_row(&mut self, idx: usize, name: String, joined: bool, value: Option<Cow<'a, str>>) {
         self.rows.push(Row {
-            level1: self.level1.clone().unwrap_or_default(),
-            level2: self.level2.clone().unwrap_or_default(),
+            level1: self.level1.unwrap_or_default().to_owned(),
+            level2: self.level2.unwrap_or_default().to_owned(),
             note: self.note.clone(),
             name,
             joined,
@@ -604,7 +690,7 @@ impl State {
         &mut self,
         idx: usize,
         lines: &[Line],
-        data: &[Cell<'_>],
+        data: &[Cell<'a>],
         saw_label: bool,
         joined_fragment: bool,
     ) {
@@ -618,14 +704,20 @@ impl State {
                 let continues = last.is_some_and(|r| ends_mid_sentence(&r.name)) || joined_fragment;
                 if !saw_label && awaiting_value && is_value_like(cell) {
                     if let Some(row) = self.rows.last_mut() {
-                        row.value = Some(cell.to_owned());
+                        row.value = Some(Cow::Borrowed(cell));
                         row.last = idx;
                         let from = lines[row.first].first;
                         self.warn(
                             WarningCode::ValueFromNextLine,
                             line,
-                            format!(
-                                "value `{cell}` alone on its line, joined to the row of line {from}"
+                            with_number(
+                                &[
+                                    "value `",
+                                    cell,
+                                    "` alone on its line, joined to the row of line ",
+                                ],
+                                from,
+                                "",
                             ),
                         );
                     }
@@ -638,7 +730,11 @@ impl State {
                         self.warn(
                             WarningCode::ContinuedName,
                             line,
-                            format!("`{cell}` continues the 三级指标 of line {from}"),
+                            with_number(
+                                &["`", cell, "` continues the 三级指标 of line "],
+                                from,
+                                "",
+                            ),
                         );
                     }
                 } else {
@@ -647,19 +743,24 @@ impl State {
                 }
             }
             [names @ .., value] => {
-                let name: String = names.iter().map(|c| c.text).collect();
+                let name = match names {
+                    [one] => one.text.to_owned(),
+                    _ => names.iter().map(|c| c.text).collect(),
+                };
                 if names.len() > 1 {
                     self.warn(
                         WarningCode::SplitCell,
                         line,
-                        format!(
-                            "三级指标 spread over {} cells, joined: `{name}`",
-                            names.len()
+                        with_number(
+                            &["三级指标 spread over "],
+                            // A `usize` fits a `u64` on every target Rust supports.
+                            u64::try_from(names.len()).unwrap_or(u64::MAX),
+                            &concat(&[" cells, joined: `", &name, "`"]),
                         ),
                     );
                 }
                 self.shifted(saw_label, &names[0], line, &name);
-                self.new_row(idx, name, names.len() > 1, Some(value.text.to_owned()));
+                self.new_row(idx, name, names.len() > 1, Some(Cow::Borrowed(value.text)));
             }
         }
     }
@@ -669,13 +770,20 @@ impl State {
     fn shifted(&mut self, saw_label: bool, first: &Cell<'_>, line: &Line, name: &str) {
         if !saw_label && first.col <= 1 && !self.rows.is_empty() {
             let (l1, l2) = (
-                self.level1.clone().unwrap_or_default(),
-                self.level2.clone().unwrap_or_default(),
+                self.level1.unwrap_or_default(),
+                self.level2.unwrap_or_default(),
             );
             self.warn(
                 WarningCode::ShiftedRow,
                 line,
-                format!("row `{name}` lost its leading cells; levels inherited: {l1} / {l2}"),
+                concat(&[
+                    "row `",
+                    name,
+                    "` lost its leading cells; levels inherited: ",
+                    l1,
+                    " / ",
+                    l2,
+                ]),
             );
         }
     }
@@ -720,10 +828,16 @@ impl State {
                     self.warn(
                         WarningCode::SplitCell,
                         line,
-                        format!("name and value in one cell, split into `{name}` and `{value}`"),
+                        concat(&[
+                            "name and value in one cell, split into `",
+                            &name,
+                            "` and `",
+                            &value,
+                            "`",
+                        ]),
                     );
                     row.name = name;
-                    row.value = Some(value);
+                    row.value = Some(Cow::Owned(value));
                 } else {
                     self.warn(
                         WarningCode::MissingValue,
@@ -756,7 +870,10 @@ impl State {
             });
         }
 
-        let (goals, goal_numbers) = split_goals(&self.goals_text);
+        let (goals, goal_numbers) = split_goals(
+            &self.goals_text,
+            self.whole_cell[Piece::Goals as usize] == Some(true),
+        );
         if goal_numbers.iter().any(Option::is_some) {
             let expected: Vec<Option<u32>> = (1..=goal_numbers.len() as u32).map(Some).collect();
             if goal_numbers != expected {
@@ -773,24 +890,28 @@ impl State {
             }
         }
         self.missing_fields(lines);
-        for field in [
-            &mut self.project.name,
-            &mut self.project.department,
-            &mut self.project.implementing_unit,
-            &mut self.project.period,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            *field = canonical_text(field);
+        // The department is canonical already (`department` canonicalizes what it
+        // joins); a field from one whole cell is too.
+        let whole = self.whole_cell;
+        for (field, piece) in [
+            (&mut self.project.name, Piece::Name),
+            (&mut self.project.implementing_unit, Piece::Unit),
+            (&mut self.project.period, Piece::Period),
+        ] {
+            if let Some(field) = field
+                .as_mut()
+                .filter(|_| whole[piece as usize] != Some(true))
+            {
+                *field = canonical_text(field);
+            }
         }
 
-        let checks = checks::run(&CheckInput {
-            funds: &self.funds,
-            indicators: &indicators,
-            goal_numbers: &goal_numbers,
-            labels: &self.labels,
-        });
+        let checks = checks::run_with(
+            &self.funds,
+            &indicators,
+            &goal_numbers,
+            self.labels.iter().copied(),
+        );
         let (l, p) = span(lines, 0, last);
         let mut warnings = self.warnings;
         warnings.sort_by_key(|w| (w.page, w.line));
@@ -872,8 +993,14 @@ fn attribute(text: &str) -> Attribute {
 ///
 /// A number starts a goal only at the start of the text or after sentence punctuation or
 /// a space, so `2021.1-2021.8` and `3.43亿元` inside a goal never split it.
-pub(crate) fn split_goals(text: &str) -> (Vec<String>, Vec<Option<u32>>) {
-    let text = canonical_text(text);
+///
+/// `canonical`: `text` is in canonical form already (else it is canonicalized first).
+pub(crate) fn split_goals(text: &str, canonical: bool) -> (Vec<String>, Vec<Option<u32>>) {
+    let text = if canonical {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(canonical_text(text))
+    };
     let mut starts: Vec<(usize, usize, u32)> = Vec::new(); // (marker start, text start, n)
     let mut prev: Option<char> = None;
     for (i, c) in text.char_indices() {

@@ -48,6 +48,7 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
+use crate::vocab::trim;
 use crate::{Number, Range, Value};
 
 /// One parsed 指标值 cell.
@@ -76,7 +77,7 @@ pub struct ParsedValue {
 /// assert_eq!(money.yuan.map(|n| n.to_string()).as_deref(), Some("343000000"));
 /// ```
 pub fn parse_value(cell: &str) -> ParsedValue {
-    let printed = cell.trim();
+    let printed = trim(cell);
     let (text, unreadable) = split_unreadable(printed);
     let mut value = Value {
         text,
@@ -152,14 +153,15 @@ const COMPARATORS: &[(&str, &str)] = &[
 ];
 
 /// Characters that begin a symbolic comparator: never part of an unreadable mark.
+#[cfg(test)]
 const COMPARATOR_CHARS: &str = "≥≤><=＞＜＝≧≦⩾⩽";
 
 /// Words in front of a number that state no comparator.
 const NEUTRAL_PREFIXES: &[&str] = &["达到", "达", "约", "¥", "￥"];
 
 /// The first character of every printed form in [`COMPARATORS`] (a test checks it
-/// against the table): most cells start with none of them and are rejected by one
-/// character instead of a search of the whole table.
+/// against the table); [`comparator_prefix`] dispatches on exactly these.
+#[cfg(test)]
 const COMPARATOR_STARTS: [char; 21] = [
     '>', '＞', '≥', '≧', '⩾', '<', '＜', '≤', '≦', '⩽', '=', '＝', '大', '不', '小', '高', '超',
     '多', '低', '少', '等',
@@ -175,8 +177,49 @@ pub fn strip_comparator_suffix(s: &str) -> Option<&str> {
         .map(|(printed, _)| &s[..s.len() - printed.len()])
 }
 
-/// The comparator at the start of `s`, and the rest after it and any white space.
+/// The comparator at the start of `s`, and the rest after it and any white space: the
+/// longest printed form of [`COMPARATORS`] that starts `s`.
+///
+/// Runs on every value cell (twice): the forms are found by the first character, each
+/// group longest first, instead of a search of the whole table; a test checks this
+/// against the search ([`comparator_prefix_by_table`]).
 fn comparator_prefix(s: &str) -> Option<(&'static str, &str)> {
+    let forms: &[(&str, &str)] = match s.chars().next()? {
+        '>' => &[(">=", "≥"), (">", ">")],
+        '＞' => &[("＞＝", "≥"), ("＞", ">")],
+        '≥' | '≧' | '⩾' => &[("≥", "≥"), ("≧", "≥"), ("⩾", "≥")],
+        '<' => &[("<=", "≤"), ("<", "<")],
+        '＜' => &[("＜＝", "≤"), ("＜", "<")],
+        '≤' | '≦' | '⩽' => &[("≤", "≤"), ("≦", "≤"), ("⩽", "≤")],
+        '=' | '＝' => &[("=", "="), ("＝", "=")],
+        '大' => &[("大于或等于", "≥"), ("大于等于", "≥"), ("大于", ">")],
+        '不' => &[
+            ("不低于", "≥"),
+            ("不少于", "≥"),
+            ("不小于", "≥"),
+            ("不高于", "≤"),
+            ("不超过", "≤"),
+            ("不大于", "≤"),
+            ("不多于", "≤"),
+        ],
+        '小' => &[("小于或等于", "≤"), ("小于等于", "≤"), ("小于", "<")],
+        '高' => &[("高于", ">")],
+        '超' => &[("超过", ">")],
+        '多' => &[("多于", ">")],
+        '低' => &[("低于", "<")],
+        '少' => &[("少于", "<")],
+        '等' => &[("等于", "=")],
+        _ => return None,
+    };
+    forms
+        .iter()
+        .find(|(printed, _)| s.starts_with(printed))
+        .map(|(printed, canonical)| (*canonical, s[printed.len()..].trim_start()))
+}
+
+/// [`comparator_prefix`] as a search of the whole table (the reference).
+#[cfg(test)]
+fn comparator_prefix_by_table(s: &str) -> Option<(&'static str, &str)> {
     if !s.starts_with(COMPARATOR_STARTS) {
         return None;
     }
@@ -243,10 +286,22 @@ fn starts_with_mark(s: &str) -> bool {
 /// Punctuation that may be an OCR leftover: not a letter or digit, not white space, not a
 /// comparator, not a currency sign.
 fn is_mark_char(c: char) -> bool {
-    !c.is_alphanumeric()
-        && !c.is_whitespace()
-        && !COMPARATOR_CHARS.contains(c)
+    // Comparators, ASCII digits and letters, and the CJK ideographs (all letters; a test
+    // checks it) are what most cells start with: no Unicode lookup for them.
+    !is_comparator_char(c)
+        && !c.is_ascii_alphanumeric()
+        && !('\u{4E00}'..='\u{9FFF}').contains(&c)
         && !matches!(c, '¥' | '￥')
+        && !c.is_alphanumeric()
+        && !c.is_whitespace()
+}
+
+/// `COMPARATOR_CHARS.contains(c)`, as one `match` (a test checks the two agree).
+fn is_comparator_char(c: char) -> bool {
+    matches!(
+        c,
+        '≥' | '≤' | '>' | '<' | '=' | '＞' | '＜' | '＝' | '≧' | '≦' | '⩾' | '⩽'
+    )
 }
 
 fn is_sign_before_digit(s: &str) -> bool {
@@ -274,6 +329,39 @@ fn digit(c: char) -> Option<char> {
 /// `14,500` and `14，500` read as 14500 only when every group after the first has exactly
 /// three digits; `1,2` stops at the comma.
 fn take_number(s: &str, allow_sign: bool) -> Option<(Decimal, bool, &str)> {
+    // Most numbers are ASCII digits with an optional ASCII fraction, followed by neither a
+    // grouping comma nor anything starting with byte `EF` (full-width digits, `，`, `．`):
+    // those are read by bytes. Anything else, and a sign, goes the general way (a test
+    // compares the two).
+    let b = s.as_bytes();
+    if !b.first().is_some_and(u8::is_ascii_digit) {
+        return take_number_general(s, allow_sign);
+    }
+    let digits_from = |at: usize| at + b[at..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let int_end = digits_from(0);
+    let read = |end: usize, integer: bool| {
+        Decimal::from_str(&s[..end])
+            .ok()
+            .map(|d| (d, integer, &s[end..]))
+    };
+    match b.get(int_end) {
+        Some(b',' | 0xEF) => take_number_general(s, allow_sign),
+        Some(b'.') => {
+            let frac_end = digits_from(int_end + 1);
+            if b.get(frac_end) == Some(&0xEF) {
+                take_number_general(s, allow_sign)
+            } else if frac_end == int_end + 1 {
+                read(int_end, true)
+            } else {
+                read(frac_end, false)
+            }
+        }
+        _ => read(int_end, true),
+    }
+}
+
+/// [`take_number`] for every form: signs, full-width digits and points, grouping commas.
+fn take_number_general(s: &str, allow_sign: bool) -> Option<(Decimal, bool, &str)> {
     // Byte positions, decoding one character at a time: this runs on every value cell,
     // and collecting the cell's characters first cost an allocation per call.
     let char_at = |at: usize| s[at..].chars().next();
@@ -370,7 +458,7 @@ fn quantity(body: &str) -> Option<Quantity> {
         (None, rest)
     };
     let (number, integer, rest) = take_number(s, true)?;
-    let (unit, qualifier) = suffix(rest.trim(), number, integer)?;
+    let (unit, qualifier) = suffix(trim(rest), number, integer)?;
     Some(Quantity {
         comparator: front.or(qualifier),
         number,
@@ -422,7 +510,35 @@ const TIME_UNITS: &[&str] = &[
 ];
 
 /// Characters that mark a sentence, not a unit (`95%的群众`).
+#[cfg(test)]
 const SENTENCE_CHARS: &str = "的了和与或及是在为达到并且将对从由把被之";
+
+/// Characters that mark a sentence, not a unit (`95%的群众`): `SENTENCE_CHARS`, as one
+/// `match` (a test checks the two agree).
+fn is_sentence_char(c: char) -> bool {
+    matches!(
+        c,
+        '的' | '了'
+            | '和'
+            | '与'
+            | '或'
+            | '及'
+            | '是'
+            | '在'
+            | '为'
+            | '达'
+            | '到'
+            | '并'
+            | '且'
+            | '将'
+            | '对'
+            | '从'
+            | '由'
+            | '把'
+            | '被'
+            | '之'
+    )
+}
 
 /// Read what follows the number: `Some((unit, comparator))` for a quantity, `None` when
 /// the value is a date, a deadline or words.
@@ -456,7 +572,7 @@ fn suffix(
     if core.is_empty() {
         return Some((None, comparator));
     }
-    is_unit(core).then(|| (Some(core.replace('％', "%")), comparator))
+    is_unit(core).then(|| (Some(with_ascii_percent(core)), comparator))
 }
 
 /// `月`, `日`, `号`, `月份`, `年底` …, and `年` after a four-digit whole number: the number
@@ -479,9 +595,19 @@ fn is_unit(core: &str) -> bool {
     }
     core.chars().count() <= 6
         && core.chars().all(|c| {
-            (c.is_alphabetic() && !SENTENCE_CHARS.contains(c))
+            (c.is_alphabetic() && !is_sentence_char(c))
                 || matches!(c, '%' | '％' | '‰' | '/' | '·' | '•' | '²' | '³' | '℃')
         })
+}
+
+/// `unit` with full-width `％` as `%`: `unit.replace('％', "%")`, without the search
+/// machinery of `replace` for the units (nearly all) that hold none.
+fn with_ascii_percent(unit: &str) -> String {
+    if unit.contains('％') {
+        unit.replace('％', "%")
+    } else {
+        unit.to_owned()
+    }
 }
 
 /// Dashes between the ends of a span, as OCR prints them.
@@ -493,12 +619,17 @@ fn is_dash(c: char) -> bool {
 }
 
 fn span(body: &str) -> Option<Range> {
+    // A span has a dash after its first number: a cell with no dash anywhere is none,
+    // found by a scan cheaper than reading the number.
+    if !body.contains(is_dash) {
+        return None;
+    }
     let (from, from_integer, rest) = take_number(body, false)?;
     let dash = rest.find(is_dash)?;
-    let first_unit = rest[..dash].trim();
+    let first_unit = trim(&rest[..dash]);
     let rest = rest[dash..].trim_start_matches(|c: char| is_dash(c) || c.is_whitespace());
     let (to, to_integer, rest) = take_number(rest, false)?;
-    let unit = rest.trim();
+    let unit = trim(rest);
     if unit.is_empty() || (!first_unit.is_empty() && first_unit != unit) {
         return None;
     }
@@ -513,7 +644,7 @@ fn span(body: &str) -> Option<Range> {
     Some(Range {
         from: Number(from),
         to: Number(to),
-        unit: Some(unit.replace('％', "%")),
+        unit: Some(with_ascii_percent(unit)),
     })
 }
 
@@ -532,6 +663,90 @@ mod tests {
         let mut listed = COMPARATOR_STARTS.to_vec();
         listed.sort_unstable();
         assert_eq!(listed, from_table);
+    }
+
+    #[test]
+    fn comparator_chars_match() {
+        for c in COMPARATOR_CHARS.chars() {
+            assert!(is_comparator_char(c), "{c}");
+        }
+        let listed = (0..=0x10_FFFF)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_comparator_char(c))
+            .count();
+        assert_eq!(listed, COMPARATOR_CHARS.chars().count());
+    }
+
+    #[test]
+    fn cjk_ideographs_are_alphanumeric() {
+        for c in '\u{4E00}'..='\u{9FFF}' {
+            assert!(c.is_alphanumeric(), "{c:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+        /// The byte-wise reading of plain numbers is the general one.
+        #[test]
+        fn take_number_fast_path_is_the_general_one(
+            s in "[0-9.,，．１２−+\\-人% 年]{0,12}",
+            allow_sign: bool,
+        ) {
+            proptest::prop_assert_eq!(take_number(&s, allow_sign), take_number_general(&s, allow_sign));
+        }
+    }
+
+    #[test]
+    fn sentence_chars_match() {
+        for c in SENTENCE_CHARS.chars() {
+            assert!(is_sentence_char(c), "{c}");
+        }
+        let listed = (0..=0x10_FFFF)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_sentence_char(c))
+            .count();
+        assert_eq!(listed, SENTENCE_CHARS.chars().count());
+    }
+
+    #[test]
+    fn comparator_prefix_agrees_with_a_search_of_the_table() {
+        let tails = [
+            "",
+            "95%",
+            " 95%",
+            "\t3",
+            "x",
+            "等于",
+            "或等于90",
+            "于",
+            "=",
+            "＝5",
+        ];
+        for (printed, _) in COMPARATORS {
+            for tail in tails {
+                let cell = format!("{printed}{tail}");
+                for (end, _) in cell
+                    .char_indices()
+                    .chain(std::iter::once((cell.len(), ' ')))
+                {
+                    let s = &cell[..end];
+                    assert_eq!(comparator_prefix(s), comparator_prefix_by_table(s), "{s:?}");
+                }
+            }
+        }
+        for s in [
+            "",
+            "95%",
+            "有效",
+            "不",
+            "大",
+            "小于或",
+            "不低",
+            "≥≤",
+            "＞＞",
+        ] {
+            assert_eq!(comparator_prefix(s), comparator_prefix_by_table(s), "{s:?}");
+        }
     }
 
     /// `(input, text, comparator, number, unit, yuan, range (from, to, unit), unreadable)`

@@ -8,8 +8,13 @@ use nom::{
     branch::alt,
     bytes::complete::{tag, take_while_m_n, take_while1},
     character::complete::{char, digit1, space0},
-    combinator::{all_consuming, map, map_res, opt, recognize, value},
-    sequence::{delimited, preceded, terminated},
+    combinator::{all_consuming, map_res, opt, recognize},
+    sequence::{delimited, terminated},
+};
+#[cfg(test)]
+use nom::{
+    combinator::{map, value},
+    sequence::preceded,
 };
 
 /// 一级指标 of the form. `成本指标` is also a 二级指标 in older templates; see
@@ -78,6 +83,7 @@ fn colon(i: &str) -> IResult<&str, Option<char>> {
 }
 
 /// `（必填）` or `(必填)`, either bracket in either width: OCR mixes them.
+#[cfg(test)]
 fn bracketed(i: &str) -> IResult<&str, &str> {
     delimited(
         open_paren,
@@ -87,10 +93,11 @@ fn bracketed(i: &str) -> IResult<&str, &str> {
     .parse(i)
 }
 
-/// The first characters of the labels of [`header_label_inner`]: a label added there
-/// must add its first character here (the `header_labels` test fails until it does).
-const HEADER_LABEL_STARTS: [char; 8] = ['项', '主', '实', '年', '资', '其', '财', '总'];
-
+/// The header labels as nom parsers: the definition of the vocabulary. [`header_label`]
+/// reads the same words by hand (it runs on most cells); the tests check that the two
+/// agree on every word of the vocabulary, its prefixes and extensions, and on random
+/// strings over its alphabet.
+#[cfg(test)]
 fn header_label_inner(i: &str) -> IResult<&str, HeaderLabel> {
     alt((
         value(HeaderLabel::Name, tag("项目名称")),
@@ -126,15 +133,97 @@ fn header_label_inner(i: &str) -> IResult<&str, HeaderLabel> {
     .parse(i)
 }
 
+/// [`header_label`] as the nom grammar reads it (the reference of the hand-written one).
+#[cfg(test)]
+fn header_label_nom(cell: &str) -> Option<(HeaderLabel, &str)> {
+    let (rest, label) = terminated(header_label_inner, colon).parse(cell).ok()?;
+    Some((label, rest.trim_start()))
+}
+
+/// `（必填）` or `(必填)` at the start of `i`, as [`bracketed`] reads it: the text between
+/// the brackets (at least one character, up to the first closing bracket) and the rest.
+fn bracketed_fast(i: &str) -> Option<(&str, &str)> {
+    let inner = i.strip_prefix(['（', '('])?;
+    // The first closing bracket, by its bytes: `)` is ASCII, and `）` is `EF BC 89`,
+    // whose lead byte is never inside another character, so both hits are boundaries.
+    let b = inner.as_bytes();
+    let (end, close) = (0..b.len()).find_map(|k| match b[k] {
+        b')' => Some((k, 1)),
+        0xEF if b.get(k + 1..k + 3) == Some(&[0xBC, 0x89]) => Some((k, 3)),
+        _ => None,
+    })?;
+    if end == 0 {
+        return None;
+    }
+    Some((inner.get(..end)?, inner.get(end + close..)?))
+}
+
+/// The first characters of the header labels (the vocabulary tests fail if one is
+/// missing: a label would no longer be read).
+const HEADER_LABEL_STARTS: [char; 8] = ['项', '主', '实', '年', '资', '其', '财', '总'];
+
+/// The rest of `cell` after the first of `words` it starts with.
+fn first_of<'a>(cell: &'a str, words: &[&str]) -> Option<&'a str> {
+    words.iter().find_map(|w| cell.strip_prefix(w))
+}
+
+/// The label at the start of `cell` and the rest after it, in the order of the nom
+/// grammar's `alt` (the first alternative that matches wins, longer spellings first).
+fn header_label_start(cell: &str) -> Option<(HeaderLabel, &str)> {
+    if let Some(r) = cell.strip_prefix("项目") {
+        if let Some(r) = r.strip_prefix("名称") {
+            return Some((HeaderLabel::Name, r));
+        }
+        if let Some(r) = r.strip_prefix("属性") {
+            return Some((HeaderLabel::Attribute, r));
+        }
+        if let Some(r) = first_of(r, &["周期", "期"]) {
+            return Some((HeaderLabel::Period, r));
+        }
+        let r = r.strip_prefix("资金")?;
+        return Some(match bracketed_fast(r) {
+            Some((unit, rest)) => (HeaderLabel::Funds(Some(unit.to_owned())), rest),
+            None => (HeaderLabel::Funds(None), r),
+        });
+    }
+    if let Some(r) = first_of(cell, &["主管部门及代码", "主管部门（代码）", "主管部门"])
+    {
+        return Some((HeaderLabel::Department, r));
+    }
+    if let Some(r) = cell.strip_prefix("实施单位") {
+        return Some((HeaderLabel::ImplementingUnit, r));
+    }
+    if let Some(r) = first_of(cell, &["年度资金总额", "资金总额"]) {
+        return Some((HeaderLabel::Total, r));
+    }
+    // `其中` and an optional colon, then `财政拨款`; `其中` without it fails this
+    // alternative (nom's `opt` does not give `其中` back), so `其他资金` is tried next.
+    let fiscal = match cell.strip_prefix("其中") {
+        Some(r) => r.strip_prefix(['：', ':']).unwrap_or(r),
+        None => cell,
+    };
+    if let Some(r) = fiscal.strip_prefix("财政拨款") {
+        return Some((HeaderLabel::Fiscal, r));
+    }
+    if let Some(r) = cell.strip_prefix("其他资金") {
+        return Some((HeaderLabel::Other, r));
+    }
+    first_of(cell, &["年度总体目标", "年度目标", "总体目标"]).map(|r| (HeaderLabel::Goals, r))
+}
+
 /// A header label at the start of `cell`, and the rest of the cell after the label and an
 /// optional colon (a label and its value are sometimes printed in one cell).
+///
+/// Read by hand rather than by nom: it runs on every cell of the header and the first
+/// cell of every line. The nom grammar (`header_label_inner`) stays the definition; a
+/// test checks the two agree.
 pub fn header_label(cell: &str) -> Option<(HeaderLabel, &str)> {
-    // Runs on every cell of the header and the first cell of every line: most cells are
-    // rejected by their first character before nom tries a dozen tags.
+    // Most cells start with none of the labels' first characters.
     if !cell.starts_with(HEADER_LABEL_STARTS) {
         return None;
     }
-    let (rest, label) = terminated(header_label_inner, colon).parse(cell).ok()?;
+    let (label, rest) = header_label_start(cell)?;
+    let rest = rest.strip_prefix(['：', ':']).unwrap_or(rest);
     Some((label, rest.trim_start()))
 }
 
@@ -148,6 +237,7 @@ pub fn is_column_header(cell: &str) -> bool {
 
 /// [`LEVEL2_STEMS`] longest first (stable), so that `社会成本` is never read as `社会` +
 /// rest. Written out rather than sorted on every call: this runs for every cell.
+#[cfg(test)]
 const LEVEL2_STEMS_LONGEST_FIRST: [&str; 12] = [
     "服务对象满意度",
     "生态环境成本",
@@ -163,6 +253,8 @@ const LEVEL2_STEMS_LONGEST_FIRST: [&str; 12] = [
     "成本",
 ];
 
+/// The nom reading of a 二级 stem (the definition; see [`level2_label_start`]).
+#[cfg(test)]
 fn level2_stem(i: &str) -> IResult<&str, &'static str> {
     for stem in LEVEL2_STEMS_LONGEST_FIRST {
         if let Some(rest) = i.strip_prefix(stem) {
@@ -175,6 +267,8 @@ fn level2_stem(i: &str) -> IResult<&str, &'static str> {
     )))
 }
 
+/// The nom grammar of a 二级 label cell (the definition; see [`classify`]).
+#[cfg(test)]
 fn level2(i: &str) -> IResult<&str, (String, Option<String>)> {
     map(
         (terminated(level2_stem, tag("指标")), space0, opt(bracketed)),
@@ -185,17 +279,9 @@ fn level2(i: &str) -> IResult<&str, (String, Option<String>)> {
     .parse(i)
 }
 
-/// Classify a whole cell as a taxonomy label, if it is one.
-///
-/// `成本指标` alone is ambiguous (一级 in newer templates, 二级 under 产出指标 in older
-/// ones); it is returned as a 二级 label here and the row logic promotes it when a 二级
-/// label follows it on the same row.
-pub fn classify_label(cell: &str) -> Option<Label> {
-    // Every label starts as one of `ALL_LABELS` does; most cells are names and values.
-    let first = cell.chars().next()?;
-    if !ALL_LABELS.iter().any(|l| l.starts_with(first)) {
-        return None;
-    }
+/// [`classify_label`] as the nom grammar reads it: the reference of [`classify`].
+#[cfg(test)]
+fn classify_label_nom(cell: &str) -> Option<Label> {
     if cell == "绩效指标" {
         return Some(Label::Section);
     }
@@ -208,9 +294,149 @@ pub fn classify_label(cell: &str) -> Option<Label> {
         .map(|l| Label::Level1(l))
 }
 
+/// [`LEVEL2_STEMS_LONGEST_FIRST`], each with `指标`: the 二级 labels, longest first.
+#[cfg(test)]
+const LEVEL2_LABELS_LONGEST_FIRST: [&str; 12] = [
+    "服务对象满意度指标",
+    "生态环境成本指标",
+    "可持续影响指标",
+    "经济效益指标",
+    "社会效益指标",
+    "生态效益指标",
+    "经济成本指标",
+    "社会成本指标",
+    "数量指标",
+    "质量指标",
+    "时效指标",
+    "成本指标",
+];
+
+/// The first characters of [`ALL_LABELS`] (a test checks it against the list).
+const LABEL_STARTS: [char; 13] = [
+    '产', '效', '满', '成', '数', '质', '时', '经', '社', '生', '可', '服', '绩',
+];
+
+/// Byte length of the shortest label (four CJK characters): a shorter cell is no label.
+const SHORTEST_LABEL: usize = "产出指标".len();
+
+/// The 二级 label (stem and `指标`) at the start of `i`, and the rest: what the nom
+/// grammar's `terminated(level2_stem, tag("指标"))` reads. That parser takes the first
+/// stem (longest first) and then needs `指标`; no stem is a shorter stem followed by
+/// `指`, so the first label in longest-first order that starts `i` is the same match.
+///
+/// The labels are looked up by the first character (those of a character keep the
+/// longest-first order; the vocabulary tests compare the result with the nom grammar).
+fn level2_label_start(i: &str) -> Option<(&'static str, &str)> {
+    let labels: &[&'static str] = match i.chars().next()? {
+        '服' => &["服务对象满意度指标"],
+        '生' => &["生态环境成本指标", "生态效益指标"],
+        '可' => &["可持续影响指标"],
+        '经' => &["经济效益指标", "经济成本指标"],
+        '社' => &["社会效益指标", "社会成本指标"],
+        '数' => &["数量指标"],
+        '质' => &["质量指标"],
+        '时' => &["时效指标"],
+        '成' => &["成本指标"],
+        _ => return None,
+    };
+    labels
+        .iter()
+        .find_map(|l| i.strip_prefix(l).map(|rest| (*l, rest)))
+}
+
+/// A taxonomy label read from a cell without allocating: [`Label`] with the 二级 name
+/// from the vocabulary and the note borrowed from the cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LabelRef<'a> {
+    /// `绩效指标`.
+    Section,
+    /// A 一级指标.
+    Level1(&'static str),
+    /// A 二级指标 and its bracketed note (trimmed).
+    Level2 {
+        name: &'static str,
+        note: Option<&'a str>,
+    },
+}
+
+impl LabelRef<'_> {
+    /// The public, owned form.
+    pub(crate) fn to_label(self) -> Label {
+        match self {
+            LabelRef::Section => Label::Section,
+            LabelRef::Level1(l) => Label::Level1(l),
+            LabelRef::Level2 { name, note } => Label::Level2 {
+                name: name.to_owned(),
+                note: note.map(str::to_owned),
+            },
+        }
+    }
+}
+
+/// [`classify_label`] without allocating; read by hand where the nom grammar
+/// (`classify_label_nom`, the definition) would try a dozen parsers on every cell. A
+/// test checks the two agree on the vocabulary, its prefixes and extensions, and on
+/// random strings over its alphabet.
+///
+/// After the label: white space (spaces and tabs, as nom's `space0`), then either the
+/// end, or one bracketed note that ends the cell: an opening bracket, at least one
+/// character that is no closing bracket, and a closing bracket.
+pub(crate) fn classify(cell: &str) -> Option<LabelRef<'_>> {
+    // Most cells are names and values: rejected by their length or first character.
+    if cell.len() < SHORTEST_LABEL || !cell.starts_with(LABEL_STARTS) {
+        return None;
+    }
+    if cell == "绩效指标" {
+        return Some(LabelRef::Section);
+    }
+    if let Some((name, rest)) = level2_label_start(cell) {
+        let rest = rest.trim_start_matches([' ', '\t']);
+        if rest.is_empty() {
+            return Some(LabelRef::Level2 { name, note: None });
+        }
+        if let Some((note, "")) = bracketed_fast(rest) {
+            return Some(LabelRef::Level2 {
+                name,
+                note: Some(note.trim()),
+            });
+        }
+    }
+    LEVEL1
+        .iter()
+        .find(|l| **l == cell)
+        .map(|l| LabelRef::Level1(l))
+}
+
+/// Classify a whole cell as a taxonomy label, if it is one.
+///
+/// `成本指标` alone is ambiguous (一级 in newer templates, 二级 under 产出指标 in older
+/// ones); it is returned as a 二级 label here and the row logic promotes it when a 二级
+/// label follows it on the same row.
+pub fn classify_label(cell: &str) -> Option<Label> {
+    classify(cell).map(LabelRef::to_label)
+}
+
+/// [`level2_open_note`] without allocating: the label and the note's start, borrowed.
+pub(crate) fn level2_open_note_ref(cell: &str) -> Option<(&'static str, &str)> {
+    let (name, rest) = level2_label_start(cell)?;
+    let note = rest
+        .trim_start_matches([' ', '\t'])
+        .strip_prefix(['（', '('])?;
+    if note.contains(['）', ')']) {
+        return None;
+    }
+    Some((name, note.trim()))
+}
+
 /// A 二级 label whose bracketed note was cut off by a line or page break
 /// (`可持续影响指标（必` … `填）`): returns the label and the start of the note.
 pub fn level2_open_note(cell: &str) -> Option<(String, String)> {
+    level2_open_note_ref(cell).map(|(name, note)| (name.to_owned(), note.to_owned()))
+}
+
+/// [`level2_open_note`] as the nom grammar reads it (the reference).
+#[cfg(test)]
+fn level2_open_note_nom(cell: &str) -> Option<(String, String)> {
     let (rest, stem) = terminated(level2_stem, tag("指标")).parse(cell).ok()?;
     let (note, _) = (space0::<&str, nom::error::Error<&str>>, open_paren)
         .parse(rest)
@@ -252,18 +478,27 @@ const LONGEST_LABEL: usize = "服务对象满意度指标".len();
 /// A cell that is the cut-off start of exactly one label (`效益指` → `效益指标`), as OCR
 /// leaves it when a label wraps inside its cell. At least two characters, never a full label.
 pub fn label_prefix(cell: &str) -> Option<String> {
+    label_prefix_ref(cell).map(str::to_owned)
+}
+
+/// [`label_prefix`] without allocating.
+pub(crate) fn label_prefix_ref(cell: &str) -> Option<&'static str> {
     // Runs on the first cell of every indicator line: reject without allocating first.
-    if cell.len() >= LONGEST_LABEL || cell.chars().nth(1).is_none() {
+    // A prefix of a label starts with a label's first character.
+    if cell.len() >= LONGEST_LABEL
+        || !cell.starts_with(LABEL_STARTS)
+        || cell.chars().nth(1).is_none()
+    {
         return None;
     }
     let mut found = ALL_LABELS
         .iter()
         .filter(|l| l.starts_with(cell) && l.len() > cell.len());
     let first = found.next()?;
-    if found.next().is_some() || classify_label(cell).is_some() {
+    if found.next().is_some() || classify(cell).is_some() {
         return None;
     }
-    Some((*first).to_owned())
+    Some(first)
 }
 
 fn open_paren(i: &str) -> IResult<&str, char> {
@@ -287,22 +522,98 @@ fn year_line(i: &str) -> IResult<&str, i32> {
     .parse(i)
 }
 
+/// Whether a character starting with byte `b` (UTF-8) can be white space
+/// (`char::is_whitespace`): ASCII white space, or U+0085/U+00A0 (`C2`), U+1680 (`E1`),
+/// U+2000…U+205F (`E2`), U+3000 (`E3`). A test checks every character.
+pub(crate) fn may_be_whitespace(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1 | 0xE2 | 0xE3)
+}
+
+/// Whether a character ending with byte `b` (UTF-8) can be white space: ASCII white
+/// space, or the last byte of U+0085 (`85`), U+00A0 (`A0`), U+1680 (`80`), U+2000…U+200A
+/// (`80`…`8A`), U+2028, U+2029, U+202F (`A8`, `A9`, `AF`), U+205F (`9F`), U+3000 (`80`).
+/// A test checks every character.
+pub(crate) fn may_end_whitespace(b: u8) -> bool {
+    matches!(
+        b,
+        b'\t'..=b'\r' | b' ' | 0x80..=0x8A | 0x9F | 0xA0 | 0xA8 | 0xA9 | 0xAF
+    )
+}
+
+/// `s.trim()`, without decoding a character at either end that cannot be white space
+/// (most cells): the first byte says whether the first character can be, the last byte
+/// whether the last one can.
+pub(crate) fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    let start = b.first().is_some_and(|&f| may_be_whitespace(f));
+    let end = b.last().is_some_and(|&l| may_end_whitespace(l));
+    match (start, end) {
+        (false, false) => s,
+        (false, true) => s.trim_end(),
+        (true, false) => s.trim_start(),
+        (true, true) => s.trim(),
+    }
+}
+
 /// The 年度 line: `（2024年度）`, `(2024 年度)`, `2024年度`. Returns the year.
 pub fn fiscal_year(line: &str) -> Option<i32> {
-    year_line(line.trim()).ok().map(|(_, y)| y)
+    // Most lines start with a CJK character (lead byte `E4`…`EE`): no white space, no
+    // bracket, no digit, so no 年度 line; rejected before the line is trimmed.
+    if line
+        .as_bytes()
+        .first()
+        .is_some_and(|b| (0xE4..=0xEE).contains(b))
+    {
+        return None;
+    }
+    let t = line.trim();
+    // Runs on every line. What `year_line` reads starts with a bracket or a digit and,
+    // trimmed, ends with `年`, `度` or a bracket (its white space can only sit inside):
+    // anything else is rejected without nom.
+    if !t.starts_with(['（', '(', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
+        || !t.ends_with(['年', '度', '）', ')'])
+    {
+        return None;
+    }
+    year_line(t).ok().map(|(_, y)| y)
 }
 
 /// Is this line the form's title (`部门项目支出预算绩效目标表` and its close spellings)?
 ///
 /// The annex heading (`附件2：…项目支出预算绩效目标表`) is not a title.
 pub fn is_form_title(line: &str) -> bool {
-    // A title holds `绩效目标` and ends in `表` (white space aside): cheap test first, as
-    // this runs on every line.
-    if !line.contains('绩') || !line.contains('表') {
+    // A title ends in `表` (white space aside: `trim_end` drops what `is_whitespace`
+    // does) and holds `绩效目标`: cheap tests first, as this runs on every line, and the
+    // last character is looked at without a scan of the line.
+    let end = match line.as_bytes().last() {
+        Some(&b) if may_end_whitespace(b) => line.trim_end(),
+        _ => line,
+    };
+    if !end.ends_with('表') || !line.contains('绩') {
         return false;
     }
-    let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
-    let n = t.chars().count();
+    // The line without white space, at most 20 characters (a longer one is no title):
+    // the line itself when no byte can start white space, else built in a buffer on the
+    // stack rather than a `String`.
+    if !line.bytes().any(may_be_whitespace) {
+        let n = line.chars().count();
+        return !line.starts_with("附件")
+            && (8..=20).contains(&n)
+            && line.contains("绩效目标")
+            && (line.contains("项目支出") || line.contains("项目"));
+    }
+    let mut buf = [0u8; 80];
+    let (mut len, mut n) = (0, 0);
+    for c in line.chars().filter(|c| !c.is_whitespace()) {
+        n += 1;
+        if n > 20 {
+            return false;
+        }
+        len += c.encode_utf8(&mut buf[len..]).len();
+    }
+    let Ok(t) = std::str::from_utf8(&buf[..len]) else {
+        return false;
+    };
     !t.starts_with("附件")
         && (8..=20).contains(&n)
         && t.contains("绩效目标")
@@ -403,6 +714,17 @@ pub fn is_page_number(line: &str) -> bool {
 
 /// The annex heading `附件 2：title`: returns (`附件2`, title).
 pub fn annex_heading(line: &str) -> Option<(String, Option<String>)> {
+    // Runs on every line: most do not start with `附件` (what `heading_number` reads
+    // first), and are rejected without nom.
+    // (`附` starts with byte `E9`; anything else that is no white space ends it early.)
+    if line
+        .as_bytes()
+        .first()
+        .is_none_or(|&b| b != 0xE9 && !may_be_whitespace(b))
+        || !line.trim_start().starts_with("附件")
+    {
+        return None;
+    }
     let (rest, n) = heading_number(line.trim()).ok()?;
     let title = rest.trim();
     Some((
@@ -438,6 +760,260 @@ pub fn goal_marker(i: &str) -> IResult<&str, u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Words of the vocabulary, odd neighbours and pieces of them: what the hand-written
+    /// readers are compared with the nom grammar on.
+    fn vocabulary_cells() -> Vec<String> {
+        let words: Vec<String> = [
+            "项目名称",
+            "主管部门及代码",
+            "主管部门（代码）",
+            "主管部门",
+            "实施单位",
+            "项目属性",
+            "项目周期",
+            "项目期",
+            "项目资金",
+            "年度资金总额",
+            "资金总额",
+            "其中",
+            "财政拨款",
+            "其他资金",
+            "年度总体目标",
+            "年度目标",
+            "总体目标",
+            "绩效指标",
+            "指标",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .chain(ALL_LABELS.iter().map(|s| (*s).to_owned()))
+        .chain(LEVEL2_STEMS.iter().map(|s| (*s).to_owned()))
+        .collect();
+        let tails = [
+            "",
+            "：",
+            ":",
+            " ",
+            "\t",
+            "  ",
+            "（万元）",
+            "(万元)",
+            "（万元",
+            "（",
+            "(",
+            "）",
+            ")",
+            "（）",
+            "()",
+            "（必填）",
+            "(必填)",
+            " (必填)",
+            "\t（必填硬性指标）",
+            "（ 必填 ）",
+            "（必填）x",
+            "（必填））",
+            "（必(填)",
+            "（必填",
+            "（（必填）",
+            "：14500",
+            ": 社保卡",
+            "：财政拨款",
+            "财政拨款",
+            "指标",
+            "很多",
+            "x",
+            "1",
+            "（ ）",
+            "（)",
+        ];
+        let mut cells = Vec::new();
+        for w in &words {
+            for t in &tails {
+                let cell = format!("{w}{t}");
+                // Every prefix, by characters, of every word with every tail.
+                let ends: Vec<usize> = cell
+                    .char_indices()
+                    .map(|(i, _)| i)
+                    .chain(std::iter::once(cell.len()))
+                    .collect();
+                for e in ends {
+                    cells.push(cell[..e].to_owned());
+                }
+            }
+            for v in &words {
+                cells.push(format!("{w}{v}"));
+                cells.push(format!("{w}：{v}"));
+                cells.push(format!("{w} {v}"));
+            }
+        }
+        cells.sort();
+        cells.dedup();
+        cells
+    }
+
+    #[test]
+    fn hand_written_readers_agree_with_the_nom_grammar_on_the_vocabulary() {
+        let cells = vocabulary_cells();
+        assert!(cells.len() > 5_000, "{}", cells.len());
+        for cell in &cells {
+            assert_eq!(header_label(cell), header_label_nom(cell), "{cell:?}");
+            assert_eq!(classify_label(cell), classify_label_nom(cell), "{cell:?}");
+            assert_eq!(
+                level2_open_note(cell),
+                level2_open_note_nom(cell),
+                "{cell:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn level2_labels_by_first_character_are_the_longest_first_search() {
+        fn search(i: &str) -> Option<(&'static str, &str)> {
+            LEVEL2_LABELS_LONGEST_FIRST
+                .iter()
+                .find_map(|l| i.strip_prefix(l).map(|rest| (*l, rest)))
+        }
+        for cell in vocabulary_cells() {
+            assert_eq!(level2_label_start(&cell), search(&cell), "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn label_starts_are_the_first_characters_of_the_labels() {
+        let mut from_list: Vec<char> = ALL_LABELS.iter().filter_map(|l| l.chars().next()).collect();
+        from_list.sort_unstable();
+        from_list.dedup();
+        let mut listed = LABEL_STARTS.to_vec();
+        listed.sort_unstable();
+        assert_eq!(listed, from_list);
+        assert_eq!(
+            SHORTEST_LABEL,
+            ALL_LABELS.iter().map(|l| l.len()).min().unwrap_or(0)
+        );
+        let with_suffix: Vec<String> = LEVEL2_STEMS_LONGEST_FIRST
+            .iter()
+            .map(|s| format!("{s}指标"))
+            .collect();
+        assert_eq!(LEVEL2_LABELS_LONGEST_FIRST.to_vec(), with_suffix);
+    }
+
+    /// The title test as first written (a `String` without white space): the reference.
+    fn is_form_title_reference(line: &str) -> bool {
+        if !line.contains('绩') || !line.contains('表') {
+            return false;
+        }
+        let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+        let n = t.chars().count();
+        !t.starts_with("附件")
+            && (8..=20).contains(&n)
+            && t.contains("绩效目标")
+            && t.ends_with('表')
+            && (t.contains("项目支出") || t.contains("项目"))
+    }
+
+    #[test]
+    fn may_be_whitespace_covers_every_white_space_character() {
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            if c.is_whitespace() {
+                let mut b = [0u8; 4];
+                let lead = c.encode_utf8(&mut b).as_bytes()[0];
+                assert!(may_be_whitespace(lead), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn may_end_whitespace_covers_every_white_space_character() {
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            if c.is_whitespace() {
+                let mut b = [0u8; 4];
+                let bytes = c.encode_utf8(&mut b).as_bytes();
+                assert!(may_end_whitespace(bytes[bytes.len() - 1]), "{c:?}");
+            }
+        }
+        for s in [
+            "",
+            " ",
+            "\u{3000}",
+            " a ",
+            "a",
+            "表\u{3000}",
+            "\u{2028}x",
+            "x\t",
+            "\t\t",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn title_and_year_fast_paths_agree_with_their_references() {
+        let cases = [
+            "部门项目支出预算绩效目标表",
+            " 部门项目支出预算绩效目标表 ",
+            "部门 项目支出 预算绩效目标表\u{3000}",
+            "项目支出绩效目标表",
+            "附件2：平罗县社会保险事业管理中心项目支出预算绩效目标表",
+            "附 件项目支出绩效目标表",
+            "部门项目支出预算绩效目标表部门项目支出预算绩效目标表",
+            "部门项目支出预算绩效目标表x",
+            "绩效目标表",
+            "（2024年度）",
+            "(2024 年度)",
+            "2023年度",
+            " 2023 年 ",
+            "（ 2024 年度 ）",
+            "（2024年度）项目",
+            "2024",
+            "（2024）",
+            "12024年",
+            "",
+        ];
+        for line in cases {
+            assert_eq!(
+                is_form_title(line),
+                is_form_title_reference(line),
+                "{line:?}"
+            );
+            assert_eq!(
+                fiscal_year(line),
+                year_line(line.trim()).ok().map(|(_, y)| y),
+                "{line:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+        /// Random cells over the alphabet of the vocabulary (and brackets, colons, space).
+        #[test]
+        fn hand_written_readers_agree_with_the_nom_grammar_on_random_cells(
+            cell in "[项目名称主管部门及代码实施单位属性周期资金年度总额其中财政拨款他体标指数量质时效成本经济社会生态环境可持续影响服务对象满意产出绩（）()：: \t万元必填x1]{0,14}"
+        ) {
+            proptest::prop_assert_eq!(header_label(&cell), header_label_nom(&cell));
+            proptest::prop_assert_eq!(classify_label(&cell), classify_label_nom(&cell));
+            proptest::prop_assert_eq!(level2_open_note(&cell), level2_open_note_nom(&cell));
+        }
+
+        /// `trim` is `str::trim`.
+        #[test]
+        fn trim_is_str_trim(s in "[ \t\u{3000}\u{00A0}\u{2028}\u{0085}a表（）80\u{1680}]{0,6}") {
+            proptest::prop_assert_eq!(trim(&s), s.trim());
+        }
+
+        /// Random lines over the alphabet of titles and 年度 lines.
+        #[test]
+        fn title_and_year_fast_paths_agree_on_random_lines(
+            line in "[部门项目支出预算绩效目标表附件2：年度（）() \t\u{3000}x0-9]{0,26}"
+        ) {
+            proptest::prop_assert_eq!(is_form_title(&line), is_form_title_reference(&line));
+            proptest::prop_assert_eq!(
+                fiscal_year(&line),
+                year_line(line.trim()).ok().map(|(_, y)| y)
+            );
+        }
+    }
 
     #[test]
     fn header_labels() {

@@ -51,7 +51,7 @@ mod warning;
 
 use std::borrow::Cow;
 
-pub use decode::{Decoded, Replacement, decode};
+pub use decode::{Decoded, Replacement, decode, decode_borrowed};
 pub use warning::{Warning, WarningCode};
 
 use canon::Scratch;
@@ -97,13 +97,25 @@ pub fn normalize(bytes: &[u8]) -> Normalized {
 /// [`normalize`] for text already decoded with [`decode`] (a caller that needs the text
 /// itself, such as a shape reader, decodes once).
 pub fn normalize_decoded(decoded: &Decoded) -> Normalized {
-    let text = decoded.text.as_str();
+    normalize_text(&decoded.text, decoded.encoding, &decoded.replaced)
+}
+
+/// [`normalize_decoded`] for decoded text held elsewhere, such as the input itself when
+/// [`decode_borrowed`] takes it: `encoding` and `replaced` as in [`Decoded`].
+///
+/// ```
+/// let bytes = "项目名称\t 养老 (保险)\n".as_bytes();
+/// let text = annex_normalize::decode_borrowed(bytes).unwrap_or_default();
+/// let n = annex_normalize::normalize_text(text, "UTF-8", &[]);
+/// assert_eq!(n.lines[0].text, annex_normalize::normalize(bytes).lines[0].text);
+/// ```
+pub fn normalize_text(text: &str, encoding: &'static str, replaced: &[Replacement]) -> Normalized {
     let bytes = text.as_bytes();
     // One line per LF and the last: the vector is sized once (a vectorized count).
     let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
     let mut warnings = Vec::new();
     let mut scratch = Scratch::default();
-    let mut replaced = decoded.replaced.iter().peekable();
+    let mut replaced = replaced.iter().peekable();
     // Each line is built here, then copied once into a string of its exact size.
     let mut out = String::new();
 
@@ -156,7 +168,7 @@ pub fn normalize_decoded(decoded: &Decoded) -> Normalized {
                 format!(
                     "{bad_bytes} byte{} not valid {} replaced by {runs} U+FFFD",
                     plural(bad_bytes),
-                    decoded.encoding
+                    encoding
                 ),
             ));
         }
@@ -207,7 +219,7 @@ pub fn normalize_decoded(decoded: &Decoded) -> Normalized {
     Normalized {
         lines,
         warnings,
-        encoding: decoded.encoding,
+        encoding,
     }
 }
 

@@ -275,20 +275,80 @@ fn resolve(s: &str, mut flags: u8) -> u8 {
 /// finds the cells that need work; the others (most: `绩效指标`, `14500`, `100%`) are
 /// copied in runs together with the tabs between them.
 pub(crate) fn line_into(line: &str, scratch: &mut Scratch, notes: &mut Notes, out: &mut String) {
-    let bytes = line.as_bytes();
-    // `line[copied..cell_start]` is canonical already and waits to be copied.
-    let mut copied = 0;
-    let mut cell_start = 0;
+    // `CLASS` has neither `END` nor `CONTROL` bits, so the scan runs to the end of `line`.
+    let _ = cells_into::<false>(line, 0, scratch, notes, out);
+}
+
+/// [`line_into`] of the source line of `text` that starts at byte `start`, found in the
+/// same scan: the line ends at the first LF, CR or form feed (or the end of `text`), and
+/// its end is returned. `None` when the line holds a control character that
+/// [`crate::normalize`] removes first (C0 other than tab, DEL, C1): then `out` and
+/// `notes` are partly written, and the caller starts over on the cleaned line.
+///
+/// Exact: a line with no such character is the line [`line_into`] would get, and the bytes
+/// that end it or need a closer look have classes of their own ([`SOURCE_CLASS`]), so the
+/// cells and their flags are those [`line_into`] finds.
+pub(crate) fn source_line_into(
+    text: &str,
+    start: usize,
+    scratch: &mut Scratch,
+    notes: &mut Notes,
+    out: &mut String,
+) -> Option<usize> {
+    cells_into::<true>(text, start, scratch, notes, out)
+}
+
+/// In [`SOURCE_CLASS`]: a byte that ends a source line (LF, CR, form feed).
+const END: u8 = 16;
+/// In [`SOURCE_CLASS`]: a control character a line may not keep (C0 other than tab, DEL),
+/// or the lead byte `C2` of a C1 control (a false alarm for `°` or `·`, told apart by the
+/// next byte).
+const CONTROL: u8 = 32;
+
+/// [`CLASS`] plus the bits that end a source line or stop it for control characters.
+static SOURCE_CLASS: [u8; 256] = source_classes();
+
+const fn source_classes() -> [u8; 256] {
+    let mut t = classes();
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] |= CONTROL;
+        b += 1;
+    }
+    t[b'\t' as usize] = TAB;
+    t[b'\n' as usize] = SPACING | END;
+    t[b'\r' as usize] = SPACING | END;
+    t[0x0C] = SPACING | END;
+    t[0x7F] |= CONTROL;
+    t[0xC2] |= CONTROL;
+    t
+}
+
+/// [`line_into`] (`SOURCE` false: the cells of all of `text[start..]`) and
+/// [`source_line_into`] (`SOURCE` true: up to the line end) in one body.
+fn cells_into<const SOURCE: bool>(
+    text: &str,
+    start: usize,
+    scratch: &mut Scratch,
+    notes: &mut Notes,
+    out: &mut String,
+) -> Option<usize> {
+    let table = if SOURCE { &SOURCE_CLASS } else { &CLASS };
+    let bytes = text.as_bytes();
+    // `text[copied..cell_start]` is canonical already and waits to be copied.
+    let mut copied = start;
+    let mut cell_start = start;
     // Where `out` ends after the last non-empty cell: trailing empty cells are dropped.
     let mut keep = out.len();
-    let mut i = 0;
+    let mut i = start;
     loop {
-        // The union of the byte classes of the cell: eight bytes a step while no tab is
-        // among them (the look-ups are independent), then byte by byte to the tab.
+        // The union of the byte classes of the cell: eight bytes a step while no tab (or
+        // line end, or control) is among them (the look-ups are independent), then byte by
+        // byte to the tab.
         let mut flags = 0;
         while let Some(chunk) = bytes.get(i..i + 8) {
-            let classes = chunk.iter().fold(0, |acc, &b| acc | CLASS[usize::from(b)]);
-            if classes & TAB != 0 {
+            let classes = chunk.iter().fold(0, |acc, &b| acc | table[usize::from(b)]);
+            if classes & (TAB | END | CONTROL) != 0 {
                 break;
             }
             flags |= classes;
@@ -296,22 +356,34 @@ pub(crate) fn line_into(line: &str, scratch: &mut Scratch, notes: &mut Notes, ou
         }
         let mut at_tab = false;
         while let Some(&b) = bytes.get(i) {
-            let class = CLASS[usize::from(b)];
-            if class == TAB {
-                at_tab = true;
-                break;
+            let class = table[usize::from(b)];
+            if class & (TAB | END | CONTROL) != 0 {
+                if class & TAB != 0 {
+                    at_tab = true;
+                    break;
+                }
+                if class & END != 0 {
+                    break;
+                }
+                // `C2 A0`..`C2 BF` are no control characters; `C2 80`..`C2 9F` are.
+                if b == 0xC2 && !matches!(bytes.get(i + 1), Some(0x80..=0x9F)) {
+                    flags |= class & !CONTROL;
+                    i += 1;
+                    continue;
+                }
+                return None;
             }
             flags |= class;
             i += 1;
         }
-        let cell = line.get(cell_start..i).unwrap_or_default();
+        let cell = text.get(cell_start..i).unwrap_or_default();
         let flags = resolve(cell, flags);
         if flags == 0 {
             if !cell.is_empty() {
                 keep = out.len() + (i - copied);
             }
         } else {
-            out.push_str(line.get(copied..cell_start).unwrap_or_default());
+            out.push_str(text.get(copied..cell_start).unwrap_or_default());
             let before = out.len();
             // Spaces and marks alone (most cells here): one pass, no scratch.
             if flags != SPACING || !spacing_fast(cell, out) {
@@ -328,8 +400,9 @@ pub(crate) fn line_into(line: &str, scratch: &mut Scratch, notes: &mut Notes, ou
         i += 1;
         cell_start = i;
     }
-    out.push_str(line.get(copied..).unwrap_or_default());
+    out.push_str(text.get(copied..i).unwrap_or_default());
     out.truncate(keep);
+    Some(i)
 }
 
 /// The first index at or after `i` whose byte has a non-zero class in `table`.
@@ -445,7 +518,10 @@ enum Token {
 }
 
 /// The [`Token`] at byte `i` of `bytes`, which [`skip_plain`] stopped at.
-#[inline]
+// Called per byte of every run in both loops of `spacing_fast`; left to itself the compiler
+// keeps it a call (callgrind c1000: 1.9M instructions of calls and moves).
+#[allow(clippy::inline_always)]
+#[inline(always)]
 fn token_at(bytes: &[u8], i: usize) -> Token {
     let at = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
     let b = at(0);

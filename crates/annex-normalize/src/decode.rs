@@ -73,6 +73,22 @@ pub fn decode(bytes: &[u8]) -> Decoded {
     }
 }
 
+/// The text of `bytes` without copying it, when [`decode`] reads them as UTF-8 with
+/// nothing replaced (after a UTF-8 byte order mark, if any): then it is `decode(bytes).text`,
+/// the encoding `UTF-8` and nothing replaced. `None` otherwise (the caller decodes).
+///
+/// Exact: a UTF-16 byte order mark (`FF FE`, `FE FF`) is no valid UTF-8, and valid UTF-8
+/// is what [`decode`] returns as it is.
+///
+/// ```
+/// assert_eq!(annex_normalize::decode_borrowed("\u{FEFF}年度".as_bytes()), Some("年度"));
+/// assert_eq!(annex_normalize::decode_borrowed(b"\xC4\xEA"), None);
+/// ```
+pub fn decode_borrowed(bytes: &[u8]) -> Option<&str> {
+    let rest = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    simdutf8::basic::from_utf8(rest).ok()
+}
+
 fn display_name(encoding: &'static Encoding) -> &'static str {
     // encoding_rs spells it `gb18030` (WHATWG label); the output contract uses upper case.
     if encoding == GB18030 {
@@ -151,6 +167,33 @@ fn decode_with(encoding: &'static Encoding, bytes: &[u8]) -> Decoded {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn borrowed_is_decode_when_it_takes_the_bytes() {
+        let cases: &[&[u8]] = &[
+            b"",
+            b"abc\n",
+            "年度\t14500\n".as_bytes(),
+            b"\xEF\xBB\xBF",
+            b"\xEF\xBB\xBFa\xE5\xB9\xB4",
+            b"\xEF\xBB\xBF\xEF\xBB\xBFa",
+            b"\xEF\xBB",
+            b"\xFF\xFEa\0",
+            b"\xFE\xFF\0a",
+            b"\xC4\xEA\xB6\xC8",
+            b"a\x80",
+        ];
+        for &bytes in cases {
+            let d = decode(bytes);
+            match decode_borrowed(bytes) {
+                Some(text) => {
+                    assert_eq!((text, d.encoding), (d.text.as_str(), "UTF-8"), "{bytes:?}");
+                    assert!(d.replaced.is_empty());
+                }
+                None => assert!(d.encoding != "UTF-8" || !d.replaced.is_empty(), "{bytes:?}"),
+            }
+        }
+    }
 
     #[test]
     fn encodings() {

@@ -51,7 +51,7 @@ mod warning;
 
 use std::borrow::Cow;
 
-pub use decode::{Decoded, Replacement, decode};
+pub use decode::{Decoded, Replacement, decode, decode_borrowed};
 pub use warning::{Warning, WarningCode};
 
 use canon::Scratch;
@@ -97,26 +97,68 @@ pub fn normalize(bytes: &[u8]) -> Normalized {
 /// [`normalize`] for text already decoded with [`decode`] (a caller that needs the text
 /// itself, such as a shape reader, decodes once).
 pub fn normalize_decoded(decoded: &Decoded) -> Normalized {
-    let text = decoded.text.as_str();
-    let mut lines = Vec::new();
+    normalize_text(&decoded.text, decoded.encoding, &decoded.replaced)
+}
+
+/// [`normalize_decoded`] for decoded text held elsewhere, such as the input itself when
+/// [`decode_borrowed`] takes it: `encoding` and `replaced` as in [`Decoded`].
+///
+/// ```
+/// let bytes = "项目名称\t 养老 (保险)\n".as_bytes();
+/// let text = annex_normalize::decode_borrowed(bytes).unwrap_or_default();
+/// let n = annex_normalize::normalize_text(text, "UTF-8", &[]);
+/// assert_eq!(n.lines[0].text, annex_normalize::normalize(bytes).lines[0].text);
+/// ```
+pub fn normalize_text(text: &str, encoding: &'static str, replaced: &[Replacement]) -> Normalized {
+    let bytes = text.as_bytes();
+    // One line per LF and the last: the vector is sized once (a vectorized count).
+    let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
     let mut warnings = Vec::new();
     let mut scratch = Scratch::default();
-    let mut replaced = decoded.replaced.iter().peekable();
+    let mut replaced = replaced.iter().peekable();
+    // Each line is built here, then copied once into a string of its exact size.
+    let mut out = String::new();
 
     // Pages are noted as they come; whether the text has any is known at its end (every
     // form feed turns the page, so there is one exactly when the last page is not 1).
-    let mut source = SourceLines::new(text);
-    for raw in source.by_ref() {
-        let page = Some(raw.page);
+    let (mut pos, mut number, mut page) = (0usize, 1u32, 1u32);
+    loop {
+        // Form feeds at a line start change the page and end no line.
+        while bytes.get(pos) == Some(&0x0C) {
+            page = page.saturating_add(1);
+            pos += 1;
+        }
+        if pos >= bytes.len() {
+            break;
+        }
+        let start = pos;
+        out.clear();
+        let mut notes = Notes::default();
+        // One scan finds the line end and canonicalizes the line, unless it holds a
+        // control character: then the line is found, cleaned and canonicalized apart.
+        let fast = canon::source_line_into(text, start, &mut scratch, &mut notes, &mut out);
+        let (end, removed) = if let Some(end) = fast {
+            (end, None)
+        } else {
+            let end = bytes
+                .get(start..)
+                .and_then(|rest| memchr::memchr3(b'\n', b'\r', 0x0C, rest))
+                .map_or(bytes.len(), |k| start + k);
+            let (clean, removed) = remove_controls(text.get(start..end).unwrap_or_default());
+            out.clear();
+            notes = Notes::default();
+            canon::line_into(&clean, &mut scratch, &mut notes, &mut out);
+            (end, removed)
+        };
+
         let at = |code, message: String| Warning {
             code,
             message,
-            line: Some(raw.number),
-            page,
+            line: Some(number),
+            page: Some(page),
         };
-
         let (mut runs, mut bad_bytes) = (0usize, 0usize);
-        while let Some(r) = replaced.next_if(|r| r.offset < raw.end) {
+        while let Some(r) = replaced.next_if(|r| r.offset < end) {
             runs += 1;
             bad_bytes += r.len;
         }
@@ -126,17 +168,10 @@ pub fn normalize_decoded(decoded: &Decoded) -> Normalized {
                 format!(
                     "{bad_bytes} byte{} not valid {} replaced by {runs} U+FFFD",
                     plural(bad_bytes),
-                    decoded.encoding
+                    encoding
                 ),
             ));
         }
-
-        let source = text.get(raw.start..raw.end).unwrap_or_default();
-        let (clean, removed) = if raw.maybe_controls {
-            remove_controls(source)
-        } else {
-            (Cow::Borrowed(source), None)
-        };
         if let Some((count, first)) = removed {
             warnings.push(at(
                 WarningCode::ControlChars,
@@ -147,9 +182,6 @@ pub fn normalize_decoded(decoded: &Decoded) -> Normalized {
                 ),
             ));
         }
-
-        let mut notes = Notes::default();
-        let normalized = line_with(&clean, &mut scratch, &mut notes);
         if notes.unclosed > 0 {
             warnings.push(at(
                 WarningCode::UnclosedMarkup,
@@ -163,13 +195,20 @@ pub fn normalize_decoded(decoded: &Decoded) -> Normalized {
         }
 
         lines.push(Line {
-            text: normalized,
-            first: raw.number,
-            last: raw.number,
-            page,
+            text: String::from(out.as_str()),
+            first: number,
+            last: number,
+            page: Some(page),
         });
+
+        let crlf = bytes.get(end) == Some(&b'\r') && bytes.get(end + 1) == Some(&b'\n');
+        if bytes.get(end) == Some(&0x0C) {
+            page = page.saturating_add(1);
+        }
+        number = number.saturating_add(1);
+        pos = end + if crlf { 2 } else { 1 };
     }
-    if source.page == 1 {
+    if page == 1 {
         for line in &mut lines {
             line.page = None;
         }
@@ -180,7 +219,7 @@ pub fn normalize_decoded(decoded: &Decoded) -> Normalized {
     Normalized {
         lines,
         warnings,
-        encoding: decoded.encoding,
+        encoding,
     }
 }
 
@@ -274,114 +313,6 @@ fn remove_controls(source: &str) -> (Cow<'_, str>, Option<(usize, char)>) {
     match first {
         Some(f) => (Cow::Owned(clean), Some((count, f))),
         None => (Cow::Borrowed(source), None),
-    }
-}
-
-/// A source line: its byte range in the decoded text, number and page.
-#[derive(Debug, Clone, Copy)]
-struct RawLine {
-    start: usize,
-    end: usize,
-    number: u32,
-    page: u32,
-    /// The line holds a byte that may belong to a control character ([`LINE_CONTROL`]);
-    /// most lines do not, and skip [`remove_controls`].
-    maybe_controls: bool,
-}
-
-/// Byte classes for the scan that finds line ends: a line end (LF, CR, form feed) …
-const LINE_END: u8 = 1;
-/// … or a byte of a control character a line may not keep ([`is_line_control`]): C0 other
-/// than tab, DEL, and the lead byte `C2` that every C1 character starts with in UTF-8
-/// (a false alarm for `°` or `·` only costs an exact look).
-const LINE_CONTROL: u8 = 2;
-
-static LINE_CLASS: [u8; 256] = line_classes();
-
-const fn line_classes() -> [u8; 256] {
-    let mut t = [0u8; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        t[b] = LINE_CONTROL;
-        b += 1;
-    }
-    t[b'\t' as usize] = 0;
-    t[b'\n' as usize] = LINE_END;
-    t[b'\r' as usize] = LINE_END;
-    t[0x0C] = LINE_END;
-    t[0x7F] = LINE_CONTROL;
-    t[0xC2] = LINE_CONTROL;
-    t
-}
-
-/// Source lines of decoded text; see [`normalize`] for the rules.
-struct SourceLines<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-    number: u32,
-    page: u32,
-}
-
-impl<'a> SourceLines<'a> {
-    fn new(text: &'a str) -> Self {
-        Self {
-            bytes: text.as_bytes(),
-            pos: 0,
-            number: 1,
-            page: 1,
-        }
-    }
-}
-
-impl Iterator for SourceLines<'_> {
-    type Item = RawLine;
-
-    fn next(&mut self) -> Option<RawLine> {
-        // Form feeds at a line start change the page and end no line.
-        while self.bytes.get(self.pos) == Some(&0x0C) {
-            self.page = self.page.saturating_add(1);
-            self.pos += 1;
-        }
-        let rest = self.bytes.get(self.pos..)?;
-        if rest.is_empty() {
-            return None;
-        }
-        let start = self.pos;
-        // One scan finds the line end and whether the line may hold control characters.
-        let mut maybe_controls = false;
-        let mut k = 0;
-        let line_end = loop {
-            k = canon::skip_plain(&LINE_CLASS, rest, k);
-            match rest.get(k) {
-                None => break None,
-                Some(&b) if LINE_CLASS[usize::from(b)] == LINE_END => break Some(k),
-                Some(_) => {
-                    maybe_controls = true;
-                    k += 1;
-                }
-            }
-        };
-        let (end, next) = match line_end {
-            None => (self.bytes.len(), self.bytes.len()),
-            Some(k) => {
-                let end = start + k;
-                let crlf = rest.get(k) == Some(&b'\r') && rest.get(k + 1) == Some(&b'\n');
-                (end, end + if crlf { 2 } else { 1 })
-            }
-        };
-        let line = RawLine {
-            start,
-            end,
-            number: self.number,
-            page: self.page,
-            maybe_controls,
-        };
-        if self.bytes.get(end) == Some(&0x0C) {
-            self.page = self.page.saturating_add(1);
-        }
-        self.number = self.number.saturating_add(1);
-        self.pos = next;
-        Some(line)
     }
 }
 
@@ -482,6 +413,70 @@ mod tests {
             "{}",
             n.warnings[0].message
         );
+    }
+
+    /// Pieces for [`one_scan_matches_line_by_line`]: controls (C0, DEL, C1), characters
+    /// that share the C1 lead byte, tabs, spaces, marks and markup.
+    const LINE_PIECES: &[&str] = &[
+        "a",
+        "1",
+        "年度",
+        " ",
+        "  ",
+        "\t",
+        "\t\t",
+        "\0",
+        "\x07",
+        "\x1B",
+        "\x7F",
+        "\u{85}",
+        "\u{90}",
+        "\u{9F}",
+        "\u{A0}",
+        "\u{AD}",
+        "°",
+        "·",
+        "，",
+        ":",
+        "(",
+        "）",
+        "．",
+        "\u{3000}",
+        "<p>",
+        "&amp;",
+        "$\\geq 9$",
+        "$",
+        "<td ",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+        /// The scan that finds line ends and canonicalizes in the same pass gives what
+        /// removing the controls of each line and then [`canonical_line`] give.
+        #[test]
+        fn one_scan_matches_line_by_line(
+            lines in proptest::collection::vec(
+                proptest::collection::vec(proptest::sample::select(LINE_PIECES), 0..12),
+                1..5,
+            ),
+            crlf in proptest::bool::ANY,
+        ) {
+            let lines: Vec<String> = lines.iter().map(|p| p.concat()).collect();
+            let end = if crlf { "\r\n" } else { "\n" };
+            let text: String = lines.iter().flat_map(|l| [l.as_str(), end]).collect();
+            let n = normalize(text.as_bytes());
+            proptest::prop_assert_eq!(n.lines.len(), lines.len());
+            for (k, (got, line)) in n.lines.iter().zip(&lines).enumerate() {
+                let (clean, removed) = remove_controls(line);
+                proptest::prop_assert_eq!(&got.text, &canonical_line(&clean), "line {:?}", line);
+                let number = u32::try_from(k + 1).unwrap_or(0);
+                let warned = n
+                    .warnings
+                    .iter()
+                    .any(|w| w.code == WarningCode::ControlChars && w.line == Some(number));
+                proptest::prop_assert_eq!(warned, removed.is_some());
+            }
+        }
     }
 
     #[test]

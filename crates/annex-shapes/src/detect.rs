@@ -3,7 +3,7 @@
 use annex_grammar::vocab;
 
 use crate::Shape;
-use crate::source::{SrcLine, source_lines};
+use crate::source::{self, SrcLine, source_lines};
 
 /// Detect the shape of decoded text: HTML when it holds table markup, else the shape most
 /// of its table regions show (see [`Shape`] for what each looks like).
@@ -257,7 +257,7 @@ pub(crate) fn evidence(lines: &[SrcLine<'_>], html_possible: bool) -> Option<Sha
     let (mut n, mut piped, mut separator, mut tabbed) = (0usize, 0usize, false, 0usize);
     let mut tabs_enough = false;
     for l in lines {
-        let t = l.text.trim_start();
+        let t = source::trim_start(l.text);
         if t.is_empty() {
             continue;
         }

@@ -173,18 +173,28 @@ impl Row {
 /// `annex_normalize::normalize` runs only when a region is tab-separated or the text holds
 /// something only it reports (undecodable bytes, control characters).
 pub fn read(bytes: &[u8], shape: Option<Shape>) -> Shaped {
-    let decoded = annex_normalize::decode(bytes);
-    let text = decoded.text.as_str();
+    // Valid UTF-8 (nearly every input) is read in place; anything else is decoded.
+    let decoded;
+    let (text, encoding, replaced) = if let Some(text) = annex_normalize::decode_borrowed(bytes) {
+        (text, "UTF-8", &[][..])
+    } else {
+        decoded = annex_normalize::decode(bytes);
+        (
+            decoded.text.as_str(),
+            decoded.encoding,
+            decoded.replaced.as_slice(),
+        )
+    };
     let mut warnings: Vec<Warning> = Vec::new();
     let all = source::source_lines(text);
     // The normalizer's decoding warnings hold for every shape; it is run (once) when they
     // can exist, and for tab-separated regions, whose grid it already is. Whether they can
     // exist is only asked when it has not run anyway.
-    let needs_normalize = || !decoded.replaced.is_empty() || has_line_controls(text);
+    let needs_normalize = || !replaced.is_empty() || has_line_controls(text);
     let mut normalized: Option<annex_normalize::Normalized> = None;
     let normalize = |slot: &mut Option<annex_normalize::Normalized>| {
         if slot.is_none() {
-            *slot = Some(annex_normalize::normalize_decoded(&decoded));
+            *slot = Some(annex_normalize::normalize_text(text, encoding, replaced));
         }
     };
     let decoding_only = |w: &Warning| {
@@ -215,7 +225,7 @@ pub fn read(bytes: &[u8], shape: Option<Shape>) -> Shaped {
         return finish(
             Shape::Html,
             vec![region(1, last, Shape::Html)],
-            decoded.encoding,
+            encoding,
             lines,
             warnings,
         );
@@ -299,7 +309,7 @@ pub fn read(bytes: &[u8], shape: Option<Shape>) -> Shaped {
         );
     }
     let main = shape.unwrap_or_else(|| majority(&regions));
-    finish(main, regions, decoded.encoding, lines, warnings)
+    finish(main, regions, encoding, lines, warnings)
 }
 
 /// Does the text hold a control character the normalizer removes (and warns about): C0

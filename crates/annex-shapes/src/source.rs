@@ -14,7 +14,22 @@ pub(crate) struct SrcLine<'a> {
 
 impl SrcLine<'_> {
     pub fn is_blank(&self) -> bool {
-        self.text.trim_start().is_empty()
+        trim_start(self.text).is_empty()
+    }
+}
+
+/// `text.trim_start()`, with the usual first bytes decided without decoding a character:
+/// an ASCII byte other than `09..=0D` and the space, or the lead byte of an ideograph
+/// (`E4..=E9`, U+4000..=U+9FFF, none of them white space), starts no white space. Most
+/// lines start so.
+pub(crate) fn trim_start(text: &str) -> &str {
+    match text.as_bytes().first() {
+        Some(&b)
+            if (b.is_ascii() && !matches!(b, 0x09..=0x0D | b' ')) || (0xE4..=0xE9).contains(&b) =>
+        {
+            text
+        }
+        _ => text.trim_start(),
     }
 }
 
@@ -369,6 +384,16 @@ mod tests {
             assert!(!surely_not_page_number(t) && is_page_number(t), "{t}");
         }
         assert!(pages > 300 && quick > 5_000, "{pages} {quick}");
+    }
+
+    #[test]
+    fn trim_start_as_std() {
+        for c in (0..=0x3_0000).filter_map(char::from_u32) {
+            for t in [format!("{c}"), format!("{c}x"), format!("{c} \u{3000}y")] {
+                assert_eq!(trim_start(&t), t.trim_start(), "{:04X}", u32::from(c));
+            }
+        }
+        assert_eq!(trim_start(""), "");
     }
 
     #[test]

@@ -33,9 +33,9 @@ pub(crate) struct Cell<'a> {
 /// An indicator row being assembled; it may still grow (a continued name, a late value).
 #[derive(Debug)]
 struct Row<'a> {
-    level1: String,
-    level2: String,
-    note: Option<String>,
+    level1: &'static str,
+    level2: &'static str,
+    note: Option<Cow<'static, str>>,
     name: String,
     /// Whether `name` was joined from several cells or lines. A name from one cell is
     /// in canonical form already (every front end hands the grammar canonical cells, and
@@ -79,7 +79,9 @@ struct State<'a> {
     last_text_field: Option<TextField>,
     level1: Option<&'static str>,
     level2: Option<&'static str>,
-    note: Option<String>,
+    /// The current 二级 label's note: borrowed when it is one of [`COMMON_NOTES`], so
+    /// that the rows under it share it without a copy each.
+    note: Option<Cow<'static, str>>,
     /// A cut label waiting for its tail (`效益指` … `标`): full label, fragment, line index.
     pending_fragment: Option<(&'static str, String, usize)>,
     /// A 二级 note cut by a break (`（必` … `填）`): its start, and the line index.
@@ -241,6 +243,20 @@ fn span(lines: &[Line], first: usize, last: usize) -> (Span, Option<Span>) {
         _ => None,
     };
     (by_line, by_page)
+}
+
+/// The notes the forms print after a 二级指标, borrowed by [`note_text`].
+const COMMON_NOTES: &[&str] = &["必填", "必填硬性指标", "必填指标", "选填", "硬性指标"];
+
+/// A 二级 note as the record holds it: borrowed when it is one of [`COMMON_NOTES`]
+/// (the same text either way), else copied.
+fn note_text(note: &str) -> Cow<'static, str> {
+    common_note(note).map_or_else(|| Cow::Owned(note.to_owned()), Cow::Borrowed)
+}
+
+/// `note` as one of [`COMMON_NOTES`], if it is one.
+fn common_note(note: &str) -> Option<&'static str> {
+    COMMON_NOTES.iter().find(|n| **n == note).copied()
 }
 
 /// Does this name stop mid-sentence, so that text on the next line continues it?
@@ -631,12 +647,13 @@ impl<'a> State<'a> {
 
     /// A cut note is whole again: the label, and the rows read under it, get the full note.
     fn complete_note(&mut self, head: &str, note: String) {
+        let note = common_note(&note).map_or(Cow::Owned(note), Cow::Borrowed);
         let head = Some(head.to_owned()).filter(|h| !h.is_empty());
         if let Some(label) = self.labels.last_mut() {
             label.required = note.contains("必填");
         }
         for row in self.rows.iter_mut().rev() {
-            if row.note != head || self.level2 != Some(row.level2.as_str()) {
+            if row.note.as_deref() != head.as_deref() || self.level2 != Some(row.level2) {
                 break;
             }
             row.note = Some(note.clone());
@@ -668,15 +685,15 @@ impl<'a> State<'a> {
                     line: Some(line.first),
                 });
                 self.level2 = Some(name);
-                self.note = note.map(str::to_owned);
+                self.note = note.map(note_text);
             }
         }
     }
 
     fn new_row(&mut self, idx: usize, name: String, joined: bool, value: Option<Cow<'a, str>>) {
         self.rows.push(Row {
-            level1: self.level1.unwrap_or_default().to_owned(),
-            level2: self.level2.unwrap_or_default().to_owned(),
+            level1: self.level1.unwrap_or_default(),
+            level2: self.level2.unwrap_or_default(),
             note: self.note.clone(),
             name,
             joined,
@@ -860,8 +877,8 @@ impl<'a> State<'a> {
             }
             let (l, p) = span(lines, row.first, row.last);
             indicators.push(Indicator {
-                level1: row.level1,
-                level2: row.level2,
+                level1: Cow::Borrowed(row.level1),
+                level2: Cow::Borrowed(row.level2),
                 level2_note: row.note,
                 name: row.name,
                 value: parsed.value,
@@ -921,7 +938,7 @@ impl<'a> State<'a> {
             }
         }
         Record {
-            schema: SCHEMA_ID.to_owned(),
+            schema: Cow::Borrowed(SCHEMA_ID),
             source: Source {
                 path: ctx.path.to_owned(),
                 sha256: ctx.sha256.to_owned(),
@@ -1042,4 +1059,26 @@ pub(crate) fn split_goals(text: &str, canonical: bool) -> (Vec<String>, Vec<Opti
         }
     }
     (goals, numbers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_are_interned_without_change() {
+        for n in COMMON_NOTES
+            .iter()
+            .copied()
+            .chain(["必", "必填（", "其他说明"])
+        {
+            let got = note_text(n);
+            assert_eq!(got, n);
+            assert_eq!(
+                matches!(got, Cow::Borrowed(_)),
+                COMMON_NOTES.contains(&n),
+                "{n}"
+            );
+        }
+    }
 }

@@ -44,6 +44,7 @@
 //!   of words (`) 有效解决`) is left in `text`: nothing is lost by keeping it. An opening
 //!   bracket closed later in the cell (`（95%）`) is printed text, not a mark.
 
+use std::borrow::Cow;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
@@ -91,7 +92,7 @@ pub fn parse_value(cell: &str) -> ParsedValue {
             .as_deref()
             .and_then(|unit| to_yuan(q.number, unit))
             .map(Number);
-        value.comparator = q.comparator.map(str::to_owned);
+        value.comparator = q.comparator.map(Cow::Borrowed);
         value.number = Some(Number(q.number));
         value.unit = q.unit;
     }
@@ -444,7 +445,7 @@ fn take_number_general(s: &str, allow_sign: bool) -> Option<(Decimal, bool, &str
 struct Quantity {
     comparator: Option<&'static str>,
     number: Decimal,
-    unit: Option<String>,
+    unit: Option<Cow<'static, str>>,
 }
 
 fn quantity(body: &str) -> Option<Quantity> {
@@ -546,7 +547,7 @@ fn suffix(
     suffix: &str,
     number: Decimal,
     integer: bool,
-) -> Option<(Option<String>, Option<&'static str>)> {
+) -> Option<(Option<Cow<'static, str>>, Option<&'static str>)> {
     if DEADLINE_MARKS.iter().any(|m| suffix.ends_with(m)) {
         return None;
     }
@@ -600,13 +601,61 @@ fn is_unit(core: &str) -> bool {
         })
 }
 
+/// Units the forms print most, borrowed by [`with_ascii_percent`] rather than copied into
+/// every value (most frequent first).
+const COMMON_UNITS: &[&str] = &[
+    "%",
+    "万元",
+    "人",
+    "月",
+    "份",
+    "张",
+    "元",
+    "亿元",
+    "次",
+    "个",
+    "户",
+    "人次",
+    "项",
+    "家",
+    "天",
+    "年",
+    "分",
+    "所",
+    "台",
+    "件",
+    "场",
+    "期",
+    "批",
+    "篇",
+    "条",
+    "名",
+    "处",
+    "公里",
+    "亩",
+    "吨",
+    "个月",
+    "小时",
+    "千元",
+    "万人",
+    "万人次",
+    "平方米",
+    "册",
+    "套",
+    "座",
+    "辆",
+];
+
 /// `unit` with full-width `％` as `%`: `unit.replace('％', "%")`, without the search
-/// machinery of `replace` for the units (nearly all) that hold none.
-fn with_ascii_percent(unit: &str) -> String {
+/// machinery of `replace` for the units (nearly all) that hold none; borrowed when it is
+/// one of [`COMMON_UNITS`] (the same text either way).
+fn with_ascii_percent(unit: &str) -> Cow<'static, str> {
+    let common = |u: &str| COMMON_UNITS.iter().find(|c| **c == u).copied();
     if unit.contains('％') {
-        unit.replace('％', "%")
+        let ascii = unit.replace('％', "%");
+        common(&ascii).map_or(Cow::Owned(ascii), Cow::Borrowed)
     } else {
-        unit.to_owned()
+        common(unit).map_or_else(|| Cow::Owned(unit.to_owned()), Cow::Borrowed)
     }
 }
 
@@ -693,6 +742,28 @@ mod tests {
             allow_sign: bool,
         ) {
             proptest::prop_assert_eq!(take_number(&s, allow_sign), take_number_general(&s, allow_sign));
+        }
+    }
+
+    /// Interning changes no unit: every unit comes out as `replace('％', "%")` makes it,
+    /// borrowed exactly when it is a common one.
+    #[test]
+    fn units_are_interned_without_change() {
+        for u in COMMON_UNITS {
+            assert!(is_unit(u), "{u}");
+        }
+        for u in COMMON_UNITS
+            .iter()
+            .copied()
+            .chain(["％", "公顷", "元/亩", "万元％", ""])
+        {
+            let got = with_ascii_percent(u);
+            assert_eq!(got, u.replace('％', "%"), "{u}");
+            assert_eq!(
+                matches!(got, Cow::Borrowed(_)),
+                COMMON_UNITS.contains(&&*got),
+                "{u}"
+            );
         }
     }
 
@@ -891,14 +962,14 @@ mod tests {
             let expected = ParsedValue {
                 value: Value {
                     text: text.to_owned(),
-                    comparator: comparator.map(str::to_owned),
+                    comparator: comparator.map(Cow::Borrowed),
                     number: number.map(num),
-                    unit: unit.map(str::to_owned),
+                    unit: unit.map(Cow::Borrowed),
                     yuan: yuan.map(num),
                     range: range.map(|(from, to, unit)| Range {
                         from: num(from),
                         to: num(to),
-                        unit: Some(unit.to_owned()),
+                        unit: Some(Cow::Borrowed(unit)),
                     }),
                 },
                 unreadable: unreadable.map(str::to_owned),

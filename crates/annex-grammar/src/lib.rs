@@ -114,7 +114,7 @@ pub fn parse_with_warnings(lines: &[Line], earlier: Vec<Warning>, info: &InputIn
             &lines[seg.start..seg.end],
             &view,
             stray,
-            &ctx,
+            ctx,
         ));
     }
     parsed.warnings.sort_by_key(|w| (w.page, w.line));

@@ -11,7 +11,7 @@ use crate::checks::{self, LabelSeen};
 use crate::model::{
     Attribute, Document, Funds, Indicator, Number, Project, Record, SCHEMA_ID, Source, Span,
 };
-use crate::value::parse_value;
+use crate::value::{ParsedValue, parse_value};
 use crate::vocab::{self, HeaderLabel, LabelRef};
 
 /// What a table parse needs besides its lines.
@@ -44,6 +44,9 @@ struct Row<'a> {
     joined: bool,
     /// The 指标值 cell, borrowed from the line (owned only when split off a name).
     value: Option<Cow<'a, str>>,
+    /// `parse_value(value)`, when it was parsed already (to see whether a cell alone on
+    /// its line is a value): `finish` does not parse it again.
+    parsed: Option<Box<ParsedValue>>,
     first: usize,
     last: usize,
 }
@@ -104,7 +107,7 @@ pub(crate) fn parse_table(
     lines: &[Line],
     view: &View<'_, '_>,
     stray: Vec<Warning>,
-    ctx: &TableContext<'_>,
+    ctx: TableContext<'_>,
 ) -> Record {
     // Room for what a table usually holds, so that the vectors do not grow step by step:
     // at most one row per line, a few labels and warnings.
@@ -265,8 +268,8 @@ fn ends_mid_sentence(name: &str) -> bool {
 }
 
 /// A cell short and shaped like a 指标值 (a quantity, a range, a date, or a short word).
-fn is_value_like(cell: &str) -> bool {
-    let parsed = parse_value(cell);
+/// `parsed` is `parse_value(cell)`.
+fn is_value_like(cell: &str, parsed: &ParsedValue) -> bool {
     let v = &parsed.value;
     v.number.is_some()
         || v.comparator.is_some()
@@ -698,6 +701,7 @@ impl<'a> State<'a> {
             name,
             joined,
             value,
+            parsed: None,
             first: idx,
             last: idx,
         });
@@ -719,9 +723,13 @@ impl<'a> State<'a> {
                 let last = self.rows.last();
                 let awaiting_value = last.is_some_and(|r| r.value.is_none());
                 let continues = last.is_some_and(|r| ends_mid_sentence(&r.name)) || joined_fragment;
-                if !saw_label && awaiting_value && is_value_like(cell) {
+                let parsed = (!saw_label && awaiting_value)
+                    .then(|| Box::new(parse_value(cell)))
+                    .filter(|p| is_value_like(cell, p));
+                if let Some(parsed) = parsed {
                     if let Some(row) = self.rows.last_mut() {
                         row.value = Some(Cow::Borrowed(cell));
+                        row.parsed = Some(parsed);
                         row.last = idx;
                         let from = lines[row.first].first;
                         self.warn(
@@ -810,7 +818,7 @@ impl<'a> State<'a> {
         lines: &[Line],
         form: String,
         last: usize,
-        ctx: &TableContext<'_>,
+        ctx: TableContext<'_>,
     ) -> Record {
         if let Some((head, at)) = self.pending_note.take() {
             self.warn(
@@ -863,7 +871,12 @@ impl<'a> State<'a> {
                     );
                 }
             }
-            let parsed = parse_value(row.value.as_deref().unwrap_or(""));
+            // The value is set once (never replaced), so a parse made when it was set is
+            // its parse.
+            let parsed = match row.parsed.take() {
+                Some(parsed) => *parsed,
+                None => parse_value(row.value.as_deref().unwrap_or("")),
+            };
             if let Some(mark) = &parsed.unreadable {
                 self.warn(
                     WarningCode::UnreadableMark,
@@ -891,20 +904,23 @@ impl<'a> State<'a> {
             &self.goals_text,
             self.whole_cell[Piece::Goals as usize] == Some(true),
         );
-        if goal_numbers.iter().any(Option::is_some) {
-            let expected: Vec<Option<u32>> = (1..=goal_numbers.len() as u32).map(Some).collect();
-            if goal_numbers != expected {
-                let shown: Vec<String> = goal_numbers
-                    .iter()
-                    .map(|n| n.map_or_else(|| "none".to_owned(), |n| n.to_string()))
-                    .collect();
-                let at = self.goals_line.unwrap_or(0);
-                self.warn(
-                    WarningCode::GoalNumbering,
-                    &lines[at.min(lines.len().saturating_sub(1))],
-                    format!("goals numbered {}", shown.join(", ")),
-                );
-            }
+        // Numbered, but not 1, 2, 3 … (compared without building the expected list).
+        if goal_numbers.iter().any(Option::is_some)
+            && !goal_numbers
+                .iter()
+                .copied()
+                .eq((1..=goal_numbers.len() as u32).map(Some))
+        {
+            let shown: Vec<String> = goal_numbers
+                .iter()
+                .map(|n| n.map_or_else(|| "none".to_owned(), |n| n.to_string()))
+                .collect();
+            let at = self.goals_line.unwrap_or(0);
+            self.warn(
+                WarningCode::GoalNumbering,
+                &lines[at.min(lines.len().saturating_sub(1))],
+                format!("goals numbered {}", shown.join(", ")),
+            );
         }
         self.missing_fields(lines);
         // The department is canonical already (`department` canonicalizes what it
@@ -946,7 +962,7 @@ impl<'a> State<'a> {
                 lines: (!ctx.paged).then_some(l),
                 pages: if ctx.paged { p } else { None },
             },
-            document: ctx.document.clone(),
+            document: ctx.document,
             form,
             fiscal_year: self.fiscal_year,
             project: self.project,
@@ -1043,8 +1059,8 @@ pub(crate) fn split_goals(text: &str, canonical: bool) -> (Vec<String>, Vec<Opti
             (vec![t.to_owned()], vec![None])
         };
     }
-    let mut goals = Vec::new();
-    let mut numbers = Vec::new();
+    let mut goals = Vec::with_capacity(starts.len() + 1);
+    let mut numbers = Vec::with_capacity(starts.len() + 1);
     let head = text[..starts[0].0].trim();
     if !head.is_empty() {
         goals.push(head.to_owned());

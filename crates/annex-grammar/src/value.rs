@@ -79,14 +79,25 @@ pub struct ParsedValue {
 /// ```
 pub fn parse_value(cell: &str) -> ParsedValue {
     let printed = trim(cell);
-    let (text, unreadable) = split_unreadable(printed);
+    // The comparator in front is looked for once: `split_unreadable` needs it, and so
+    // does `quantity` when no mark was cut (the text is then `printed` itself).
+    let front = comparator_prefix(printed);
+    let (text, unreadable) = split_unreadable(printed, front);
+    let front = if unreadable.is_none() {
+        front
+    } else {
+        comparator_prefix(&text)
+    };
+    let (range, quantity) = match span(&text) {
+        Some(range) => (Some(range), None),
+        None => (None, quantity(&text, front)),
+    };
     let mut value = Value {
         text,
+        range,
         ..Value::default()
     };
-    if let Some(range) = span(&value.text) {
-        value.range = Some(range);
-    } else if let Some(q) = quantity(&value.text) {
+    if let Some(q) = quantity {
         value.yuan = q
             .unit
             .as_deref()
@@ -232,11 +243,15 @@ fn comparator_prefix_by_table(s: &str) -> Option<(&'static str, &str)> {
 }
 
 /// Split an unreadable mark off the front of the cell (or off the front of what follows
-/// a comparator). Returns the text without the mark, and the mark.
-fn split_unreadable(printed: &str) -> (String, Option<String>) {
+/// a comparator). Returns the text without the mark, and the mark; without a mark the
+/// text is `printed`. `front` is `comparator_prefix(printed)`.
+fn split_unreadable(
+    printed: &str,
+    front: Option<(&'static str, &str)>,
+) -> (String, Option<String>) {
     let mut at = 0;
     if !starts_with_mark(printed) {
-        match comparator_prefix(printed) {
+        match front {
             Some((_, rest)) if starts_with_mark(rest) => at = printed.len() - rest.len(),
             _ => return (printed.to_owned(), None),
         }
@@ -448,8 +463,9 @@ struct Quantity {
     unit: Option<Cow<'static, str>>,
 }
 
-fn quantity(body: &str) -> Option<Quantity> {
-    let (front, s) = if let Some((comparator, rest)) = comparator_prefix(body) {
+/// `front` is `comparator_prefix(body)` (its rest may borrow another copy of the text).
+fn quantity(body: &str, front: Option<(&'static str, &str)>) -> Option<Quantity> {
+    let (front, s) = if let Some((comparator, rest)) = front {
         (Some(comparator), rest)
     } else {
         let rest = NEUTRAL_PREFIXES
@@ -478,6 +494,9 @@ const QUALIFIERS: &[(&str, Qualifier)] = &[
     ("内", Qualifier::Within),
     ("左右", Qualifier::About),
 ];
+
+/// The last characters of the [`QUALIFIERS`].
+const QUALIFIER_ENDS: [char; 4] = ['上', '下', '内', '右'];
 
 #[derive(Clone, Copy, PartialEq)]
 enum Qualifier {
@@ -551,14 +570,20 @@ fn suffix(
     if DEADLINE_MARKS.iter().any(|m| suffix.ends_with(m)) {
         return None;
     }
-    let (core, qualifier) = QUALIFIERS
-        .iter()
-        .find_map(|(word, q)| {
-            suffix
-                .strip_suffix(word)
-                .map(|core| (core.trim_end(), Some(*q)))
-        })
-        .unwrap_or((suffix, None));
+    // Every qualifier ends in one of `QUALIFIER_ENDS` (a test checks it): most units end
+    // in none, and are not compared with each qualifier.
+    let (core, qualifier) = if suffix.ends_with(QUALIFIER_ENDS) {
+        QUALIFIERS
+            .iter()
+            .find_map(|(word, q)| {
+                suffix
+                    .strip_suffix(word)
+                    .map(|core| (core.trim_end(), Some(*q)))
+            })
+            .unwrap_or((suffix, None))
+    } else {
+        (suffix, None)
+    };
     if is_date_unit(core, number, integer) {
         return None;
     }
@@ -572,6 +597,10 @@ fn suffix(
     };
     if core.is_empty() {
         return Some((None, comparator));
+    }
+    // A common unit is a unit (a test checks each): no need to read it.
+    if let Some(common) = common_unit(core) {
+        return Some((Some(Cow::Borrowed(common)), comparator));
     }
     is_unit(core).then(|| (Some(with_ascii_percent(core)), comparator))
 }
@@ -601,9 +630,25 @@ fn is_unit(core: &str) -> bool {
         })
 }
 
-/// Units the forms print most, borrowed by [`with_ascii_percent`] rather than copied into
-/// every value (most frequent first).
-const COMMON_UNITS: &[&str] = &[
+/// `COMMON_UNITS`, the units the forms print most (most frequent first), borrowed by
+/// [`with_ascii_percent`] rather than copied into every value, and `common_unit`, which
+/// finds one as a `match` (literal patterns compare without a call).
+macro_rules! common_units {
+    ($($unit:literal),* $(,)?) => {
+        #[cfg(test)]
+        const COMMON_UNITS: &[&str] = &[$($unit),*];
+
+        /// `unit` as one of the common units, if it is one.
+        fn common_unit(unit: &str) -> Option<&'static str> {
+            match unit {
+                $($unit => Some($unit),)*
+                _ => None,
+            }
+        }
+    };
+}
+
+common_units!(
     "%",
     "万元",
     "人",
@@ -644,18 +689,20 @@ const COMMON_UNITS: &[&str] = &[
     "套",
     "座",
     "辆",
-];
+);
 
 /// `unit` with full-width `％` as `%`: `unit.replace('％', "%")`, without the search
 /// machinery of `replace` for the units (nearly all) that hold none; borrowed when it is
 /// one of [`COMMON_UNITS`] (the same text either way).
 fn with_ascii_percent(unit: &str) -> Cow<'static, str> {
-    let common = |u: &str| COMMON_UNITS.iter().find(|c| **c == u).copied();
+    if let Some(common) = common_unit(unit) {
+        return Cow::Borrowed(common);
+    }
     if unit.contains('％') {
         let ascii = unit.replace('％', "%");
-        common(&ascii).map_or(Cow::Owned(ascii), Cow::Borrowed)
+        common_unit(&ascii).map_or(Cow::Owned(ascii), Cow::Borrowed)
     } else {
-        common(unit).map_or_else(|| Cow::Owned(unit.to_owned()), Cow::Borrowed)
+        Cow::Owned(unit.to_owned())
     }
 }
 
@@ -743,6 +790,19 @@ mod tests {
         ) {
             proptest::prop_assert_eq!(take_number(&s, allow_sign), take_number_general(&s, allow_sign));
         }
+    }
+
+    #[test]
+    fn qualifier_ends_are_the_last_characters_of_the_qualifiers() {
+        let mut ends: Vec<char> = QUALIFIERS
+            .iter()
+            .filter_map(|(word, _)| word.chars().next_back())
+            .collect();
+        ends.sort_unstable();
+        ends.dedup();
+        let mut listed = QUALIFIER_ENDS.to_vec();
+        listed.sort_unstable();
+        assert_eq!(listed, ends);
     }
 
     /// Interning changes no unit: every unit comes out as `replace('％', "%")` makes it,

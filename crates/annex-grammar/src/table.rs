@@ -217,8 +217,13 @@ fn with_number(parts: &[&str], n: impl Into<u64>, tail: &str) -> String {
 }
 
 fn parse_amount(cell: &str) -> Option<Decimal> {
-    let unit = |t: &str| -> Option<Decimal> {
-        Decimal::from_str(t.trim_end_matches("万元").trim_end_matches('元')).ok()
+    // `t.trim_end_matches("万元")` as a loop of `strip_suffix`: the same, without a
+    // substring searcher set up for each amount.
+    let unit = |mut t: &str| -> Option<Decimal> {
+        while let Some(rest) = t.strip_suffix("万元") {
+            t = rest;
+        }
+        Decimal::from_str(t.trim_end_matches('元')).ok()
     };
     // Most amounts print no separator: read in place, without a copy.
     if !cell.contains([',', '，', ' ']) {
@@ -461,35 +466,34 @@ impl<'a> State<'a> {
             self.project.department_code = Some(t.to_owned());
             return;
         }
-        let lead: String = t.chars().take_while(char::is_ascii_digit).collect();
-        let trail: String = {
-            let mut v: Vec<char> = t.chars().rev().take_while(char::is_ascii_digit).collect();
-            v.reverse();
-            v.into_iter().collect()
-        };
-        let (code, name) = if is_code(&lead) {
+        // The leading and trailing runs of ASCII digits, as slices: a digit is one byte,
+        // and no byte of a longer character is an ASCII digit.
+        let digits =
+            |bytes: &mut dyn Iterator<Item = &u8>| bytes.take_while(|b| b.is_ascii_digit()).count();
+        let lead = &t[..digits(&mut t.as_bytes().iter())];
+        let trail = &t[t.len() - digits(&mut t.as_bytes().iter().rev())..];
+        let (code, name) = if is_code(lead) {
             (
-                Some(lead.clone()),
+                Some(lead),
                 t[lead.len()..].trim_matches(|c| "-—_ ［］[]【】".contains(c)),
             )
-        } else if is_code(&trail) {
+        } else if is_code(trail) {
             let base = &t[..t.len() - trail.len()];
             (
-                Some(trail.clone()),
+                Some(trail),
                 base.trim_matches(|c| "-—_ （）()［］[]【】".contains(c)),
             )
         } else {
             (None, t)
         };
-        if code.is_some() {
-            self.project.department_code = code;
+        if let Some(code) = code {
+            self.project.department_code = Some(code.to_owned());
         }
         if !name.is_empty() {
-            let joined = format!(
-                "{}{}",
-                self.project.department.as_deref().unwrap_or(""),
-                name
-            );
+            let before = self.project.department.as_deref().unwrap_or("");
+            let mut joined = String::with_capacity(before.len() + name.len());
+            joined.push_str(before);
+            joined.push_str(name);
             self.project.department = Some(canonical_text(&joined));
         }
     }
@@ -1080,6 +1084,47 @@ pub(crate) fn split_goals(text: &str, canonical: bool) -> (Vec<String>, Vec<Opti
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn department_codes_before_or_after_the_name() {
+        for (cell, code, name) in [
+            ("123001社会保险局", Some("123001"), Some("社会保险局")),
+            ("123001-社会保险局", Some("123001"), Some("社会保险局")),
+            ("社会保险局-123001", Some("123001"), Some("社会保险局")),
+            ("社会保险局（123001）", None, Some("社会保险局（123001）")),
+            ("社会保险局12", None, Some("社会保险局12")),
+            ("12社会保险局", None, Some("12社会保险局")),
+            ("【123001】", Some("123001"), None),
+            ("12", None, Some("12")),
+        ] {
+            let mut st = State::default();
+            st.department(cell);
+            assert_eq!(st.project.department_code.as_deref(), code, "{cell}");
+            assert_eq!(st.project.department.as_deref(), name, "{cell}");
+        }
+        let mut st = State::default();
+        st.department("社会保险");
+        st.department("事业管理中心");
+        assert_eq!(
+            st.project.department.as_deref(),
+            Some("社会保险事业管理中心")
+        );
+    }
+
+    #[test]
+    fn amounts_with_units_and_separators() {
+        for (cell, amount) in [
+            ("14500", Some("14500")),
+            ("14500万元", Some("14500")),
+            ("14500万元万元", Some("14500")),
+            ("150000元", Some("150000")),
+            ("14,500 万元", Some("14500")),
+            ("万元", None),
+        ] {
+            let want = amount.map(|a| Decimal::from_str(a).unwrap_or_default());
+            assert_eq!(parse_amount(cell), want, "{cell}");
+        }
+    }
 
     #[test]
     fn notes_are_interned_without_change() {

@@ -1041,8 +1041,11 @@ pub(crate) fn split_goals(text: &str, canonical: bool) -> (Vec<String>, Vec<Opti
     let mut starts: Vec<(usize, usize, u32)> = Vec::new(); // (marker start, text start, n)
     let mut prev: Option<char> = None;
     for (i, c) in text.char_indices() {
+        // No white space lies past U+3000 (a test checks it): the CJK characters of
+        // the text are not looked up.
         let boundary = prev.is_none_or(|p| {
-            p.is_whitespace() || matches!(p, '。' | '；' | ';' | '！' | '？' | '!' | '?')
+            (p <= '\u{3000}' && p.is_whitespace())
+                || matches!(p, '。' | '；' | ';' | '！' | '？' | '!' | '?')
         });
         if boundary {
             if let Ok((rest, n)) = vocab::goal_marker(&text[i..]) {
@@ -1124,6 +1127,15 @@ mod tests {
             let want = amount.map(|a| Decimal::from_str(a).unwrap_or_default());
             assert_eq!(parse_amount(cell), want, "{cell}");
         }
+    }
+
+    #[test]
+    fn no_white_space_past_u3000() {
+        let last = (0..=0x10_FFFF)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+            .max();
+        assert_eq!(last, Some('\u{3000}'));
     }
 
     #[test]

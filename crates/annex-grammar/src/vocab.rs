@@ -660,8 +660,8 @@ pub fn is_page_number(line: &str) -> bool {
     // allocating.
     if line.len() > 96
         || !line.chars().all(|c| {
+            // `is_whitespace` last: it looks a CJK character up in a table.
             c.is_ascii_digit()
-                || c.is_whitespace()
                 || matches!(
                     c,
                     '—' | '–'
@@ -689,6 +689,7 @@ pub fn is_page_number(line: &str) -> bool {
                         | 'F'
                         | 'f'
                 )
+                || c.is_whitespace()
         })
     {
         return false;

@@ -465,8 +465,8 @@ pub(crate) fn push_int(out: &mut String, mut n: u64) {
             break;
         }
     }
-    // Only ASCII digits were written.
-    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
+    // ASCII digits, pushed as characters: no UTF-8 validation of a few bytes.
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 fn pass(detail: impl Into<Cow<'static, str>>) -> Check {
@@ -583,6 +583,13 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5_000))]
+        #[test]
+        fn push_int_is_to_string(n: u64) {
+            let mut out = String::from("x");
+            push_int(&mut out, n);
+            proptest::prop_assert_eq!(out, format!("x{n}"));
+        }
+
         #[test]
         fn show_into_agrees_with_display(lo: u32, mid: u32, hi: u32, negative: bool, scale in 0u32..=28) {
             let d = Decimal::from_parts(lo, mid, hi, negative, scale);

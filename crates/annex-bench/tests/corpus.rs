@@ -60,8 +60,8 @@ fn check(corpus: &Corpus) -> Vec<String> {
         }
         for (i, (got, want)) in rec.indicators.iter().zip(&want.indicators).enumerate() {
             let g = (
-                got.level1.as_str(),
-                got.level2.as_str(),
+                &*got.level1,
+                &*got.level2,
                 got.level2_note.as_deref(),
                 got.name.as_str(),
                 got.value.text.as_str(),

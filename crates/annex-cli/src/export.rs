@@ -94,8 +94,8 @@ pub(crate) fn rows(records: &[Record]) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
-fn opt(s: Option<&String>) -> &str {
-    s.map_or("", String::as_str)
+fn opt<S: AsRef<str>>(s: Option<&S>) -> &str {
+    s.map_or("", AsRef::as_ref)
 }
 
 fn num(n: Option<Number>) -> String {

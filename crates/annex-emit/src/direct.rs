@@ -62,7 +62,7 @@ fn write_record(o: Out<'_>, r: &Record) -> Res {
     o.push_str("{\"checks\":{");
     // Keys are sorted by UTF-16 code units; a BTreeMap sorts by bytes, which differs only
     // for keys with characters above U+FFFF, so sort again (there are four checks).
-    let mut entries: Vec<(&String, &Check)> = checks.iter().collect();
+    let mut entries: Vec<(&str, &Check)> = checks.iter().map(|(k, c)| (&**k, c)).collect();
     entries.sort_by(|a, b| cmp_utf16(a.0, b.0));
     for (k, (key, check)) in entries.into_iter().enumerate() {
         if k > 0 {

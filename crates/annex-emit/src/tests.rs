@@ -35,7 +35,12 @@ fn text(s: &str) -> Value {
     }
 }
 
-fn quantity(printed: &str, comparator: Option<&str>, number: &str, unit: &str) -> Value {
+fn quantity(
+    printed: &str,
+    comparator: Option<&'static str>,
+    number: &str,
+    unit: &'static str,
+) -> Value {
     Value {
         text: printed.into(),
         comparator: comparator.map(Into::into),
@@ -46,7 +51,14 @@ fn quantity(printed: &str, comparator: Option<&str>, number: &str, unit: &str) -
     }
 }
 
-fn row(level1: &str, level2: &str, note: &str, name: &str, value: Value, line: u32) -> Indicator {
+fn row(
+    level1: &'static str,
+    level2: &'static str,
+    note: &'static str,
+    name: &str,
+    value: Value,
+    line: u32,
+) -> Indicator {
     Indicator {
         level1: level1.into(),
         level2: level2.into(),
@@ -61,7 +73,7 @@ fn row(level1: &str, level2: &str, note: &str, name: &str, value: Value, line: u
     }
 }
 
-fn check(status: CheckStatus, detail: &str) -> Check {
+fn check(status: CheckStatus, detail: &'static str) -> Check {
     Check {
         status,
         detail: detail.into(),

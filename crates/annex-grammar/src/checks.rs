@@ -18,6 +18,7 @@
 //! - `required_indicators` counts each 必填 二级指标 once (by 一级指标 + 二级指标) even when
 //!   its label is printed twice.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::Decimal;
@@ -64,7 +65,7 @@ pub struct Level2Label {
 }
 
 /// Run every check of one table, keyed by check id.
-pub fn run(input: &CheckInput<'_>) -> BTreeMap<String, Check> {
+pub fn run(input: &CheckInput<'_>) -> BTreeMap<Cow<'static, str>, Check> {
     keyed(
         funds_sum(input.funds),
         cost_sum(input.funds, input.indicators),
@@ -79,7 +80,7 @@ pub(crate) fn run_with<'a>(
     indicators: &[Indicator],
     goal_numbers: &[Option<u32>],
     labels: impl Iterator<Item = LabelSeen<'a>>,
-) -> BTreeMap<String, Check> {
+) -> BTreeMap<Cow<'static, str>, Check> {
     keyed(
         funds_sum(funds),
         cost_sum(funds, indicators),
@@ -88,13 +89,18 @@ pub(crate) fn run_with<'a>(
     )
 }
 
-/// The four checks under their ids.
-fn keyed(funds: Check, cost: Check, goals: Check, required: Check) -> BTreeMap<String, Check> {
+/// The four checks under their ids (borrowed: the ids are constants).
+fn keyed(
+    funds: Check,
+    cost: Check,
+    goals: Check,
+    required: Check,
+) -> BTreeMap<Cow<'static, str>, Check> {
     BTreeMap::from([
-        (FUNDS_SUM.to_owned(), funds),
-        (COST_SUM.to_owned(), cost),
-        (GOAL_NUMBERING.to_owned(), goals),
-        (REQUIRED_INDICATORS.to_owned(), required),
+        (Cow::Borrowed(FUNDS_SUM), funds),
+        (Cow::Borrowed(COST_SUM), cost),
+        (Cow::Borrowed(GOAL_NUMBERING), goals),
+        (Cow::Borrowed(REQUIRED_INDICATORS), required),
     ])
 }
 
@@ -123,7 +129,10 @@ pub fn funds_sum(funds: &Funds) -> Check {
     show_into(&mut detail, fiscal);
     detail.push_str(" + ");
     show_into(&mut detail, other);
-    Check { status, detail }
+    Check {
+        status,
+        detail: detail.into(),
+    }
 }
 
 /// Whether a row is a 成本指标 row: under the 二级指标 `成本指标` (older templates) or the
@@ -224,7 +233,10 @@ pub fn cost_sum(funds: &Funds, indicators: &[Indicator]) -> Check {
         CheckStatus::Fail
     };
     detail.push_str(note);
-    Check { status, detail }
+    Check {
+        status,
+        detail: detail.into(),
+    }
 }
 
 /// The unit every row printed, when they all printed the same one with a number (the
@@ -348,7 +360,7 @@ pub(crate) fn required_of<'a>(
     // table come in such runs, so the search below compares a few pairs, not every row.
     let mut levels: Vec<(&str, &str)> = Vec::with_capacity(16);
     for r in indicators {
-        let pair = (r.level1.as_str(), r.level2.as_str());
+        let pair = (&*r.level1, &*r.level2);
         if levels.last() != Some(&pair) {
             levels.push(pair);
         }
@@ -453,25 +465,25 @@ pub(crate) fn push_int(out: &mut String, mut n: u64) {
             break;
         }
     }
-    // Only ASCII digits were written.
-    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
+    // ASCII digits, pushed as characters: no UTF-8 validation of a few bytes.
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
-fn pass(detail: impl Into<String>) -> Check {
+fn pass(detail: impl Into<Cow<'static, str>>) -> Check {
     Check {
         status: CheckStatus::Pass,
         detail: detail.into(),
     }
 }
 
-fn fail(detail: impl Into<String>) -> Check {
+fn fail(detail: impl Into<Cow<'static, str>>) -> Check {
     Check {
         status: CheckStatus::Fail,
         detail: detail.into(),
     }
 }
 
-fn skip(detail: impl Into<String>) -> Check {
+fn skip(detail: impl Into<Cow<'static, str>>) -> Check {
     Check {
         status: CheckStatus::Skip,
         detail: detail.into(),
@@ -501,9 +513,9 @@ mod tests {
 
     fn row(level1: &str, level2: &str, name: &str, value: &str) -> Indicator {
         Indicator {
-            level1: level1.to_owned(),
-            level2: level2.to_owned(),
-            level2_note: Some("必填".to_owned()),
+            level1: level1.to_owned().into(),
+            level2: level2.to_owned().into(),
+            level2_note: Some("必填".into()),
             name: name.to_owned(),
             value: parse_value(value).value,
             lines: None,
@@ -527,7 +539,7 @@ mod tests {
     fn check(status: CheckStatus, detail: &str) -> Check {
         Check {
             status,
-            detail: detail.to_owned(),
+            detail: detail.to_owned().into(),
         }
     }
 
@@ -571,6 +583,13 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5_000))]
+        #[test]
+        fn push_int_is_to_string(n: u64) {
+            let mut out = String::from("x");
+            push_int(&mut out, n);
+            proptest::prop_assert_eq!(out, format!("x{n}"));
+        }
+
         #[test]
         fn show_into_agrees_with_display(lo: u32, mid: u32, hi: u32, negative: bool, scale in 0u32..=28) {
             let d = Decimal::from_parts(lo, mid, hi, negative, scale);
@@ -845,7 +864,7 @@ mod tests {
             labels: &labels,
         };
         let checks = run(&input);
-        let keys: Vec<&str> = checks.keys().map(String::as_str).collect();
+        let keys: Vec<&str> = checks.keys().map(|k| &**k).collect();
         assert_eq!(
             keys,
             [COST_SUM, FUNDS_SUM, GOAL_NUMBERING, REQUIRED_INDICATORS]

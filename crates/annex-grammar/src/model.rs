@@ -3,7 +3,14 @@
 //! Field order here is irrelevant to the output (canonical JSON sorts keys); field *names*
 //! are the contract. Every money or quantity is a [`Number`] (a decimal), never a float
 //! computed by multiplication.
+//!
+//! Texts that come from a small fixed vocabulary (the 一级/二级 labels, comparators, the
+//! common notes and units, check ids) are `Cow<'static, str>`: borrowed from the
+//! vocabulary when they are one of its words, so that a record of hundreds of rows does
+//! not allocate (and free) a copy of `产出指标` per row. Serde writes a `Cow<str>` exactly
+//! as a `String`, and schemars describes it as one.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use annex_normalize::Warning;
@@ -19,7 +26,7 @@ pub const SCHEMA_ID: &str = "annex/perf-target-table/v1";
 #[schemars(title = "annex/perf-target-table/v1")]
 pub struct Record {
     /// Always `annex/perf-target-table/v1`.
-    pub schema: String,
+    pub schema: Cow<'static, str>,
     /// Where the record came from.
     pub source: Source,
     /// The annex heading above the tables, if any.
@@ -38,7 +45,7 @@ pub struct Record {
     pub indicators: Vec<Indicator>,
     /// Consistency checks keyed by id (`funds_sum`, `cost_sum`, `goal_numbering`,
     /// `required_indicators`).
-    pub checks: BTreeMap<String, Check>,
+    pub checks: BTreeMap<Cow<'static, str>, Check>,
     /// What was odd or repaired, in source order.
     pub warnings: Vec<Warning>,
 }
@@ -122,11 +129,11 @@ pub struct Funds {
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Indicator {
     /// 一级指标: `产出指标`, `效益指标`, `满意度指标`, `成本指标`.
-    pub level1: String,
+    pub level1: Cow<'static, str>,
     /// 二级指标 without its annotation, e.g. `数量指标`.
-    pub level2: String,
+    pub level2: Cow<'static, str>,
     /// The bracketed annotation after the 二级指标, e.g. `必填硬性指标`.
-    pub level2_note: Option<String>,
+    pub level2_note: Option<Cow<'static, str>>,
     /// 三级指标 text.
     pub name: String,
     /// 指标值, parsed.
@@ -143,11 +150,11 @@ pub struct Value {
     /// The value as printed, in canonical text form (an unreadable mark left out).
     pub text: String,
     /// `≥`, `≤`, `>`, `<`, `=`; null when none is printed or the mark is unreadable.
-    pub comparator: Option<String>,
+    pub comparator: Option<Cow<'static, str>>,
     /// The quantity, e.g. `3.43` for `3.43亿元`.
     pub number: Option<Number>,
     /// E.g. `人`, `%`, `万元`.
-    pub unit: Option<String>,
+    pub unit: Option<Cow<'static, str>>,
     /// Money in 元 when `unit` is exactly 元/万元/亿元, computed in decimal.
     pub yuan: Option<Number>,
     /// For spans such as `1月—12月`.
@@ -162,7 +169,7 @@ pub struct Range {
     /// End of the span.
     pub to: Number,
     /// Unit of both ends, e.g. `月`.
-    pub unit: Option<String>,
+    pub unit: Option<Cow<'static, str>>,
 }
 
 /// A consistency check's outcome.
@@ -171,7 +178,7 @@ pub struct Check {
     /// `pass`, `fail` or `skip`.
     pub status: CheckStatus,
     /// What was compared, readable by a person, e.g. `2053+320+820 = 3193 万元`.
-    pub detail: String,
+    pub detail: Cow<'static, str>,
 }
 
 /// Outcome of a check.

@@ -11,7 +11,7 @@ use crate::checks::{self, LabelSeen};
 use crate::model::{
     Attribute, Document, Funds, Indicator, Number, Project, Record, SCHEMA_ID, Source, Span,
 };
-use crate::value::parse_value;
+use crate::value::{ParsedValue, parse_value};
 use crate::vocab::{self, HeaderLabel, LabelRef};
 
 /// What a table parse needs besides its lines.
@@ -33,9 +33,9 @@ pub(crate) struct Cell<'a> {
 /// An indicator row being assembled; it may still grow (a continued name, a late value).
 #[derive(Debug)]
 struct Row<'a> {
-    level1: String,
-    level2: String,
-    note: Option<String>,
+    level1: &'static str,
+    level2: &'static str,
+    note: Option<Cow<'static, str>>,
     name: String,
     /// Whether `name` was joined from several cells or lines. A name from one cell is
     /// in canonical form already (every front end hands the grammar canonical cells, and
@@ -44,6 +44,9 @@ struct Row<'a> {
     joined: bool,
     /// The 指标值 cell, borrowed from the line (owned only when split off a name).
     value: Option<Cow<'a, str>>,
+    /// `parse_value(value)`, when it was parsed already (to see whether a cell alone on
+    /// its line is a value): `finish` does not parse it again.
+    parsed: Option<Box<ParsedValue>>,
     first: usize,
     last: usize,
 }
@@ -79,7 +82,9 @@ struct State<'a> {
     last_text_field: Option<TextField>,
     level1: Option<&'static str>,
     level2: Option<&'static str>,
-    note: Option<String>,
+    /// The current 二级 label's note: borrowed when it is one of [`COMMON_NOTES`], so
+    /// that the rows under it share it without a copy each.
+    note: Option<Cow<'static, str>>,
     /// A cut label waiting for its tail (`效益指` … `标`): full label, fragment, line index.
     pending_fragment: Option<(&'static str, String, usize)>,
     /// A 二级 note cut by a break (`（必` … `填）`): its start, and the line index.
@@ -102,7 +107,7 @@ pub(crate) fn parse_table(
     lines: &[Line],
     view: &View<'_, '_>,
     stray: Vec<Warning>,
-    ctx: &TableContext<'_>,
+    ctx: TableContext<'_>,
 ) -> Record {
     // Room for what a table usually holds, so that the vectors do not grow step by step:
     // at most one row per line, a few labels and warnings.
@@ -212,8 +217,13 @@ fn with_number(parts: &[&str], n: impl Into<u64>, tail: &str) -> String {
 }
 
 fn parse_amount(cell: &str) -> Option<Decimal> {
-    let unit = |t: &str| -> Option<Decimal> {
-        Decimal::from_str(t.trim_end_matches("万元").trim_end_matches('元')).ok()
+    // `t.trim_end_matches("万元")` as a loop of `strip_suffix`: the same, without a
+    // substring searcher set up for each amount.
+    let unit = |mut t: &str| -> Option<Decimal> {
+        while let Some(rest) = t.strip_suffix("万元") {
+            t = rest;
+        }
+        Decimal::from_str(t.trim_end_matches('元')).ok()
     };
     // Most amounts print no separator: read in place, without a copy.
     if !cell.contains([',', '，', ' ']) {
@@ -243,14 +253,28 @@ fn span(lines: &[Line], first: usize, last: usize) -> (Span, Option<Span>) {
     (by_line, by_page)
 }
 
+/// The notes the forms print after a 二级指标, borrowed by [`note_text`].
+const COMMON_NOTES: &[&str] = &["必填", "必填硬性指标", "必填指标", "选填", "硬性指标"];
+
+/// A 二级 note as the record holds it: borrowed when it is one of [`COMMON_NOTES`]
+/// (the same text either way), else copied.
+fn note_text(note: &str) -> Cow<'static, str> {
+    common_note(note).map_or_else(|| Cow::Owned(note.to_owned()), Cow::Borrowed)
+}
+
+/// `note` as one of [`COMMON_NOTES`], if it is one.
+fn common_note(note: &str) -> Option<&'static str> {
+    COMMON_NOTES.iter().find(|n| **n == note).copied()
+}
+
 /// Does this name stop mid-sentence, so that text on the next line continues it?
 fn ends_mid_sentence(name: &str) -> bool {
     name.ends_with(['，', '、', '；', '：', '（', ',', '(', '—', '-'])
 }
 
 /// A cell short and shaped like a 指标值 (a quantity, a range, a date, or a short word).
-fn is_value_like(cell: &str) -> bool {
-    let parsed = parse_value(cell);
+/// `parsed` is `parse_value(cell)`.
+fn is_value_like(cell: &str, parsed: &ParsedValue) -> bool {
     let v = &parsed.value;
     v.number.is_some()
         || v.comparator.is_some()
@@ -442,35 +466,34 @@ impl<'a> State<'a> {
             self.project.department_code = Some(t.to_owned());
             return;
         }
-        let lead: String = t.chars().take_while(char::is_ascii_digit).collect();
-        let trail: String = {
-            let mut v: Vec<char> = t.chars().rev().take_while(char::is_ascii_digit).collect();
-            v.reverse();
-            v.into_iter().collect()
-        };
-        let (code, name) = if is_code(&lead) {
+        // The leading and trailing runs of ASCII digits, as slices: a digit is one byte,
+        // and no byte of a longer character is an ASCII digit.
+        let digits =
+            |bytes: &mut dyn Iterator<Item = &u8>| bytes.take_while(|b| b.is_ascii_digit()).count();
+        let lead = &t[..digits(&mut t.as_bytes().iter())];
+        let trail = &t[t.len() - digits(&mut t.as_bytes().iter().rev())..];
+        let (code, name) = if is_code(lead) {
             (
-                Some(lead.clone()),
+                Some(lead),
                 t[lead.len()..].trim_matches(|c| "-—_ ［］[]【】".contains(c)),
             )
-        } else if is_code(&trail) {
+        } else if is_code(trail) {
             let base = &t[..t.len() - trail.len()];
             (
-                Some(trail.clone()),
+                Some(trail),
                 base.trim_matches(|c| "-—_ （）()［］[]【】".contains(c)),
             )
         } else {
             (None, t)
         };
-        if code.is_some() {
-            self.project.department_code = code;
+        if let Some(code) = code {
+            self.project.department_code = Some(code.to_owned());
         }
         if !name.is_empty() {
-            let joined = format!(
-                "{}{}",
-                self.project.department.as_deref().unwrap_or(""),
-                name
-            );
+            let before = self.project.department.as_deref().unwrap_or("");
+            let mut joined = String::with_capacity(before.len() + name.len());
+            joined.push_str(before);
+            joined.push_str(name);
             self.project.department = Some(canonical_text(&joined));
         }
     }
@@ -631,12 +654,13 @@ impl<'a> State<'a> {
 
     /// A cut note is whole again: the label, and the rows read under it, get the full note.
     fn complete_note(&mut self, head: &str, note: String) {
+        let note = common_note(&note).map_or(Cow::Owned(note), Cow::Borrowed);
         let head = Some(head.to_owned()).filter(|h| !h.is_empty());
         if let Some(label) = self.labels.last_mut() {
             label.required = note.contains("必填");
         }
         for row in self.rows.iter_mut().rev() {
-            if row.note != head || self.level2 != Some(row.level2.as_str()) {
+            if row.note.as_deref() != head.as_deref() || self.level2 != Some(row.level2) {
                 break;
             }
             row.note = Some(note.clone());
@@ -668,19 +692,20 @@ impl<'a> State<'a> {
                     line: Some(line.first),
                 });
                 self.level2 = Some(name);
-                self.note = note.map(str::to_owned);
+                self.note = note.map(note_text);
             }
         }
     }
 
     fn new_row(&mut self, idx: usize, name: String, joined: bool, value: Option<Cow<'a, str>>) {
         self.rows.push(Row {
-            level1: self.level1.unwrap_or_default().to_owned(),
-            level2: self.level2.unwrap_or_default().to_owned(),
+            level1: self.level1.unwrap_or_default(),
+            level2: self.level2.unwrap_or_default(),
             note: self.note.clone(),
             name,
             joined,
             value,
+            parsed: None,
             first: idx,
             last: idx,
         });
@@ -702,9 +727,13 @@ impl<'a> State<'a> {
                 let last = self.rows.last();
                 let awaiting_value = last.is_some_and(|r| r.value.is_none());
                 let continues = last.is_some_and(|r| ends_mid_sentence(&r.name)) || joined_fragment;
-                if !saw_label && awaiting_value && is_value_like(cell) {
+                let parsed = (!saw_label && awaiting_value)
+                    .then(|| Box::new(parse_value(cell)))
+                    .filter(|p| is_value_like(cell, p));
+                if let Some(parsed) = parsed {
                     if let Some(row) = self.rows.last_mut() {
                         row.value = Some(Cow::Borrowed(cell));
+                        row.parsed = Some(parsed);
                         row.last = idx;
                         let from = lines[row.first].first;
                         self.warn(
@@ -793,7 +822,7 @@ impl<'a> State<'a> {
         lines: &[Line],
         form: String,
         last: usize,
-        ctx: &TableContext<'_>,
+        ctx: TableContext<'_>,
     ) -> Record {
         if let Some((head, at)) = self.pending_note.take() {
             self.warn(
@@ -846,7 +875,12 @@ impl<'a> State<'a> {
                     );
                 }
             }
-            let parsed = parse_value(row.value.as_deref().unwrap_or(""));
+            // The value is set once (never replaced), so a parse made when it was set is
+            // its parse.
+            let parsed = match row.parsed.take() {
+                Some(parsed) => *parsed,
+                None => parse_value(row.value.as_deref().unwrap_or("")),
+            };
             if let Some(mark) = &parsed.unreadable {
                 self.warn(
                     WarningCode::UnreadableMark,
@@ -860,8 +894,8 @@ impl<'a> State<'a> {
             }
             let (l, p) = span(lines, row.first, row.last);
             indicators.push(Indicator {
-                level1: row.level1,
-                level2: row.level2,
+                level1: Cow::Borrowed(row.level1),
+                level2: Cow::Borrowed(row.level2),
                 level2_note: row.note,
                 name: row.name,
                 value: parsed.value,
@@ -874,20 +908,23 @@ impl<'a> State<'a> {
             &self.goals_text,
             self.whole_cell[Piece::Goals as usize] == Some(true),
         );
-        if goal_numbers.iter().any(Option::is_some) {
-            let expected: Vec<Option<u32>> = (1..=goal_numbers.len() as u32).map(Some).collect();
-            if goal_numbers != expected {
-                let shown: Vec<String> = goal_numbers
-                    .iter()
-                    .map(|n| n.map_or_else(|| "none".to_owned(), |n| n.to_string()))
-                    .collect();
-                let at = self.goals_line.unwrap_or(0);
-                self.warn(
-                    WarningCode::GoalNumbering,
-                    &lines[at.min(lines.len().saturating_sub(1))],
-                    format!("goals numbered {}", shown.join(", ")),
-                );
-            }
+        // Numbered, but not 1, 2, 3 … (compared without building the expected list).
+        if goal_numbers.iter().any(Option::is_some)
+            && !goal_numbers
+                .iter()
+                .copied()
+                .eq((1..=goal_numbers.len() as u32).map(Some))
+        {
+            let shown: Vec<String> = goal_numbers
+                .iter()
+                .map(|n| n.map_or_else(|| "none".to_owned(), |n| n.to_string()))
+                .collect();
+            let at = self.goals_line.unwrap_or(0);
+            self.warn(
+                WarningCode::GoalNumbering,
+                &lines[at.min(lines.len().saturating_sub(1))],
+                format!("goals numbered {}", shown.join(", ")),
+            );
         }
         self.missing_fields(lines);
         // The department is canonical already (`department` canonicalizes what it
@@ -921,7 +958,7 @@ impl<'a> State<'a> {
             }
         }
         Record {
-            schema: SCHEMA_ID.to_owned(),
+            schema: Cow::Borrowed(SCHEMA_ID),
             source: Source {
                 path: ctx.path.to_owned(),
                 sha256: ctx.sha256.to_owned(),
@@ -929,7 +966,7 @@ impl<'a> State<'a> {
                 lines: (!ctx.paged).then_some(l),
                 pages: if ctx.paged { p } else { None },
             },
-            document: ctx.document.clone(),
+            document: ctx.document,
             form,
             fiscal_year: self.fiscal_year,
             project: self.project,
@@ -1004,8 +1041,11 @@ pub(crate) fn split_goals(text: &str, canonical: bool) -> (Vec<String>, Vec<Opti
     let mut starts: Vec<(usize, usize, u32)> = Vec::new(); // (marker start, text start, n)
     let mut prev: Option<char> = None;
     for (i, c) in text.char_indices() {
+        // No white space lies past U+3000 (a test checks it): the CJK characters of
+        // the text are not looked up.
         let boundary = prev.is_none_or(|p| {
-            p.is_whitespace() || matches!(p, '。' | '；' | ';' | '！' | '？' | '!' | '?')
+            (p <= '\u{3000}' && p.is_whitespace())
+                || matches!(p, '。' | '；' | ';' | '！' | '？' | '!' | '?')
         });
         if boundary {
             if let Ok((rest, n)) = vocab::goal_marker(&text[i..]) {
@@ -1026,8 +1066,8 @@ pub(crate) fn split_goals(text: &str, canonical: bool) -> (Vec<String>, Vec<Opti
             (vec![t.to_owned()], vec![None])
         };
     }
-    let mut goals = Vec::new();
-    let mut numbers = Vec::new();
+    let mut goals = Vec::with_capacity(starts.len() + 1);
+    let mut numbers = Vec::with_capacity(starts.len() + 1);
     let head = text[..starts[0].0].trim();
     if !head.is_empty() {
         goals.push(head.to_owned());
@@ -1042,4 +1082,76 @@ pub(crate) fn split_goals(text: &str, canonical: bool) -> (Vec<String>, Vec<Opti
         }
     }
     (goals, numbers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn department_codes_before_or_after_the_name() {
+        for (cell, code, name) in [
+            ("123001社会保险局", Some("123001"), Some("社会保险局")),
+            ("123001-社会保险局", Some("123001"), Some("社会保险局")),
+            ("社会保险局-123001", Some("123001"), Some("社会保险局")),
+            ("社会保险局（123001）", None, Some("社会保险局（123001）")),
+            ("社会保险局12", None, Some("社会保险局12")),
+            ("12社会保险局", None, Some("12社会保险局")),
+            ("【123001】", Some("123001"), None),
+            ("12", None, Some("12")),
+        ] {
+            let mut st = State::default();
+            st.department(cell);
+            assert_eq!(st.project.department_code.as_deref(), code, "{cell}");
+            assert_eq!(st.project.department.as_deref(), name, "{cell}");
+        }
+        let mut st = State::default();
+        st.department("社会保险");
+        st.department("事业管理中心");
+        assert_eq!(
+            st.project.department.as_deref(),
+            Some("社会保险事业管理中心")
+        );
+    }
+
+    #[test]
+    fn amounts_with_units_and_separators() {
+        for (cell, amount) in [
+            ("14500", Some("14500")),
+            ("14500万元", Some("14500")),
+            ("14500万元万元", Some("14500")),
+            ("150000元", Some("150000")),
+            ("14,500 万元", Some("14500")),
+            ("万元", None),
+        ] {
+            let want = amount.map(|a| Decimal::from_str(a).unwrap_or_default());
+            assert_eq!(parse_amount(cell), want, "{cell}");
+        }
+    }
+
+    #[test]
+    fn no_white_space_past_u3000() {
+        let last = (0..=0x10_FFFF)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+            .max();
+        assert_eq!(last, Some('\u{3000}'));
+    }
+
+    #[test]
+    fn notes_are_interned_without_change() {
+        for n in COMMON_NOTES
+            .iter()
+            .copied()
+            .chain(["必", "必填（", "其他说明"])
+        {
+            let got = note_text(n);
+            assert_eq!(got, n);
+            assert_eq!(
+                matches!(got, Cow::Borrowed(_)),
+                COMMON_NOTES.contains(&n),
+                "{n}"
+            );
+        }
+    }
 }

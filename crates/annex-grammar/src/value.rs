@@ -44,6 +44,7 @@
 //!   of words (`) 有效解决`) is left in `text`: nothing is lost by keeping it. An opening
 //!   bracket closed later in the cell (`（95%）`) is printed text, not a mark.
 
+use std::borrow::Cow;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
@@ -78,20 +79,31 @@ pub struct ParsedValue {
 /// ```
 pub fn parse_value(cell: &str) -> ParsedValue {
     let printed = trim(cell);
-    let (text, unreadable) = split_unreadable(printed);
+    // The comparator in front is looked for once: `split_unreadable` needs it, and so
+    // does `quantity` when no mark was cut (the text is then `printed` itself).
+    let front = comparator_prefix(printed);
+    let (text, unreadable) = split_unreadable(printed, front);
+    let front = if unreadable.is_none() {
+        front
+    } else {
+        comparator_prefix(&text)
+    };
+    let (range, quantity) = match span(&text) {
+        Some(range) => (Some(range), None),
+        None => (None, quantity(&text, front)),
+    };
     let mut value = Value {
         text,
+        range,
         ..Value::default()
     };
-    if let Some(range) = span(&value.text) {
-        value.range = Some(range);
-    } else if let Some(q) = quantity(&value.text) {
+    if let Some(q) = quantity {
         value.yuan = q
             .unit
             .as_deref()
             .and_then(|unit| to_yuan(q.number, unit))
             .map(Number);
-        value.comparator = q.comparator.map(str::to_owned);
+        value.comparator = q.comparator.map(Cow::Borrowed);
         value.number = Some(Number(q.number));
         value.unit = q.unit;
     }
@@ -231,11 +243,15 @@ fn comparator_prefix_by_table(s: &str) -> Option<(&'static str, &str)> {
 }
 
 /// Split an unreadable mark off the front of the cell (or off the front of what follows
-/// a comparator). Returns the text without the mark, and the mark.
-fn split_unreadable(printed: &str) -> (String, Option<String>) {
+/// a comparator). Returns the text without the mark, and the mark; without a mark the
+/// text is `printed`. `front` is `comparator_prefix(printed)`.
+fn split_unreadable(
+    printed: &str,
+    front: Option<(&'static str, &str)>,
+) -> (String, Option<String>) {
     let mut at = 0;
     if !starts_with_mark(printed) {
-        match comparator_prefix(printed) {
+        match front {
             Some((_, rest)) if starts_with_mark(rest) => at = printed.len() - rest.len(),
             _ => return (printed.to_owned(), None),
         }
@@ -444,11 +460,12 @@ fn take_number_general(s: &str, allow_sign: bool) -> Option<(Decimal, bool, &str
 struct Quantity {
     comparator: Option<&'static str>,
     number: Decimal,
-    unit: Option<String>,
+    unit: Option<Cow<'static, str>>,
 }
 
-fn quantity(body: &str) -> Option<Quantity> {
-    let (front, s) = if let Some((comparator, rest)) = comparator_prefix(body) {
+/// `front` is `comparator_prefix(body)` (its rest may borrow another copy of the text).
+fn quantity(body: &str, front: Option<(&'static str, &str)>) -> Option<Quantity> {
+    let (front, s) = if let Some((comparator, rest)) = front {
         (Some(comparator), rest)
     } else {
         let rest = NEUTRAL_PREFIXES
@@ -477,6 +494,9 @@ const QUALIFIERS: &[(&str, Qualifier)] = &[
     ("内", Qualifier::Within),
     ("左右", Qualifier::About),
 ];
+
+/// The last characters of the [`QUALIFIERS`].
+const QUALIFIER_ENDS: [char; 4] = ['上', '下', '内', '右'];
 
 #[derive(Clone, Copy, PartialEq)]
 enum Qualifier {
@@ -546,18 +566,24 @@ fn suffix(
     suffix: &str,
     number: Decimal,
     integer: bool,
-) -> Option<(Option<String>, Option<&'static str>)> {
+) -> Option<(Option<Cow<'static, str>>, Option<&'static str>)> {
     if DEADLINE_MARKS.iter().any(|m| suffix.ends_with(m)) {
         return None;
     }
-    let (core, qualifier) = QUALIFIERS
-        .iter()
-        .find_map(|(word, q)| {
-            suffix
-                .strip_suffix(word)
-                .map(|core| (core.trim_end(), Some(*q)))
-        })
-        .unwrap_or((suffix, None));
+    // Every qualifier ends in one of `QUALIFIER_ENDS` (a test checks it): most units end
+    // in none, and are not compared with each qualifier.
+    let (core, qualifier) = if suffix.ends_with(QUALIFIER_ENDS) {
+        QUALIFIERS
+            .iter()
+            .find_map(|(word, q)| {
+                suffix
+                    .strip_suffix(word)
+                    .map(|core| (core.trim_end(), Some(*q)))
+            })
+            .unwrap_or((suffix, None))
+    } else {
+        (suffix, None)
+    };
     if is_date_unit(core, number, integer) {
         return None;
     }
@@ -571,6 +597,10 @@ fn suffix(
     };
     if core.is_empty() {
         return Some((None, comparator));
+    }
+    // A common unit is a unit (a test checks each): no need to read it.
+    if let Some(common) = common_unit(core) {
+        return Some((Some(Cow::Borrowed(common)), comparator));
     }
     is_unit(core).then(|| (Some(with_ascii_percent(core)), comparator))
 }
@@ -600,13 +630,79 @@ fn is_unit(core: &str) -> bool {
         })
 }
 
+/// `COMMON_UNITS`, the units the forms print most (most frequent first), borrowed by
+/// [`with_ascii_percent`] rather than copied into every value, and `common_unit`, which
+/// finds one as a `match` (literal patterns compare without a call).
+macro_rules! common_units {
+    ($($unit:literal),* $(,)?) => {
+        #[cfg(test)]
+        const COMMON_UNITS: &[&str] = &[$($unit),*];
+
+        /// `unit` as one of the common units, if it is one.
+        fn common_unit(unit: &str) -> Option<&'static str> {
+            match unit {
+                $($unit => Some($unit),)*
+                _ => None,
+            }
+        }
+    };
+}
+
+common_units!(
+    "%",
+    "万元",
+    "人",
+    "月",
+    "份",
+    "张",
+    "元",
+    "亿元",
+    "次",
+    "个",
+    "户",
+    "人次",
+    "项",
+    "家",
+    "天",
+    "年",
+    "分",
+    "所",
+    "台",
+    "件",
+    "场",
+    "期",
+    "批",
+    "篇",
+    "条",
+    "名",
+    "处",
+    "公里",
+    "亩",
+    "吨",
+    "个月",
+    "小时",
+    "千元",
+    "万人",
+    "万人次",
+    "平方米",
+    "册",
+    "套",
+    "座",
+    "辆",
+);
+
 /// `unit` with full-width `％` as `%`: `unit.replace('％', "%")`, without the search
-/// machinery of `replace` for the units (nearly all) that hold none.
-fn with_ascii_percent(unit: &str) -> String {
+/// machinery of `replace` for the units (nearly all) that hold none; borrowed when it is
+/// one of [`COMMON_UNITS`] (the same text either way).
+fn with_ascii_percent(unit: &str) -> Cow<'static, str> {
+    if let Some(common) = common_unit(unit) {
+        return Cow::Borrowed(common);
+    }
     if unit.contains('％') {
-        unit.replace('％', "%")
+        let ascii = unit.replace('％', "%");
+        common_unit(&ascii).map_or(Cow::Owned(ascii), Cow::Borrowed)
     } else {
-        unit.to_owned()
+        Cow::Owned(unit.to_owned())
     }
 }
 
@@ -693,6 +789,41 @@ mod tests {
             allow_sign: bool,
         ) {
             proptest::prop_assert_eq!(take_number(&s, allow_sign), take_number_general(&s, allow_sign));
+        }
+    }
+
+    #[test]
+    fn qualifier_ends_are_the_last_characters_of_the_qualifiers() {
+        let mut ends: Vec<char> = QUALIFIERS
+            .iter()
+            .filter_map(|(word, _)| word.chars().next_back())
+            .collect();
+        ends.sort_unstable();
+        ends.dedup();
+        let mut listed = QUALIFIER_ENDS.to_vec();
+        listed.sort_unstable();
+        assert_eq!(listed, ends);
+    }
+
+    /// Interning changes no unit: every unit comes out as `replace('％', "%")` makes it,
+    /// borrowed exactly when it is a common one.
+    #[test]
+    fn units_are_interned_without_change() {
+        for u in COMMON_UNITS {
+            assert!(is_unit(u), "{u}");
+        }
+        for u in COMMON_UNITS
+            .iter()
+            .copied()
+            .chain(["％", "公顷", "元/亩", "万元％", ""])
+        {
+            let got = with_ascii_percent(u);
+            assert_eq!(got, u.replace('％', "%"), "{u}");
+            assert_eq!(
+                matches!(got, Cow::Borrowed(_)),
+                COMMON_UNITS.contains(&&*got),
+                "{u}"
+            );
         }
     }
 
@@ -891,14 +1022,14 @@ mod tests {
             let expected = ParsedValue {
                 value: Value {
                     text: text.to_owned(),
-                    comparator: comparator.map(str::to_owned),
+                    comparator: comparator.map(Cow::Borrowed),
                     number: number.map(num),
-                    unit: unit.map(str::to_owned),
+                    unit: unit.map(Cow::Borrowed),
                     yuan: yuan.map(num),
                     range: range.map(|(from, to, unit)| Range {
                         from: num(from),
                         to: num(to),
-                        unit: Some(unit.to_owned()),
+                        unit: Some(Cow::Borrowed(unit)),
                     }),
                 },
                 unreadable: unreadable.map(str::to_owned),

@@ -540,13 +540,35 @@ pub(crate) fn may_end_whitespace(b: u8) -> bool {
     )
 }
 
+/// Whether the last character of `b` (UTF-8) can be white space: its last byte can end
+/// one ([`may_end_whitespace`]) and its lead byte can start one ([`may_be_whitespace`]).
+/// The last byte alone passes many CJK characters (`元` ends in `83`, `月` in `88`, `张`
+/// in `A0`); their lead bytes `E4`…`E9` start no white space.
+pub(crate) fn ends_maybe_whitespace(b: &[u8]) -> bool {
+    let Some(&last) = b.last() else {
+        return false;
+    };
+    if !may_end_whitespace(last) {
+        return false;
+    }
+    if last < 0x80 {
+        return true;
+    }
+    // The lead byte: the last byte that is no continuation byte (`10xxxxxx`).
+    b.iter()
+        .rev()
+        .take(4)
+        .find(|&&x| x & 0xC0 != 0x80)
+        .is_some_and(|&lead| may_be_whitespace(lead))
+}
+
 /// `s.trim()`, without decoding a character at either end that cannot be white space
-/// (most cells): the first byte says whether the first character can be, the last byte
-/// whether the last one can.
+/// (most cells): the first byte says whether the first character can be, the last
+/// character's first and last bytes whether the last one can.
 pub(crate) fn trim(s: &str) -> &str {
     let b = s.as_bytes();
     let start = b.first().is_some_and(|&f| may_be_whitespace(f));
-    let end = b.last().is_some_and(|&l| may_end_whitespace(l));
+    let end = ends_maybe_whitespace(b);
     match (start, end) {
         (false, false) => s,
         (false, true) => s.trim_end(),
@@ -585,9 +607,10 @@ pub fn is_form_title(line: &str) -> bool {
     // A title ends in `表` (white space aside: `trim_end` drops what `is_whitespace`
     // does) and holds `绩效目标`: cheap tests first, as this runs on every line, and the
     // last character is looked at without a scan of the line.
-    let end = match line.as_bytes().last() {
-        Some(&b) if may_end_whitespace(b) => line.trim_end(),
-        _ => line,
+    let end = if ends_maybe_whitespace(line.as_bytes()) {
+        line.trim_end()
+    } else {
+        line
     };
     if !end.ends_with('表') || !line.contains('绩') {
         return false;
@@ -637,8 +660,8 @@ pub fn is_page_number(line: &str) -> bool {
     // allocating.
     if line.len() > 96
         || !line.chars().all(|c| {
+            // `is_whitespace` last: it looks a CJK character up in a table.
             c.is_ascii_digit()
-                || c.is_whitespace()
                 || matches!(
                     c,
                     '—' | '–'
@@ -666,6 +689,7 @@ pub fn is_page_number(line: &str) -> bool {
                         | 'F'
                         | 'f'
                 )
+                || c.is_whitespace()
         })
     {
         return false;
@@ -930,6 +954,10 @@ mod tests {
                 let mut b = [0u8; 4];
                 let bytes = c.encode_utf8(&mut b).as_bytes();
                 assert!(may_end_whitespace(bytes[bytes.len() - 1]), "{c:?}");
+                for prefix in ["", "a", "表", "\u{3000}"] {
+                    let s = format!("{prefix}{c}");
+                    assert!(ends_maybe_whitespace(s.as_bytes()), "{s:?}");
+                }
             }
         }
         for s in [
@@ -998,7 +1026,7 @@ mod tests {
 
         /// `trim` is `str::trim`.
         #[test]
-        fn trim_is_str_trim(s in "[ \t\u{3000}\u{00A0}\u{2028}\u{0085}a表（）80\u{1680}]{0,6}") {
+        fn trim_is_str_trim(s in "[ \t\u{3000}\u{00A0}\u{2028}\u{0085}a表（）80\u{1680}元月张\u{2000}\u{205F}\u{180E}]{0,6}") {
             proptest::prop_assert_eq!(trim(&s), s.trim());
         }
 

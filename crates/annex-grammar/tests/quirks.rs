@@ -12,9 +12,9 @@ fn rows_of(text: &str) -> Vec<(String, String, Option<String>, String, String)> 
         .iter()
         .map(|i| {
             (
-                i.level1.clone(),
-                i.level2.clone(),
-                i.level2_note.clone(),
+                i.level1.to_string(),
+                i.level2.to_string(),
+                i.level2_note.as_deref().map(str::to_owned),
                 i.name.clone(),
                 i.value.text.clone(),
             )
@@ -363,10 +363,7 @@ fn a_row_without_levels_is_kept_and_reported() {
     let r = &parse_text(&table_with_rows("\t\t\t孤立的指标\t5人\n")).records[0];
     assert_eq!(r.indicators.len(), 1);
     assert_eq!(
-        (
-            r.indicators[0].level1.as_str(),
-            r.indicators[0].level2.as_str()
-        ),
+        (&*r.indicators[0].level1, &*r.indicators[0].level2),
         ("", "")
     );
     assert!(

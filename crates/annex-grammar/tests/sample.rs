@@ -147,7 +147,7 @@ fn checks_report_the_real_failures_of_the_sample() {
     assert!(codes(&r[1]).contains(&("goal_numbering".into(), Some(35))));
     let county = &r[2].checks["cost_sum"];
     assert_eq!(
-        (county.status, county.detail.as_str()),
+        (county.status, &*county.detail),
         (CheckStatus::Pass, "2053+320+820 = 3193 万元")
     );
     for rec in r {

@@ -161,7 +161,7 @@ fn row_cut_by_page_break_is_one_indicator_on_both_pages() {
         .expect("indicator");
     assert_eq!(
         (
-            i.level2.as_str(),
+            &*i.level2,
             i.level2_note.as_deref(),
             i.name.as_str(),
             i.value.text.as_str()

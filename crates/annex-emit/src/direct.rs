@@ -19,6 +19,22 @@ use annex_normalize::Warning;
 
 use crate::canonical::cmp_utf16;
 
+/// The member `$key` (its text from the `,` or `{` before it up to its `:`) with an
+/// optional string value: one push of the key with the value's opening quote, or of the
+/// key with `null`.
+macro_rules! opt_member {
+    ($o:expr, $key:literal, $value:expr) => {
+        match $value {
+            Some(s) => {
+                $o.push_str(concat!($key, "\""));
+                body($o, s);
+                $o.push('"');
+            }
+            None => $o.push_str(concat!($key, "null")),
+        }
+    };
+}
+
 /// A value that has no JSON form (a decimal out of the range of a double): the caller
 /// falls back to the serde path, which reports it with its usual error.
 pub(crate) struct NoJson;
@@ -117,23 +133,20 @@ fn write_record(o: Out<'_>, r: &Record) -> Res {
 
 fn write_check(o: Out<'_>, c: &Check) {
     let Check { status, detail } = c;
-    o.push_str("{\"detail\":");
-    string(o, detail);
-    o.push_str(",\"status\":");
+    o.push_str("{\"detail\":\"");
+    body(o, detail);
     // As `#[serde(rename_all = "lowercase")]` spells them.
     o.push_str(match status {
-        CheckStatus::Pass => "\"pass\"}",
-        CheckStatus::Fail => "\"fail\"}",
-        CheckStatus::Skip => "\"skip\"}",
+        CheckStatus::Pass => "\",\"status\":\"pass\"}",
+        CheckStatus::Fail => "\",\"status\":\"fail\"}",
+        CheckStatus::Skip => "\",\"status\":\"skip\"}",
     });
 }
 
 fn write_document(o: Out<'_>, d: &Document) {
     let Document { annex, title } = d;
-    o.push_str("{\"annex\":");
-    opt_string(o, annex.as_deref());
-    o.push_str(",\"title\":");
-    opt_string(o, title.as_deref());
+    opt_member!(o, "{\"annex\":", annex.as_deref());
+    opt_member!(o, ",\"title\":", title.as_deref());
     o.push('}');
 }
 
@@ -150,8 +163,7 @@ fn write_funds(o: Out<'_>, f: &Funds) -> Res {
     opt_number(o, other.as_ref())?;
     o.push_str(",\"total\":");
     opt_number(o, total.as_ref())?;
-    o.push_str(",\"unit\":");
-    opt_string(o, unit.as_deref());
+    opt_member!(o, ",\"unit\":", unit.as_deref());
     o.push('}');
     Ok(())
 }
@@ -166,17 +178,19 @@ fn write_indicator(o: Out<'_>, i: &Indicator) -> Res {
         lines,
         pages,
     } = i;
-    o.push_str("{\"level1\":");
-    string(o, level1);
-    o.push_str(",\"level2\":");
-    string(o, level2);
-    o.push_str(",\"level2_note\":");
-    opt_string(o, level2_note.as_deref());
+    // The quotes of the strings that are always there go with the fixed pieces around
+    // them: one push per fixed piece, one per value.
+    o.push_str("{\"level1\":\"");
+    body(o, level1);
+    o.push_str("\",\"level2\":\"");
+    body(o, level2);
+    o.push('"');
+    opt_member!(o, ",\"level2_note\":", level2_note.as_deref());
     o.push_str(",\"lines\":");
     opt_span(o, lines.as_ref());
-    o.push_str(",\"name\":");
-    string(o, name);
-    o.push_str(",\"pages\":");
+    o.push_str(",\"name\":\"");
+    body(o, name);
+    o.push_str("\",\"pages\":");
     opt_span(o, pages.as_ref());
     o.push_str(",\"value\":");
     write_value(o, value)?;
@@ -193,8 +207,7 @@ fn write_value(o: Out<'_>, v: &Value) -> Res {
         yuan,
         range,
     } = v;
-    o.push_str("{\"comparator\":");
-    opt_string(o, comparator.as_deref());
+    opt_member!(o, "{\"comparator\":", comparator.as_deref());
     o.push_str(",\"number\":");
     opt_number(o, n.as_ref())?;
     o.push_str(",\"range\":");
@@ -202,10 +215,10 @@ fn write_value(o: Out<'_>, v: &Value) -> Res {
         Some(r) => write_range(o, r)?,
         None => o.push_str("null"),
     }
-    o.push_str(",\"text\":");
-    string(o, text);
-    o.push_str(",\"unit\":");
-    opt_string(o, unit.as_deref());
+    o.push_str(",\"text\":\"");
+    body(o, text);
+    o.push('"');
+    opt_member!(o, ",\"unit\":", unit.as_deref());
     o.push_str(",\"yuan\":");
     opt_number(o, yuan.as_ref())?;
     o.push('}');
@@ -218,8 +231,7 @@ fn write_range(o: Out<'_>, r: &Range) -> Res {
     number(o, *from)?;
     o.push_str(",\"to\":");
     number(o, *to)?;
-    o.push_str(",\"unit\":");
-    opt_string(o, unit.as_deref());
+    opt_member!(o, ",\"unit\":", unit.as_deref());
     o.push('}');
     Ok(())
 }
@@ -236,24 +248,18 @@ fn write_project(o: Out<'_>, p: &Project) {
     o.push_str("{\"attribute\":");
     match attribute {
         Some(Attribute { code, name }) => {
-            o.push_str("{\"code\":");
-            opt_string(o, code.as_deref());
+            opt_member!(o, "{\"code\":", code.as_deref());
             o.push_str(",\"name\":");
             string(o, name);
             o.push('}');
         }
         None => o.push_str("null"),
     }
-    o.push_str(",\"department\":");
-    opt_string(o, department.as_deref());
-    o.push_str(",\"department_code\":");
-    opt_string(o, department_code.as_deref());
-    o.push_str(",\"implementing_unit\":");
-    opt_string(o, implementing_unit.as_deref());
-    o.push_str(",\"name\":");
-    opt_string(o, name.as_deref());
-    o.push_str(",\"period\":");
-    opt_string(o, period.as_deref());
+    opt_member!(o, ",\"department\":", department.as_deref());
+    opt_member!(o, ",\"department_code\":", department_code.as_deref());
+    opt_member!(o, ",\"implementing_unit\":", implementing_unit.as_deref());
+    opt_member!(o, ",\"name\":", name.as_deref());
+    opt_member!(o, ",\"period\":", period.as_deref());
     o.push('}');
 }
 
@@ -269,11 +275,11 @@ fn write_source(o: Out<'_>, s: &Source) {
     opt_span(o, lines.as_ref());
     o.push_str(",\"pages\":");
     opt_span(o, pages.as_ref());
-    o.push_str(",\"path\":");
-    string(o, path);
-    o.push_str(",\"sha256\":");
-    string(o, sha256);
-    o.push_str(",\"table\":");
+    o.push_str(",\"path\":\"");
+    body(o, path);
+    o.push_str("\",\"sha256\":\"");
+    body(o, sha256);
+    o.push_str("\",\"table\":");
     unsigned(o, *table);
     o.push('}');
 }
@@ -290,9 +296,9 @@ fn write_warning(o: Out<'_>, w: &Warning) {
     o.push_str(code.as_str());
     o.push_str("\",\"line\":");
     opt_u32(o, *line);
-    o.push_str(",\"message\":");
-    string(o, message);
-    o.push_str(",\"page\":");
+    o.push_str(",\"message\":\"");
+    body(o, message);
+    o.push_str("\",\"page\":");
     opt_u32(o, *page);
     o.push('}');
 }
@@ -507,13 +513,6 @@ fn decimal_digits(mut n: u64) -> ([u8; 20], usize) {
     (buf, at)
 }
 
-fn opt_string(o: Out<'_>, s: Option<&str>) {
-    match s {
-        Some(s) => string(o, s),
-        None => o.push_str("null"),
-    }
-}
-
 /// Whether JSON (RFC 8785, `serde_json`) escapes this byte in a string: `"`, `\` and the
 /// C0 controls. Bytes of multi-byte UTF-8 characters are all 0x80 or above, never escaped.
 pub(crate) const fn needs_escape(b: u8) -> bool {
@@ -607,21 +606,25 @@ pub(crate) fn has_escape(bytes: &[u8]) -> bool {
 ///
 /// Nearly every string needs no escape: one word-wise scan ([`has_escape`]), one copy.
 pub(crate) fn string(o: Out<'_>, s: &str) {
+    o.push('"');
+    body(o, s);
+    o.push('"');
+}
+
+/// [`string`] without its quotes, for callers that write them with the fixed text around.
+fn body(o: Out<'_>, s: &str) {
     if has_escape(s.as_bytes()) {
-        escaped_string(o, s);
-        return;
+        escaped_body(o, s);
+    } else {
+        o.push_str(s);
     }
-    o.push('"');
-    o.push_str(s);
-    o.push('"');
 }
 
 /// [`string`] of a string with something to escape: the runs between escapes are copied
 /// whole.
 #[cold]
 #[inline(never)]
-fn escaped_string(o: Out<'_>, s: &str) {
-    o.push('"');
+fn escaped_body(o: Out<'_>, s: &str) {
     let mut start = 0;
     for (i, &b) in s.as_bytes().iter().enumerate() {
         if !needs_escape(b) {
@@ -650,5 +653,4 @@ fn escaped_string(o: Out<'_>, s: &str) {
         start = i + 1;
     }
     o.push_str(&s[start..]);
-    o.push('"');
 }

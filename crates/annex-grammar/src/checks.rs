@@ -149,7 +149,28 @@ fn is_cost(row: &Indicator) -> bool {
 /// `150000+60000+50000 元 = 26 万元 ≠ 25 万元`.
 pub fn cost_sum(funds: &Funds, indicators: &[Indicator]) -> Check {
     let rows = || indicators.iter().filter(|r| is_cost(r));
-    if rows().next().is_none() {
+    // One walk over the rows finds what the tests below read, in their order: whether
+    // there are cost rows, whether one has no amount in 元, the sum of the amounts (only
+    // read when every row has one, so it is then the sum over every row, `None` when it
+    // overflows), and the unit the rows share (see `shared_unit`).
+    let mut count = 0usize;
+    let mut missing = false;
+    let mut sum = Some(Decimal::ZERO);
+    let mut shared: Option<&str> = None;
+    for row in rows() {
+        let row_unit = row.value.number.and(row.value.unit.as_deref());
+        if count == 0 {
+            shared = row_unit;
+        } else if shared.is_some() && row_unit != shared {
+            shared = None;
+        }
+        count += 1;
+        match row.value.yuan {
+            Some(yuan) => sum = sum.and_then(|acc| acc.checked_add(yuan.0)),
+            None => missing = true,
+        }
+    }
+    if count == 0 {
         return skip("no 成本指标 rows");
     }
     let Some(total) = funds.total else {
@@ -163,7 +184,7 @@ pub fn cost_sum(funds: &Funds, indicators: &[Indicator]) -> Check {
         return skip(format!("funds unit {unit} is not 元, 万元 or 亿元"));
     };
 
-    if rows().any(|row| row.value.yuan.is_none()) {
+    if missing {
         let mut missing = String::new();
         for (k, row) in rows().enumerate() {
             if row.value.yuan.is_none() {
@@ -179,8 +200,7 @@ pub fn cost_sum(funds: &Funds, indicators: &[Indicator]) -> Check {
     let amounts = || rows().filter_map(|row| row.value.yuan.map(|yuan| (yuan.0, row)));
 
     let too_large = || skip("amounts too large to add exactly");
-    let Some(sum) = amounts().try_fold(Decimal::ZERO, |acc, (yuan, _)| acc.checked_add(yuan))
-    else {
+    let Some(sum) = sum else {
         return too_large();
     };
     let Some(total_yuan) = total.0.checked_mul(factor) else {
@@ -192,7 +212,6 @@ pub fn cost_sum(funds: &Funds, indicators: &[Indicator]) -> Check {
 
     // Show the rows as printed when they share one unit, else each converted to the
     // funds unit; the sum is always in the funds unit, beside the total.
-    let shared = shared_unit(amounts().map(|(_, row)| row));
     let mut detail = String::with_capacity(64);
     let mut first = true;
     let mut term = |detail: &mut String, d: Decimal| {
@@ -240,7 +259,9 @@ pub fn cost_sum(funds: &Funds, indicators: &[Indicator]) -> Check {
 }
 
 /// The unit every row printed, when they all printed the same one with a number (the
-/// rows' `number.and(unit)` are all equal, and not `None`).
+/// rows' `number.and(unit)` are all equal, and not `None`). [`cost_sum`] finds it in its
+/// one walk over the rows; the tests compare the two.
+#[cfg(test)]
 fn shared_unit<'a>(mut rows: impl Iterator<Item = &'a Indicator>) -> Option<&'a str> {
     let unit = |row: &'a Indicator| row.value.number.and(row.value.unit.as_deref());
     let first = unit(rows.next()?)?;
@@ -581,8 +602,141 @@ mod tests {
         }
     }
 
+    /// `cost_sum` as it was before it found its counts in one walk: a walk per question.
+    fn cost_sum_walks(funds: &Funds, indicators: &[Indicator]) -> Check {
+        let rows = || indicators.iter().filter(|r| is_cost(r));
+        if rows().next().is_none() {
+            return skip("no 成本指标 rows");
+        }
+        let Some(total) = funds.total else {
+            return skip("年度资金总额 is blank");
+        };
+        let (unit, note) = match funds.unit.as_deref() {
+            Some(unit) => (unit, ""),
+            None => ("万元", " (funds unit not printed; 万元 assumed)"),
+        };
+        let Some(factor) = yuan_factor(unit) else {
+            return skip(format!("funds unit {unit} is not 元, 万元 or 亿元"));
+        };
+
+        if rows().any(|row| row.value.yuan.is_none()) {
+            let mut missing = String::new();
+            for (k, row) in rows().enumerate() {
+                if row.value.yuan.is_none() {
+                    if !missing.is_empty() {
+                        missing.push_str("; ");
+                    }
+                    describe_missing(&mut missing, k + 1, row);
+                }
+            }
+            return fail(missing);
+        }
+        // Every cost row has its amount in 元 from here on.
+        let amounts = || rows().filter_map(|row| row.value.yuan.map(|yuan| (yuan.0, row)));
+
+        let too_large = || skip("amounts too large to add exactly");
+        let Some(sum) = amounts().try_fold(Decimal::ZERO, |acc, (yuan, _)| acc.checked_add(yuan))
+        else {
+            return too_large();
+        };
+        let Some(total_yuan) = total.0.checked_mul(factor) else {
+            return too_large();
+        };
+        let Some(sum_in_unit) = sum.checked_div(factor) else {
+            return too_large();
+        };
+
+        // Show the rows as printed when they share one unit, else each converted to the
+        // funds unit; the sum is always in the funds unit, beside the total.
+        let shared = shared_unit(amounts().map(|(_, row)| row));
+        let mut detail = String::with_capacity(64);
+        let mut first = true;
+        let mut term = |detail: &mut String, d: Decimal| {
+            if !std::mem::take(&mut first) {
+                detail.push('+');
+            }
+            show_into(detail, d);
+        };
+        match shared {
+            Some(_) => {
+                for (_, row) in amounts() {
+                    if let Some(n) = row.value.number {
+                        term(&mut detail, n.0);
+                    }
+                }
+            }
+            None => {
+                for (yuan, _) in amounts() {
+                    term(&mut detail, yuan.checked_div(factor).unwrap_or(yuan));
+                }
+            }
+        }
+        if let Some(row_unit) = shared.filter(|row_unit| *row_unit != unit) {
+            detail.push(' ');
+            detail.push_str(row_unit);
+        }
+        detail.push_str(" = ");
+        show_into(&mut detail, sum_in_unit);
+        detail.push(' ');
+        detail.push_str(unit);
+        let status = if sum == total_yuan {
+            CheckStatus::Pass
+        } else {
+            detail.push_str(" ≠ ");
+            show_into(&mut detail, total.0);
+            detail.push(' ');
+            detail.push_str(unit);
+            CheckStatus::Fail
+        };
+        detail.push_str(note);
+        Check {
+            status,
+            detail: detail.into(),
+        }
+    }
+
+    const LEVEL1S: [&str; 3] = ["产出指标", "成本指标", "效益指标"];
+    const LEVEL2S: [&str; 3] = ["成本指标", "数量指标", "经济成本指标"];
+    const VALUES: [&str; 12] = [
+        "320万元",
+        "820万元",
+        "150000元",
+        "30",
+        "",
+        "≤5万元",
+        "9万元",
+        "0.5亿元",
+        "12人",
+        "79228162514264337593543950335亿元",
+        "79228162514264337593543950335元",
+        "2053万元",
+    ];
+    const UNITS: [Option<&str>; 4] = [None, Some("万元"), Some("元"), Some("人")];
+    const TOTALS: [Option<&str>; 5] = [
+        None,
+        Some("3193"),
+        Some("0"),
+        Some("9"),
+        Some("79228162514264337593543950335"),
+    ];
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5_000))]
+        #[test]
+        fn cost_sum_agrees_with_one_walk_per_question(
+            unit in 0..UNITS.len(),
+            total in 0..TOTALS.len(),
+            rows in proptest::collection::vec((0..LEVEL1S.len(), 0..LEVEL2S.len(), 0..VALUES.len()), 0..6),
+        ) {
+            let f = funds(UNITS[unit], TOTALS[total], None);
+            let rows: Vec<Indicator> = rows
+                .into_iter()
+                .enumerate()
+                .map(|(k, (l1, l2, v))| row(LEVEL1S[l1], LEVEL2S[l2], &format!("row {k}"), VALUES[v]))
+                .collect();
+            proptest::prop_assert_eq!(cost_sum(&f, &rows), cost_sum_walks(&f, &rows));
+        }
+
         #[test]
         fn push_int_is_to_string(n: u64) {
             let mut out = String::from("x");

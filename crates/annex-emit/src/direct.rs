@@ -76,17 +76,28 @@ fn write_record(o: Out<'_>, r: &Record) -> Res {
         warnings,
     } = r;
     o.push_str("{\"checks\":{");
-    // Keys are sorted by UTF-16 code units; a BTreeMap sorts by bytes, which differs only
-    // for keys with characters above U+FFFF, so sort again (there are four checks).
-    let mut entries: Vec<(&str, &Check)> = checks.iter().map(|(k, c)| (&**k, c)).collect();
-    entries.sort_by(|a, b| cmp_utf16(a.0, b.0));
-    for (k, (key, check)) in entries.into_iter().enumerate() {
+    let member = |o: Out<'_>, k: usize, key: &str, check: &Check| {
         if k > 0 {
             o.push(',');
         }
         string(o, key);
         o.push(':');
         write_check(o, check);
+    };
+    // Keys are sorted by UTF-16 code units; a BTreeMap sorts by bytes. The two orders
+    // differ only for keys with characters above U+FFFF (four UTF-8 bytes, the lead one
+    // 0xF0 or above): for characters up to U+FFFF the order of UTF-8 bytes, of code
+    // points and of UTF-16 code units is the same. Only such keys need sorting again.
+    if checks.keys().any(|key| key.bytes().any(|b| b >= 0xF0)) {
+        let mut entries: Vec<(&str, &Check)> = checks.iter().map(|(k, c)| (&**k, c)).collect();
+        entries.sort_by(|a, b| cmp_utf16(a.0, b.0));
+        for (k, (key, check)) in entries.into_iter().enumerate() {
+            member(o, k, key, check);
+        }
+    } else {
+        for (k, (key, check)) in checks.iter().enumerate() {
+            member(o, k, key, check);
+        }
     }
     o.push_str("},\"document\":");
     write_document(o, document);

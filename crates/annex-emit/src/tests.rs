@@ -594,7 +594,15 @@ fn direct_writer_matches_serde_path() {
         line: Some(u32::MAX),
         page: Some(7),
     });
-    for record in [pension_record(), null_record(), hostile] {
+    // Keys up to U+FFFF only, in an order where bytes and UTF-16 agree: no re-sort.
+    let mut bmp = pension_record();
+    bmp.checks
+        .insert("\u{FB33}".into(), check(CheckStatus::Fail, "bmp"));
+    bmp.checks
+        .insert("\u{E000}z".into(), check(CheckStatus::Pass, "private use"));
+    bmp.checks
+        .insert("é".into(), check(CheckStatus::Skip, "latin"));
+    for record in [pension_record(), null_record(), hostile, bmp] {
         let serde = to_canonical_value(&record).unwrap();
         assert_eq!(to_canonical(&record).unwrap(), serde);
     }

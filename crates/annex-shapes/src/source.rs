@@ -128,6 +128,13 @@ pub(crate) fn is_page_number(line: &str) -> bool {
     if line.len() > MAX_EDGE_LINE || surely_not_page_number(line) {
         return false;
     }
+    canonical_is_page_number(line)
+}
+
+/// The rest of [`is_page_number`], for the few lines the quick "no" lets through: kept
+/// apart so that the per-line check sets up no frame for the strings made here.
+#[inline(never)]
+fn canonical_is_page_number(line: &str) -> bool {
     // Canonical first: full-width digits and spaces become the grammar's forms.
     annex_grammar::vocab::is_page_number(&canonical_text(&line.replace('\t', " ")))
 }

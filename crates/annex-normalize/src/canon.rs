@@ -657,7 +657,22 @@ fn spacing_fast(s: &str, out: &mut String) -> bool {
         }
         let left = char_before(s, run_start);
         let right = char_after(s, i);
-        let near = marks && (left.is_some_and(is_cjk) || right.is_some_and(is_cjk));
+        if !marks {
+            // Only spaces and tabs: they fold into one space, kept between two non-CJK
+            // characters, as the loop below would decide with no mark in the run. A lone
+            // ASCII space that stays is the input itself: it is left to the next copy.
+            let keep = keep_space(left, right);
+            if keep && i == run_start + 1 && bytes.get(run_start) == Some(&b' ') {
+                continue;
+            }
+            out.push_str(s.get(copied..run_start).unwrap_or_default());
+            copied = i;
+            if keep {
+                out.push(' ');
+            }
+            continue;
+        }
+        let near = left.is_some_and(is_cjk) || right.is_some_and(is_cjk);
         out.push_str(s.get(copied..run_start).unwrap_or_default());
         copied = i;
         // Runs of spaces fold into one, decided between what stands on either side of it.

@@ -120,14 +120,14 @@ pub(crate) fn is_all_html(lines: &[SrcLine<'_>], html: bool) -> bool {
 /// Does a new table start at line `i` (a form title followed by a 项目名称 label soon)?
 fn starts_table<'a>(lines: &[SrcLine<'a>], i: usize, titles: &mut Titles<'a>) -> bool {
     let text = lines[i].text;
-    if !may_be_title(text) || !titles.is_title(text) {
+    if !may_be_title(text, lines[i].angle) || !titles.is_title(text) {
         return false;
     }
     lines[i + 1..]
         .iter()
         .filter(|l| !l.is_blank())
         .take(8)
-        .any(|l| bare_contains(l.text, "项目名称"))
+        .any(|l| bare_contains(l.text, l.angle, "项目名称"))
 }
 
 /// `vocab::is_form_title(&bare(text))`, remembered for the last few lines asked: a
@@ -160,11 +160,13 @@ impl<'a> Titles<'a> {
 /// holds both; and a line without `<` opens no tag, so its bare text is the line without
 /// white space and `|#*`, whose last such character must be `表`: for most lines that is
 /// one look at their end.
-fn may_be_title(text: &str) -> bool {
+///
+/// `angle` is whether `text` holds a `<` ([`SrcLine::angle`]).
+fn may_be_title(text: &str, angle: bool) -> bool {
     if ends_in_table(text) {
         return text.contains('绩');
     }
-    has_angle(text) && text.contains('绩') && text.contains('表')
+    angle && text.contains('绩') && text.contains('表')
 }
 
 /// Does the line end in `表`, white space and `|#*` aside? The ASCII ones are stripped as
@@ -197,21 +199,17 @@ fn ends_in_table(text: &str) -> bool {
             .ends_with('表')
 }
 
-/// Does the line hold a `<` (can it hold a tag)? Most lines do not.
-fn has_angle(text: &str) -> bool {
-    memchr::memchr(b'<', text.as_bytes()).is_some()
-}
-
 /// `bare(text).contains(needle)` for a needle of characters [`bare`] keeps, copying the
 /// line only when it must: [`bare`] only removes characters, so each of them must be in
 /// the line; a line without `<` opens no tag, and a run of kept characters in it is still
-/// a run once the others are removed.
-fn bare_contains(text: &str, needle: &str) -> bool {
+/// a run once the others are removed. `angle` is whether `text` holds a `<`
+/// ([`SrcLine::angle`]).
+fn bare_contains(text: &str, angle: bool, needle: &str) -> bool {
     // The first character alone turns most lines away.
     if needle.chars().next().is_some_and(|c| !text.contains(c)) {
         return false;
     }
-    if !has_angle(text) && text.contains(needle) {
+    if !angle && text.contains(needle) {
         return true;
     }
     needle.chars().all(|c| text.contains(c)) && bare(text).contains(needle)

@@ -1573,6 +1573,7 @@ mod tests {
                 text: "x",
                 number: i + 1,
                 page: Some(1 + i / 4),
+                angle: false,
             })
             .collect()
     }

@@ -10,6 +10,9 @@ pub(crate) struct SrcLine<'a> {
     pub number: u32,
     /// 1-based page when the text holds a form feed.
     pub page: Option<u32>,
+    /// Whether `text` holds a `<` (can hold a tag): found while the line ends are, so
+    /// the detection asks no line again. Most lines hold none.
+    pub angle: bool,
 }
 
 impl SrcLine<'_> {
@@ -66,10 +69,12 @@ fn any_lines(text: &str, paged: bool) -> Vec<SrcLine<'_>> {
                 (end, end + if crlf { 2 } else { 1 })
             }
         };
+        let line = text.get(pos..end).unwrap_or_default();
         out.push(SrcLine {
-            text: text.get(pos..end).unwrap_or_default(),
+            text: line,
             number,
             page: paged.then_some(page),
+            angle: memchr::memchr(b'<', line.as_bytes()).is_some(),
         });
         if bytes.get(end) == Some(&0x0C) {
             page = page.saturating_add(1);
@@ -81,24 +86,31 @@ fn any_lines(text: &str, paged: bool) -> Vec<SrcLine<'_>> {
 }
 
 /// [`source_lines`] of text with no CR and no form feed: only LF ends a line, and one
-/// `memchr` pass over the text finds them all.
+/// `memchr2` pass over the text finds them all, and the `<` of each line on the way.
 fn lf_lines(text: &str) -> Vec<SrcLine<'_>> {
     let mut out = Vec::with_capacity(text.len() / 48 + 1);
-    let (mut start, mut number) = (0, 1u32);
-    for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
+    let (mut start, mut number, mut angle) = (0, 1u32, false);
+    for end in memchr::memchr2_iter(b'\n', b'<', text.as_bytes()) {
+        if text.as_bytes().get(end) == Some(&b'<') {
+            angle = true;
+            continue;
+        }
         out.push(SrcLine {
             text: text.get(start..end).unwrap_or_default(),
             number,
             page: None,
+            angle,
         });
         number = number.saturating_add(1);
         start = end + 1;
+        angle = false;
     }
     if start < text.len() {
         out.push(SrcLine {
             text: text.get(start..).unwrap_or_default(),
             number,
             page: None,
+            angle,
         });
     }
     out
@@ -116,6 +128,13 @@ pub(crate) fn is_page_number(line: &str) -> bool {
     if line.len() > MAX_EDGE_LINE || surely_not_page_number(line) {
         return false;
     }
+    canonical_is_page_number(line)
+}
+
+/// The rest of [`is_page_number`], for the few lines the quick "no" lets through: kept
+/// apart so that the per-line check sets up no frame for the strings made here.
+#[inline(never)]
+fn canonical_is_page_number(line: &str) -> bool {
     // Canonical first: full-width digits and spaces become the grammar's forms.
     annex_grammar::vocab::is_page_number(&canonical_text(&line.replace('\t', " ")))
 }
@@ -281,6 +300,26 @@ pub(crate) fn drop_page_noise<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `angle` as found on the way (LF-only text, one `memchr2` pass; CR and form feeds,
+    /// per line) is whether the line's text holds a `<`.
+    #[test]
+    fn angle_is_a_lt_in_the_line() {
+        for text in [
+            "",
+            "<",
+            "a<b\n\n<td>x\ny<\n<",
+            "<<\n<\nno\n",
+            "a<\r\nb\r<c\x0C<d\n\x0Ce",
+            "x\ny\n<p>\r",
+        ] {
+            let lines = source_lines(text);
+            assert!(!lines.is_empty() || text.is_empty());
+            for l in &lines {
+                assert_eq!(l.angle, l.text.contains('<'), "{text:?}: {:?}", l.text);
+            }
+        }
+    }
 
     /// The forms themselves are tested with `annex_grammar::vocab::is_page_number`; this
     /// wrapper adds canonicalization (full-width digits, tabs) and the length guard.

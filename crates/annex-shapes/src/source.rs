@@ -281,20 +281,26 @@ pub(crate) fn drop_page_noise<'a>(
         if !numbered[k] && !drop[k] {
             return true;
         }
-        let what = if numbered[k] {
-            "page number"
-        } else {
-            "running page header or footer"
-        };
-        warnings.push(Warning {
-            code: WarningCode::PageFurniture,
-            message: format!("{what} `{}` dropped (a page break)", line.text.trim()),
-            line: Some(line.number),
-            page: line.page,
-        });
+        warnings.push(furniture_warning(line, numbered[k]));
         false
     });
     lines
+}
+
+/// The `page_furniture` warning for a line [`drop_page_noise`] drops: a page number, or a
+/// running page header or footer.
+fn furniture_warning(line: &SrcLine<'_>, page_number: bool) -> Warning {
+    let what = if page_number {
+        "page number"
+    } else {
+        "running page header or footer"
+    };
+    Warning {
+        code: WarningCode::PageFurniture,
+        message: format!("{what} `{}` dropped (a page break)", line.text.trim()),
+        line: Some(line.number),
+        page: line.page,
+    }
 }
 
 #[cfg(test)]
@@ -506,17 +512,7 @@ mod tests {
         let mut out = Vec::with_capacity(lines.len());
         for (i, line) in lines.into_iter().enumerate() {
             if numbered[i] || drop[i] {
-                let what = if numbered[i] {
-                    "page number"
-                } else {
-                    "running page header or footer"
-                };
-                warnings.push(Warning {
-                    code: WarningCode::PageFurniture,
-                    message: format!("{what} `{}` dropped (a page break)", line.text.trim()),
-                    line: Some(line.number),
-                    page: line.page,
-                });
+                warnings.push(furniture_warning(&line, numbered[i]));
                 continue;
             }
             out.push(line);

@@ -185,25 +185,46 @@ pub fn cost_sum(funds: &Funds, indicators: &[Indicator]) -> Check {
     };
 
     if missing {
-        let mut missing = String::new();
-        for (k, row) in rows().enumerate() {
-            if row.value.yuan.is_none() {
-                if !missing.is_empty() {
-                    missing.push_str("; ");
-                }
-                describe_missing(&mut missing, k + 1, row);
-            }
-        }
-        return fail(missing);
+        return missing_amounts(rows());
     }
-    // Every cost row has its amount in 元 from here on.
-    let amounts = || rows().filter_map(|row| row.value.yuan.map(|yuan| (yuan.0, row)));
+    added_up(&rows(), sum, shared, total.0, unit, factor, note)
+}
 
+/// The `cost_sum` failure that names every cost row without an amount in 元.
+fn missing_amounts<'a>(rows: impl Iterator<Item = &'a Indicator>) -> Check {
+    let mut missing = String::new();
+    for (k, row) in rows.enumerate() {
+        if row.value.yuan.is_none() {
+            if !missing.is_empty() {
+                missing.push_str("; ");
+            }
+            describe_missing(&mut missing, k + 1, row);
+        }
+    }
+    fail(missing)
+}
+
+/// The `cost_sum` check once every cost row in `rows` has its amount in 元: `sum` is
+/// their sum (`None` when it overflowed), `shared` the unit they all printed, `total`
+/// the funds total in `unit` (`factor` 元 each), `note` what to say about that unit.
+fn added_up<'a>(
+    rows: &(impl Iterator<Item = &'a Indicator> + Clone),
+    sum: Option<Decimal>,
+    shared: Option<&str>,
+    total: Decimal,
+    unit: &str,
+    factor: Decimal,
+    note: &str,
+) -> Check {
+    let amounts = || {
+        rows.clone()
+            .filter_map(|row| row.value.yuan.map(|yuan| (yuan.0, row)))
+    };
     let too_large = || skip("amounts too large to add exactly");
     let Some(sum) = sum else {
         return too_large();
     };
-    let Some(total_yuan) = total.0.checked_mul(factor) else {
+    let Some(total_yuan) = total.checked_mul(factor) else {
         return too_large();
     };
     let Some(sum_in_unit) = sum.checked_div(factor) else {
@@ -246,7 +267,7 @@ pub fn cost_sum(funds: &Funds, indicators: &[Indicator]) -> Check {
         CheckStatus::Pass
     } else {
         detail.push_str(" ≠ ");
-        show_into(&mut detail, total.0);
+        show_into(&mut detail, total);
         detail.push(' ');
         detail.push_str(unit);
         CheckStatus::Fail
@@ -620,79 +641,13 @@ mod tests {
         };
 
         if rows().any(|row| row.value.yuan.is_none()) {
-            let mut missing = String::new();
-            for (k, row) in rows().enumerate() {
-                if row.value.yuan.is_none() {
-                    if !missing.is_empty() {
-                        missing.push_str("; ");
-                    }
-                    describe_missing(&mut missing, k + 1, row);
-                }
-            }
-            return fail(missing);
+            return missing_amounts(rows());
         }
-        // Every cost row has its amount in 元 from here on.
-        let amounts = || rows().filter_map(|row| row.value.yuan.map(|yuan| (yuan.0, row)));
-
-        let too_large = || skip("amounts too large to add exactly");
-        let Some(sum) = amounts().try_fold(Decimal::ZERO, |acc, (yuan, _)| acc.checked_add(yuan))
-        else {
-            return too_large();
-        };
-        let Some(total_yuan) = total.0.checked_mul(factor) else {
-            return too_large();
-        };
-        let Some(sum_in_unit) = sum.checked_div(factor) else {
-            return too_large();
-        };
-
-        // Show the rows as printed when they share one unit, else each converted to the
-        // funds unit; the sum is always in the funds unit, beside the total.
-        let shared = shared_unit(amounts().map(|(_, row)| row));
-        let mut detail = String::with_capacity(64);
-        let mut first = true;
-        let mut term = |detail: &mut String, d: Decimal| {
-            if !std::mem::take(&mut first) {
-                detail.push('+');
-            }
-            show_into(detail, d);
-        };
-        match shared {
-            Some(_) => {
-                for (_, row) in amounts() {
-                    if let Some(n) = row.value.number {
-                        term(&mut detail, n.0);
-                    }
-                }
-            }
-            None => {
-                for (yuan, _) in amounts() {
-                    term(&mut detail, yuan.checked_div(factor).unwrap_or(yuan));
-                }
-            }
-        }
-        if let Some(row_unit) = shared.filter(|row_unit| *row_unit != unit) {
-            detail.push(' ');
-            detail.push_str(row_unit);
-        }
-        detail.push_str(" = ");
-        show_into(&mut detail, sum_in_unit);
-        detail.push(' ');
-        detail.push_str(unit);
-        let status = if sum == total_yuan {
-            CheckStatus::Pass
-        } else {
-            detail.push_str(" ≠ ");
-            show_into(&mut detail, total.0);
-            detail.push(' ');
-            detail.push_str(unit);
-            CheckStatus::Fail
-        };
-        detail.push_str(note);
-        Check {
-            status,
-            detail: detail.into(),
-        }
+        let sum = rows()
+            .filter_map(|row| row.value.yuan)
+            .try_fold(Decimal::ZERO, |acc, yuan| acc.checked_add(yuan.0));
+        let shared = shared_unit(rows());
+        added_up(&rows(), sum, shared, total.0, unit, factor, note)
     }
 
     const LEVEL1S: [&str; 3] = ["产出指标", "成本指标", "效益指标"];

@@ -1,6 +1,7 @@
 //! One PDF to canonical JSON Lines on standard output, through `annex_bench::pipeline`
-//! (`annex_pdf::extract`, canonical lines, grammar, emit): `pdf2json FILE.pdf`. Timed
-//! against `pdftotext -layout` by `crates/annex-bench/pdf-vs-pdftotext.sh`.
+//! (`annex_pdf::extract`, canonical lines, grammar, emit): `pdf2json FILE.pdf`. The PDF path
+//! in one process, without the CLI's worker, for profiling (`perf record`, callgrind);
+//! `scripts/perf-report.sh` times the real binary against `pdftotext -layout`.
 use std::io::Write;
 
 fn main() {

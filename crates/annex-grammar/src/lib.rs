@@ -176,8 +176,8 @@ impl<'a> Lead<'a> {
         Lead {
             column_header: vocab::is_column_header(c),
             label: vocab::classify(c),
-            header: vocab::header_label(c)
-                .map(|(l, rest)| (std::mem::discriminant(&l), rest.is_empty())),
+            header: vocab::header_label_ref(c)
+                .map(|(l, _, rest)| (std::mem::discriminant(&l), rest.is_empty())),
         }
     }
 }
@@ -210,24 +210,13 @@ impl<'a> Prepared<'a> {
         let mut leads = Vec::with_capacity(lines.len());
         for line in lines {
             let (c0, j0) = (cells.len(), joined.len());
-            // Split at each tab by its byte (a tab is ASCII, so every cut is a character
-            // boundary), found eight bytes at a time; the line's end closes the last cell.
-            let text = line.text.as_str();
-            let bytes = text.as_bytes();
-            let (mut from, mut col) = (0, 0);
-            loop {
-                let to = find_tab(bytes, from).unwrap_or(bytes.len());
-                let cell = vocab::trim(&text[from..to]);
+            split_tabs(line.text.as_str(), |col, raw| {
+                let cell = vocab::trim(raw);
                 if !cell.is_empty() {
                     cells.push(table::Cell { col, text: cell });
                     joined.push_str(cell);
                 }
-                if to == bytes.len() {
-                    break;
-                }
-                from = to + 1;
-                col += 1;
-            }
+            });
             spans.push(((c0, cells.len()), (j0, joined.len())));
             furniture.push(Furniture::of(&joined[j0..]));
             leads.push(Lead::of(&cells[c0..]));
@@ -263,7 +252,64 @@ impl<'a> Prepared<'a> {
     }
 }
 
-/// The first tab in `bytes` at or after `from` (`from <= bytes.len()`).
+/// `f(column, cell)` for each of `text.split('\t')`, in order.
+///
+/// The tabs are found in one pass, eight bytes at a time as a `u64`: bytes equal to a
+/// tab become zero, and `!(((x & 0x7F…) + 0x7F…) | x | 0x7F…)` flags exactly the zero
+/// bytes (the sum stays inside each byte, so no borrow or carry crosses bytes), so every
+/// flag is a tab and each is visited once. The last, partial word is read zero-padded
+/// (a zero byte is no tab). A tab is ASCII, so every cut is a character boundary. A
+/// proptest compares it with `split('\t')`.
+fn split_tabs<'t>(text: &'t str, mut f: impl FnMut(usize, &'t str)) {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const TABS: u64 = 0x0101_0101_0101_0101 * b'\t' as u64;
+    let tabs_in = |word: u64| {
+        let x = word ^ TABS;
+        !(((x & LOW7) + LOW7) | x | LOW7)
+    };
+    let bytes = text.as_bytes();
+    let (mut from, mut col) = (0usize, 0usize);
+    let mut cut = |at: usize, from: &mut usize, col: &mut usize| {
+        f(*col, &text[*from..at]);
+        *from = at + 1;
+        *col += 1;
+    };
+    let mut words = bytes.chunks_exact(8);
+    let mut base = 0;
+    for chunk in words.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let mut flags = tabs_in(u64::from_le_bytes(word));
+        while flags != 0 {
+            cut(
+                base + (flags.trailing_zeros() / 8) as usize,
+                &mut from,
+                &mut col,
+            );
+            flags &= flags - 1;
+        }
+        base += 8;
+    }
+    let tail = words.remainder();
+    if !tail.is_empty() {
+        let mut word = [0u8; 8];
+        word[..tail.len()].copy_from_slice(tail);
+        let mut flags = tabs_in(u64::from_le_bytes(word));
+        while flags != 0 {
+            cut(
+                base + (flags.trailing_zeros() / 8) as usize,
+                &mut from,
+                &mut col,
+            );
+            flags &= flags - 1;
+        }
+    }
+    f(col, &text[from..]);
+}
+
+/// The first tab in `bytes` at or after `from` (`from <= bytes.len()`): the search the
+/// splitting used before [`split_tabs`], kept as a second reference for its test.
+#[cfg(test)]
 ///
 /// Cells are a few dozen bytes: eight bytes are tested at once, as a `u64` (bytes equal
 /// to a tab become zero; `(x - 0x01…) & !x & 0x80…` flags zero bytes, and its lowest flag
@@ -463,7 +509,7 @@ fn segment(lines: &[Line], prepared: &Prepared<'_>, outside: &mut Vec<Warning>) 
 
 #[cfg(test)]
 mod tests {
-    use super::find_tab;
+    use super::{find_tab, split_tabs};
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
@@ -485,6 +531,24 @@ mod tests {
             let from = from.min(bytes.len());
             let slow = bytes[from..].iter().position(|&b| b == b'\t').map(|p| from + p);
             proptest::prop_assert_eq!(find_tab(&bytes, from), slow);
+        }
+
+        /// The one-pass split is `split('\t')`, with the column of each piece; its cuts
+        /// are where the tab search finds them.
+        #[test]
+        fn split_tabs_is_split_at_tabs(text in "[\t\u{8}\n a表\u{89}\u{3000}1]{0,40}") {
+            let mut got: Vec<(usize, &str)> = Vec::new();
+            split_tabs(&text, |col, cell| got.push((col, cell)));
+            let want: Vec<(usize, &str)> = text.split('\t').enumerate().collect();
+            proptest::prop_assert_eq!(&got, &want);
+            let bytes = text.as_bytes();
+            let mut from = 0;
+            for (_, cell) in &got[..got.len() - 1] {
+                let at = find_tab(bytes, from);
+                proptest::prop_assert_eq!(at, Some(from + cell.len()));
+                from += cell.len() + 1;
+            }
+            proptest::prop_assert_eq!(find_tab(bytes, from), None);
         }
     }
 }

@@ -190,7 +190,7 @@ pub(crate) fn parse_table(
         if is_header && !starts_indicators {
             st.header_line(idx, line, cs);
         } else if st.in_indicators {
-            st.indicator_line(idx, lines, cs, lead.label);
+            st.indicator_line(idx, lines, cs, lead.label, lead.column_header);
         } else {
             st.header_continuation(line, cs, joined);
         }
@@ -361,16 +361,17 @@ impl<'a> State<'a> {
     }
 
     fn header_line(&mut self, idx: usize, line: &Line, cs: &[Cell<'_>]) {
+        // Labels are read without their `Funds` unit (`assign` does not look at it): the
+        // unit goes straight to `funds.unit`, and the label is neither copied nor cloned.
         let mut current: Option<HeaderLabel> = None;
         for cell in cs {
-            if let Some((label, rest)) = vocab::header_label(cell.text) {
-                if let HeaderLabel::Funds(unit) = &label {
-                    self.funds.unit.clone_from(unit);
+            if let Some((label, unit, rest)) = vocab::header_label_ref(cell.text) {
+                if let HeaderLabel::Funds(_) = &label {
+                    self.funds.unit = unit.map(str::to_owned);
                 }
                 if label == HeaderLabel::Goals {
                     self.goals_line.get_or_insert(idx);
                 }
-                current = Some(label.clone());
                 self.last_text_field = match label {
                     HeaderLabel::Name => Some(TextField::Name),
                     HeaderLabel::Department => Some(TextField::Department),
@@ -381,8 +382,9 @@ impl<'a> State<'a> {
                 if !rest.is_empty() {
                     self.assign(&label, rest, line, false);
                 }
+                current = Some(label);
             } else if let Some(label) = &current {
-                self.assign(&label.clone(), cell.text, line, true);
+                self.assign(label, cell.text, line, true);
             } else {
                 self.unparsed(line, cell.text);
             }
@@ -400,7 +402,11 @@ impl<'a> State<'a> {
         // Joined raw; canonicalized once in `finish` (re-canonicalizing on every
         // continuation would be quadratic on hostile input).
         fn append(field: &mut Option<String>, text: &str) {
-            field.get_or_insert_with(String::new).push_str(text);
+            match field {
+                Some(f) => f.push_str(text),
+                // The first piece: a copy of exactly its size (most fields have one).
+                None => *field = Some(text.to_owned()),
+            }
         }
         match label {
             HeaderLabel::Name => {
@@ -553,16 +559,20 @@ impl<'a> State<'a> {
         );
     }
 
-    /// `first_label`: the first cell's label (`vocab::classify`), known from segmentation.
+    /// `first_label`, `first_header`: the first cell's label (`vocab::classify`) and
+    /// whether it is a column header, known from segmentation.
     fn indicator_line(
         &mut self,
         idx: usize,
         lines: &[Line],
         cs: &[Cell<'a>],
         first_label: Option<LabelRef<'a>>,
+        first_header: bool,
     ) {
         let line = &lines[idx];
-        if cs.iter().all(|c| vocab::is_column_header(c.text)) {
+        // `first_header`: whether the first cell is a column header (segmentation asked);
+        // when it is not, not every cell is one.
+        if first_header && cs.iter().all(|c| vocab::is_column_header(c.text)) {
             if self.seen_column_header {
                 self.warn(
                     WarningCode::DuplicateHeader,

@@ -111,8 +111,13 @@ pub(crate) fn parse_table(
 ) -> Record {
     // Room for what a table usually holds, so that the vectors do not grow step by step:
     // at most one row per line, a few labels and warnings.
-    let mut warnings = stray;
-    warnings.reserve(8);
+    let warnings = if stray.is_empty() {
+        Vec::with_capacity(8)
+    } else {
+        let mut w = stray;
+        w.reserve(8);
+        w
+    };
     let mut st = State {
         warnings,
         rows: Vec::with_capacity(lines.len()),
@@ -496,11 +501,17 @@ impl<'a> State<'a> {
             self.project.department_code = Some(code.to_owned());
         }
         if !name.is_empty() {
-            let before = self.project.department.as_deref().unwrap_or("");
-            let mut joined = String::with_capacity(before.len() + name.len());
-            joined.push_str(before);
-            joined.push_str(name);
-            self.project.department = Some(canonical_text(&joined));
+            // The first piece is canonicalized as it is, without a joined copy.
+            let joined = match self.project.department.as_deref() {
+                None => canonical_text(name),
+                Some(before) => {
+                    let mut joined = String::with_capacity(before.len() + name.len());
+                    joined.push_str(before);
+                    joined.push_str(name);
+                    canonical_text(&joined)
+                }
+            };
+            self.project.department = Some(joined);
         }
     }
 
@@ -1003,7 +1014,7 @@ impl<'a> State<'a> {
         if self.funds.total.is_none() {
             missing.push("年度资金总额");
         }
-        if self.goals_text.trim().is_empty() {
+        if vocab::trim(&self.goals_text).is_empty() {
             missing.push("年度总体目标");
         }
         if self.fiscal_year.is_none() {
@@ -1035,6 +1046,12 @@ fn attribute(text: &str) -> Attribute {
     }
 }
 
+/// Whether `vocab::goal_marker` can read anything at a `c` (a test checks every
+/// character).
+fn may_start_goal_marker(c: char) -> bool {
+    matches!(c, '0'..='9' | '（' | '(' | '①'..='⑳')
+}
+
 /// Split 年度总体目标 on its numbering. Returns goals (numbering removed, text and final
 /// punctuation kept) and the number each goal carried.
 ///
@@ -1052,12 +1069,16 @@ pub(crate) fn split_goals(text: &str, canonical: bool) -> (Vec<String>, Vec<Opti
     let mut prev: Option<char> = None;
     for (i, c) in text.char_indices() {
         // No white space lies past U+3000 (a test checks it): the CJK characters of
-        // the text are not looked up.
-        let boundary = prev.is_none_or(|p| {
-            (p <= '\u{3000}' && p.is_whitespace())
-                || matches!(p, '。' | '；' | ';' | '！' | '？' | '!' | '?')
-        });
-        if boundary {
+        // the text are not looked up. And only where a marker can start (what
+        // `goal_marker` reads first: a digit, an opening bracket, or ①…⑳) is the
+        // character before it looked at (a test checks the first characters).
+        let boundary = || {
+            prev.is_none_or(|p| {
+                (p <= '\u{3000}' && p.is_whitespace())
+                    || matches!(p, '。' | '；' | ';' | '！' | '？' | '!' | '?')
+            })
+        };
+        if may_start_goal_marker(c) && boundary() {
             if let Ok((rest, n)) = vocab::goal_marker(&text[i..]) {
                 let after = text.len() - rest.len();
                 // `1.5万人` is a number, not a marker.
@@ -1069,7 +1090,7 @@ pub(crate) fn split_goals(text: &str, canonical: bool) -> (Vec<String>, Vec<Opti
         prev = Some(c);
     }
     if starts.is_empty() {
-        let t = text.trim();
+        let t = vocab::trim(&text);
         return if t.is_empty() {
             (vec![], vec![])
         } else {
@@ -1078,14 +1099,14 @@ pub(crate) fn split_goals(text: &str, canonical: bool) -> (Vec<String>, Vec<Opti
     }
     let mut goals = Vec::with_capacity(starts.len() + 1);
     let mut numbers = Vec::with_capacity(starts.len() + 1);
-    let head = text[..starts[0].0].trim();
+    let head = vocab::trim(&text[..starts[0].0]);
     if !head.is_empty() {
         goals.push(head.to_owned());
         numbers.push(None);
     }
     for (k, &(_, from, n)) in starts.iter().enumerate() {
         let to = starts.get(k + 1).map_or(text.len(), |s| s.0);
-        let g = text[from..to].trim();
+        let g = vocab::trim(&text[from..to]);
         if !g.is_empty() {
             goals.push(g.to_owned());
             numbers.push(Some(n));
@@ -1136,6 +1157,16 @@ mod tests {
         ] {
             let want = amount.map(|a| Decimal::from_str(a).unwrap_or_default());
             assert_eq!(parse_amount(cell), want, "{cell}");
+        }
+    }
+
+    #[test]
+    fn goal_markers_start_only_where_said() {
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            let text = format!("{c}1.2、3）x");
+            if !may_start_goal_marker(c) {
+                assert!(vocab::goal_marker(&text).is_err(), "{c:?}");
+            }
         }
     }
 

@@ -432,28 +432,45 @@ impl LabelRef<'_> {
 /// character that is no closing bracket, and a closing bracket.
 pub(crate) fn classify(cell: &str) -> Option<LabelRef<'_>> {
     // Most cells are names and values: rejected by their length or first character.
-    if cell.len() < SHORTEST_LABEL || !starts_like_label(cell) {
+    // The first character also says which of the readings below can match: `绩效指标`
+    // starts with `绩`, the 一级 labels with `产`, `效`, `满` and `成`, the 二级 labels
+    // with `成` and the other starts (`level2_label_start`). `成本指标` is both: the 二级
+    // reading comes first, as in the nom grammar (a test compares the two).
+    if cell.len() < SHORTEST_LABEL {
         return None;
     }
-    if cell == "绩效指标" {
-        return Some(LabelRef::Section);
-    }
-    if let Some((name, rest)) = level2_label_start(cell) {
-        let rest = rest.trim_start_matches([' ', '\t']);
-        if rest.is_empty() {
-            return Some(LabelRef::Level2 { name, note: None });
+    match cell.chars().next()? {
+        '绩' => (cell == "绩效指标").then_some(LabelRef::Section),
+        '产' | '效' | '满' => LEVEL1
+            .iter()
+            .find(|l| **l == cell)
+            .map(|l| LabelRef::Level1(l)),
+        '成' | '数' | '质' | '时' | '经' | '社' | '生' | '可' | '服' => {
+            if let Some((name, rest)) = level2_label_start(cell) {
+                let rest = trim_spaces_tabs(rest);
+                if rest.is_empty() {
+                    return Some(LabelRef::Level2 { name, note: None });
+                }
+                if let Some((note, "")) = bracketed_fast(rest) {
+                    return Some(LabelRef::Level2 {
+                        name,
+                        note: Some(trim(note)),
+                    });
+                }
+            }
+            LEVEL1
+                .iter()
+                .find(|l| **l == cell)
+                .map(|l| LabelRef::Level1(l))
         }
-        if let Some((note, "")) = bracketed_fast(rest) {
-            return Some(LabelRef::Level2 {
-                name,
-                note: Some(note.trim()),
-            });
-        }
+        _ => None,
     }
-    LEVEL1
-        .iter()
-        .find(|l| **l == cell)
-        .map(|l| LabelRef::Level1(l))
+}
+
+/// `s.trim_start_matches([' ', '\t'])`, by bytes (both are ASCII).
+fn trim_spaces_tabs(s: &str) -> &str {
+    let n = s.bytes().take_while(|b| matches!(b, b' ' | b'\t')).count();
+    &s[n..]
 }
 
 /// Classify a whole cell as a taxonomy label, if it is one.
@@ -468,13 +485,11 @@ pub fn classify_label(cell: &str) -> Option<Label> {
 /// [`level2_open_note`] without allocating: the label and the note's start, borrowed.
 pub(crate) fn level2_open_note_ref(cell: &str) -> Option<(&'static str, &str)> {
     let (name, rest) = level2_label_start(cell)?;
-    let note = rest
-        .trim_start_matches([' ', '\t'])
-        .strip_prefix(['（', '('])?;
+    let note = trim_spaces_tabs(rest).strip_prefix(['（', '('])?;
     if note.contains(['）', ')']) {
         return None;
     }
-    Some((name, note.trim()))
+    Some((name, trim(note)))
 }
 
 /// A 二级 label whose bracketed note was cut off by a line or page break
@@ -672,7 +687,7 @@ pub fn fiscal_year(line: &str) -> Option<i32> {
     {
         return None;
     }
-    let t = line.trim();
+    let t = trim(line);
     // Runs on every line. What `year_line` reads starts with a bracket or a digit and,
     // trimmed, ends with `年`, `度` or a bracket (its white space can only sit inside):
     // anything else is rejected without nom.

@@ -117,7 +117,7 @@ pub fn parse_with_warnings(lines: &[Line], earlier: Vec<Warning>, info: &InputIn
             ctx,
         ));
     }
-    parsed.warnings.sort_by_key(|w| (w.page, w.line));
+    table::sort_by_position(&mut parsed.warnings);
     if info.paged {
         for w in &mut parsed.warnings {
             w.line = None;
@@ -258,8 +258,9 @@ impl<'a> Prepared<'a> {
 /// tab become zero, and `!(((x & 0x7F…) + 0x7F…) | x | 0x7F…)` flags exactly the zero
 /// bytes (the sum stays inside each byte, so no borrow or carry crosses bytes), so every
 /// flag is a tab and each is visited once. The last, partial word is read zero-padded
-/// (a zero byte is no tab). A tab is ASCII, so every cut is a character boundary. A
-/// proptest compares it with `split('\t')`.
+/// (a zero byte is no tab), or, in a line of eight bytes or more, as its last eight
+/// bytes with the flags of those already read shifted out. A tab is ASCII, so every
+/// cut is a character boundary. A proptest compares it with `split('\t')`.
 fn split_tabs<'t>(text: &'t str, mut f: impl FnMut(usize, &'t str)) {
     const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     const TABS: u64 = 0x0101_0101_0101_0101 * b'\t' as u64;
@@ -291,7 +292,21 @@ fn split_tabs<'t>(text: &'t str, mut f: impl FnMut(usize, &'t str)) {
         base += 8;
     }
     let tail = words.remainder();
-    if !tail.is_empty() {
+    if bytes.len() >= 8 && !tail.is_empty() {
+        // The last eight bytes, whose first `8 - tail.len()` were read already: their
+        // flags are shifted out (a fixed-size read, where padding took a copy call).
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&bytes[bytes.len() - 8..]);
+        let mut flags = tabs_in(u64::from_le_bytes(word)) >> (8 * (8 - tail.len()));
+        while flags != 0 {
+            cut(
+                base + (flags.trailing_zeros() / 8) as usize,
+                &mut from,
+                &mut col,
+            );
+            flags &= flags - 1;
+        }
+    } else if !tail.is_empty() {
         let mut word = [0u8; 8];
         word[..tail.len()].copy_from_slice(tail);
         let mut flags = tabs_in(u64::from_le_bytes(word));

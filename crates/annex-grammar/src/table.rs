@@ -214,10 +214,18 @@ fn concat(parts: &[&str]) -> String {
 }
 
 /// `parts`, then `n` in decimal, then `tail`.
-fn with_number(parts: &[&str], n: impl Into<u64>, tail: &str) -> String {
-    let mut s = concat(parts);
+/// `parts`, then `n` in decimal, then `tail`, in one allocation (a `u64` has at most
+/// 20 digits).
+fn with_number(parts: &[&str], n: impl Into<u64>, tail: &[&str]) -> String {
+    let len = |ps: &[&str]| ps.iter().map(|p| p.len()).sum::<usize>();
+    let mut s = String::with_capacity(len(parts) + 20 + len(tail));
+    for p in parts {
+        s.push_str(p);
+    }
     checks::push_int(&mut s, n.into());
-    s.push_str(tail);
+    for p in tail {
+        s.push_str(p);
+    }
     s
 }
 
@@ -767,7 +775,7 @@ impl<'a> State<'a> {
                                     "` alone on its line, joined to the row of line ",
                                 ],
                                 from,
-                                "",
+                                &[],
                             ),
                         );
                     }
@@ -783,7 +791,7 @@ impl<'a> State<'a> {
                             with_number(
                                 &["`", cell, "` continues the 三级指标 of line "],
                                 from,
-                                "",
+                                &[],
                             ),
                         );
                     }
@@ -793,9 +801,15 @@ impl<'a> State<'a> {
                 }
             }
             [names @ .., value] => {
-                let name = match names {
-                    [one] => one.text.to_owned(),
-                    _ => names.iter().map(|c| c.text).collect(),
+                let name = if let [one] = names {
+                    one.text.to_owned()
+                } else {
+                    // Sized once, rather than grown cell by cell by `collect`.
+                    let mut name = String::with_capacity(names.iter().map(|c| c.text.len()).sum());
+                    for c in names {
+                        name.push_str(c.text);
+                    }
+                    name
                 };
                 if names.len() > 1 {
                     self.warn(
@@ -805,7 +819,7 @@ impl<'a> State<'a> {
                             &["三级指标 spread over "],
                             // A `usize` fits a `u64` on every target Rust supports.
                             u64::try_from(names.len()).unwrap_or(u64::MAX),
-                            &concat(&[" cells, joined: `", &name, "`"]),
+                            &[" cells, joined: `", &name, "`"],
                         ),
                     );
                 }
@@ -972,7 +986,7 @@ impl<'a> State<'a> {
         );
         let (l, p) = span(lines, 0, last);
         let mut warnings = self.warnings;
-        warnings.sort_by_key(|w| (w.page, w.line));
+        sort_by_position(&mut warnings);
         if ctx.paged {
             for w in &mut warnings {
                 w.line = None;
@@ -1030,6 +1044,26 @@ impl<'a> State<'a> {
     }
 }
 
+/// `warnings.sort_by_key(|w| (w.page, w.line))`: a stable sort, so its result is that
+/// one's. A table has a handful of warnings, mostly in order already: they are sorted
+/// by insertion, in place (the library's stable sort allocates a buffer per call);
+/// many (hostile input) go to the library's sort. A test compares the two.
+pub(crate) fn sort_by_position(warnings: &mut [Warning]) {
+    let key = |w: &Warning| (w.page, w.line);
+    if warnings.len() > 32 {
+        warnings.sort_by_key(key);
+        return;
+    }
+    for i in 1..warnings.len() {
+        let mut j = i;
+        // Strictly less: an equal key stays after the one before it (stable).
+        while j > 0 && key(&warnings[j]) < key(&warnings[j - 1]) {
+            warnings.swap(j, j - 1);
+            j -= 1;
+        }
+    }
+}
+
 /// 项目属性 `0101-一年期项目` → code `0101`, name `一年期项目`.
 fn attribute(text: &str) -> Attribute {
     let code: String = text.chars().take_while(char::is_ascii_digit).collect();
@@ -1065,7 +1099,19 @@ pub(crate) fn split_goals(text: &str, canonical: bool) -> (Vec<String>, Vec<Opti
     } else {
         Cow::Owned(canonical_text(text))
     };
-    let mut starts: Vec<(usize, usize, u32)> = Vec::new(); // (marker start, text start, n)
+    // Each goal is cut when the next marker is found (markers never overlap: none
+    // starts inside another), so the markers are not collected first.
+    let mut goals = Vec::new();
+    let mut numbers = Vec::new();
+    let mut keep = |g: &str, n: Option<u32>| {
+        let g = vocab::trim(g);
+        if !g.is_empty() {
+            goals.push(g.to_owned());
+            numbers.push(n);
+        }
+    };
+    // The goal being read: where its text starts, and its number.
+    let mut open: Option<(usize, u32)> = None;
     let mut prev: Option<char> = None;
     for (i, c) in text.char_indices() {
         // No white space lies past U+3000 (a test checks it): the CJK characters of
@@ -1083,35 +1129,26 @@ pub(crate) fn split_goals(text: &str, canonical: bool) -> (Vec<String>, Vec<Opti
                 let after = text.len() - rest.len();
                 // `1.5万人` is a number, not a marker.
                 if !rest.starts_with(|c: char| c.is_ascii_digit()) {
-                    starts.push((i, after, n));
+                    match open {
+                        // The text before the first marker, if any, is a goal of its own.
+                        None => keep(&text[..i], None),
+                        Some((from, m)) => keep(&text[from..i], Some(m)),
+                    }
+                    open = Some((after, n));
                 }
             }
         }
         prev = Some(c);
     }
-    if starts.is_empty() {
+    let Some((from, m)) = open else {
         let t = vocab::trim(&text);
         return if t.is_empty() {
             (vec![], vec![])
         } else {
             (vec![t.to_owned()], vec![None])
         };
-    }
-    let mut goals = Vec::with_capacity(starts.len() + 1);
-    let mut numbers = Vec::with_capacity(starts.len() + 1);
-    let head = vocab::trim(&text[..starts[0].0]);
-    if !head.is_empty() {
-        goals.push(head.to_owned());
-        numbers.push(None);
-    }
-    for (k, &(_, from, n)) in starts.iter().enumerate() {
-        let to = starts.get(k + 1).map_or(text.len(), |s| s.0);
-        let g = vocab::trim(&text[from..to]);
-        if !g.is_empty() {
-            goals.push(g.to_owned());
-            numbers.push(Some(n));
-        }
-    }
+    };
+    keep(&text[from..], Some(m));
     (goals, numbers)
 }
 
@@ -1157,6 +1194,83 @@ mod tests {
         ] {
             let want = amount.map(|a| Decimal::from_str(a).unwrap_or_default());
             assert_eq!(parse_amount(cell), want, "{cell}");
+        }
+    }
+
+    /// `split_goals` as first written (markers collected, then cut): the reference.
+    fn split_goals_reference(text: &str) -> (Vec<String>, Vec<Option<u32>>) {
+        let text = canonical_text(text);
+        let mut starts: Vec<(usize, usize, u32)> = Vec::new();
+        let mut prev: Option<char> = None;
+        for (i, c) in text.char_indices() {
+            let boundary = prev.is_none_or(|p| {
+                p.is_whitespace() || matches!(p, '。' | '；' | ';' | '！' | '？' | '!' | '?')
+            });
+            if boundary {
+                if let Ok((rest, n)) = vocab::goal_marker(&text[i..]) {
+                    let after = text.len() - rest.len();
+                    if !rest.starts_with(|c: char| c.is_ascii_digit()) {
+                        starts.push((i, after, n));
+                    }
+                }
+            }
+            prev = Some(c);
+        }
+        if starts.is_empty() {
+            let t = text.trim();
+            return if t.is_empty() {
+                (vec![], vec![])
+            } else {
+                (vec![t.to_owned()], vec![None])
+            };
+        }
+        let mut goals = Vec::new();
+        let mut numbers = Vec::new();
+        let head = text[..starts[0].0].trim();
+        if !head.is_empty() {
+            goals.push(head.to_owned());
+            numbers.push(None);
+        }
+        for (k, &(_, from, n)) in starts.iter().enumerate() {
+            let to = starts.get(k + 1).map_or(text.len(), |s| s.0);
+            let g = text[from..to].trim();
+            if !g.is_empty() {
+                goals.push(g.to_owned());
+                numbers.push(Some(n));
+            }
+        }
+        (goals, numbers)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+        /// Goals cut as markers are found are the goals of the collect-then-cut reading.
+        #[test]
+        fn split_goals_is_the_reference(
+            text in "[1-3.、．（）()①⑳。；;！？!? \t\u{3000}目标x]{0,24}"
+        ) {
+            proptest::prop_assert_eq!(split_goals(&text, false), split_goals_reference(&text));
+        }
+
+        /// The in-place insertion sort is the library's stable sort by position.
+        #[test]
+        fn sort_by_position_is_the_stable_sort(
+            keys in proptest::collection::vec((0u32..3, 0u32..4, proptest::prelude::any::<bool>()), 0..40)
+        ) {
+            let mut got: Vec<Warning> = keys
+                .iter()
+                .enumerate()
+                .map(|(k, &(page, line, paged))| Warning {
+                    code: WarningCode::UnparsedLine,
+                    message: k.to_string(),
+                    line: (line > 0).then_some(line),
+                    page: paged.then_some(page),
+                })
+                .collect();
+            let mut want = got.clone();
+            want.sort_by_key(|w| (w.page, w.line));
+            sort_by_position(&mut got);
+            proptest::prop_assert_eq!(got, want);
         }
     }
 

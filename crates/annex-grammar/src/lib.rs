@@ -49,6 +49,8 @@ pub mod vocab;
 
 pub use model::*;
 
+use std::borrow::Cow;
+
 use annex_normalize::{Line, Warning, WarningCode};
 
 /// What the caller knows about the input that the grammar cannot see.
@@ -139,16 +141,24 @@ fn table_of_line(ranges: &[(u32, u32)], ordered: bool, line: u32) -> Option<usiz
     ranges.get(k).filter(|&&(a, _)| a <= line).map(|_| k)
 }
 
-/// Every line split once into its non-empty, trimmed cells and their concatenation.
+/// Every line split once into its non-empty, trimmed cells, and their concatenation
+/// where it can matter.
 ///
 /// Segmentation and the table parser read every line, and the look-ahead after a
 /// repeated title reads up to [`LOOKAHEAD`] lines again: each used to split the line and
-/// join its cells into a fresh `String`. Here all cells share one `Vec` and all joined
-/// texts one `String`, so a line costs no allocation of its own.
+/// join its cells into a fresh `String`. Here all cells share one `Vec` and the joined
+/// texts that are kept one `String`, so a line costs no allocation of its own.
+///
+/// The joined text of a line is its cell when it has one. Of a line of several cells it
+/// is kept only when the line can be page furniture or an annex heading by the first
+/// tests of those readers ([`may_be_furniture`]); the other lines (most rows) are never
+/// matched against it, and the few uses that quote one (a warning, a header
+/// continuation) join it when asked ([`Prepared::joined`]).
 pub(crate) struct Prepared<'a> {
     cells: Vec<table::Cell<'a>>,
-    /// Per line: its cells are `cells[c.0..c.1]`, its joined text `joined[j.0..j.1]`.
-    spans: Vec<((usize, usize), (usize, usize))>,
+    /// Per line: its cells are `cells[c.0..c.1]`, its kept joined text
+    /// `joined[j.0..j.1]` when `j` is `Some`.
+    spans: Vec<(Span2, Option<Span2>)>,
     joined: String,
     /// Per line: what page furniture its joined text is (segmentation and the table
     /// parser both ask, for every line).
@@ -201,25 +211,67 @@ impl Furniture {
     }
 }
 
+/// A `from..to` range of indices, as a pair.
+type Span2 = (usize, usize);
+
+/// What none of the furniture and heading readers matches: the joined text of a line
+/// for which [`may_be_furniture`] is false.
+const NO_FURNITURE: Furniture = Furniture {
+    title: false,
+    page_number: false,
+    year: None,
+};
+
+/// Whether the joined text of `cells` (non-empty, trimmed) can be a title, a page
+/// number, a 年度 line or an annex heading, by the first test each of those makes; when
+/// false, none is (a test compares with the readers themselves). The joined text starts
+/// with the first cell's first character and ends with the last cell's last one, and
+/// neither is white space (the cells are trimmed):
+/// - `is_form_title` needs it to end in `表`;
+/// - `is_page_number` rejects a first character with lead byte `E4`…`E9` other than
+///   `第`, `页`, `共`; `fiscal_year` one with lead byte `E4`…`EE`;
+/// - `annex_heading` needs it to start with `附件`, so with `附`.
+fn may_be_furniture(cells: &[table::Cell<'_>]) -> bool {
+    let (Some(first), Some(last)) = (cells.first(), cells.last()) else {
+        return true;
+    };
+    let lead = first.text.as_bytes().first().copied().unwrap_or(0);
+    !(0xE4..=0xE9).contains(&lead)
+        || first.text.starts_with(['第', '页', '共', '附'])
+        || last.text.ends_with('表')
+}
+
 impl<'a> Prepared<'a> {
     fn new(lines: &'a [Line]) -> Self {
         let mut cells = Vec::with_capacity(lines.len() * 4);
         let mut spans = Vec::with_capacity(lines.len());
-        let mut joined = String::with_capacity(lines.iter().map(|l| l.text.len()).sum());
+        let mut joined = String::new();
         let mut furniture = Vec::with_capacity(lines.len());
         let mut leads = Vec::with_capacity(lines.len());
         for line in lines {
-            let (c0, j0) = (cells.len(), joined.len());
+            let c0 = cells.len();
             split_tabs(line.text.as_str(), |col, raw| {
                 let cell = vocab::trim(raw);
                 if !cell.is_empty() {
                     cells.push(table::Cell { col, text: cell });
-                    joined.push_str(cell);
                 }
             });
-            spans.push(((c0, cells.len()), (j0, joined.len())));
-            furniture.push(Furniture::of(&joined[j0..]));
-            leads.push(Lead::of(&cells[c0..]));
+            let cs = &cells[c0..];
+            let (kept, f) = match cs {
+                [] => (None, Furniture::of("")),
+                [one] => (None, Furniture::of(one.text)),
+                many if may_be_furniture(many) => {
+                    let j0 = joined.len();
+                    for c in many {
+                        joined.push_str(c.text);
+                    }
+                    (Some((j0, joined.len())), Furniture::of(&joined[j0..]))
+                }
+                _ => (None, NO_FURNITURE),
+            };
+            spans.push(((c0, cells.len()), kept));
+            furniture.push(f);
+            leads.push(Lead::of(cs));
         }
         Prepared {
             cells,
@@ -236,10 +288,26 @@ impl<'a> Prepared<'a> {
     }
 
     /// The line's cells joined without separators (what segmentation matches titles,
-    /// years and page numbers against).
-    fn joined(&self, i: usize) -> &str {
-        let (from, to) = self.spans[i].1;
-        &self.joined[from..to]
+    /// years and page numbers against), when kept or one cell: `None` for a line of
+    /// several cells that [`may_be_furniture`] rules out.
+    fn kept_joined(&self, i: usize) -> Option<&str> {
+        match self.spans[i] {
+            (_, Some((from, to))) => Some(&self.joined[from..to]),
+            _ => match self.cells(i) {
+                [] => Some(""),
+                [one] => Some(one.text),
+                _ => None,
+            },
+        }
+    }
+
+    /// The line's cells joined without separators: borrowed when kept or one cell, else
+    /// joined now (only warnings and header continuations ask for such a line).
+    fn joined(&self, i: usize) -> Cow<'_, str> {
+        match self.kept_joined(i) {
+            Some(j) => Cow::Borrowed(j),
+            None => Cow::Owned(self.cells(i).iter().map(|c| c.text).collect()),
+        }
     }
 
     /// The lines `start..end`, indexed from 0 as the table parser indexes its lines.
@@ -365,7 +433,7 @@ impl<'a> View<'_, 'a> {
     }
 
     /// The line's cells joined without separators.
-    pub(crate) fn joined(&self, idx: usize) -> &str {
+    pub(crate) fn joined(&self, idx: usize) -> Cow<'_, str> {
         self.prepared.joined(self.start + idx)
     }
 
@@ -406,7 +474,7 @@ struct Segment {
 /// Lines that belong to a table's printed header (title, 年度) or are blank.
 fn is_header_or_blank(prepared: &Prepared<'_>, k: usize) -> bool {
     let f = prepared.furniture[k];
-    prepared.joined(k).is_empty() || f.title || f.year.is_some() || f.page_number
+    prepared.cells(k).is_empty() || f.title || f.year.is_some() || f.page_number
 }
 
 /// How far past a repeated title to look for what follows it.
@@ -455,11 +523,11 @@ fn segment(lines: &[Line], prepared: &Prepared<'_>, outside: &mut Vec<Warning>) 
     let mut open: Option<(usize, bool)> = None; // (start, has body)
     let mut seen = Vec::new(); // header fields of the open table
     for (i, line) in lines.iter().enumerate() {
-        let j = prepared.joined(i);
-        if j.is_empty() {
+        if prepared.cells(i).is_empty() {
             continue;
         }
-        if let Some((annex, title)) = vocab::annex_heading(j) {
+        // A line whose joined text is not kept is no annex heading (`may_be_furniture`).
+        if let Some((annex, title)) = prepared.kept_joined(i).and_then(vocab::annex_heading) {
             if let Some((start, _)) = open.take() {
                 segments.push(Segment {
                     start,
@@ -502,7 +570,7 @@ fn segment(lines: &[Line], prepared: &Prepared<'_>, outside: &mut Vec<Warning>) 
             }
             None => outside.push(Warning {
                 code: WarningCode::UnparsedLine,
-                message: format!("text outside any table: `{}`", quote(j)),
+                message: format!("text outside any table: `{}`", quote(&prepared.joined(i))),
                 line: Some(line.first),
                 page: line.page,
             }),
@@ -511,7 +579,7 @@ fn segment(lines: &[Line], prepared: &Prepared<'_>, outside: &mut Vec<Warning>) 
     if let Some((start, _)) = open {
         // Trailing blank lines are not part of the table.
         let end = (0..lines.len())
-            .rposition(|k| !prepared.joined(k).is_empty())
+            .rposition(|k| !prepared.cells(k).is_empty())
             .map_or(start + 1, |e| e + 1);
         segments.push(Segment {
             start,
@@ -524,7 +592,7 @@ fn segment(lines: &[Line], prepared: &Prepared<'_>, outside: &mut Vec<Warning>) 
 
 #[cfg(test)]
 mod tests {
-    use super::{find_tab, split_tabs};
+    use super::{find_tab, may_be_furniture, split_tabs, table, vocab};
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
@@ -546,6 +614,31 @@ mod tests {
             let from = from.min(bytes.len());
             let slow = bytes[from..].iter().position(|&b| b == b'\t').map(|p| from + p);
             proptest::prop_assert_eq!(find_tab(&bytes, from), slow);
+        }
+
+        /// A line of several cells that `may_be_furniture` rules out is none of what
+        /// its joined text is matched against.
+        #[test]
+        fn ruled_out_lines_are_no_furniture(
+            raw in proptest::collection::vec(
+                "[部门项目支出预算绩效目标表附件第页共2：年度（）() \t\u{3000}x0-9—]{0,8}",
+                2..5,
+            )
+        ) {
+            let cells: Vec<table::Cell<'_>> = raw
+                .iter()
+                .map(|r| vocab::trim(r))
+                .filter(|t| !t.is_empty())
+                .enumerate()
+                .map(|(col, text)| table::Cell { col, text })
+                .collect();
+            let joined: String = cells.iter().map(|c| c.text).collect();
+            if cells.len() > 1 && !may_be_furniture(&cells) {
+                proptest::prop_assert!(!vocab::is_form_title(&joined), "{joined:?}");
+                proptest::prop_assert!(!vocab::is_page_number(&joined), "{joined:?}");
+                proptest::prop_assert!(vocab::fiscal_year(&joined).is_none(), "{joined:?}");
+                proptest::prop_assert!(vocab::annex_heading(&joined).is_none(), "{joined:?}");
+            }
         }
 
         /// The one-pass split is `split('\t')`, with the column of each piece; its cuts

@@ -127,7 +127,7 @@ pub(crate) fn parse_table(
     let form = if lines.is_empty() {
         String::new()
     } else {
-        view.joined(0).to_owned()
+        view.joined(0).into_owned()
     };
     let mut titles_seen = 1usize;
     let mut last_nonblank = 0usize;
@@ -138,13 +138,14 @@ pub(crate) fn parse_table(
             continue;
         }
         last_nonblank = idx;
-        let joined = view.joined(idx);
+        // The joined text is asked for only where it is quoted or read: furniture
+        // (kept, so borrowed) and header continuations.
         let furniture = view.furniture(idx);
         if furniture.page_number {
             st.warn(
                 WarningCode::PageFurniture,
                 line,
-                concat(&["page number `", joined, "` dropped"]),
+                concat(&["page number `", &view.joined(idx), "` dropped"]),
             );
             continue;
         }
@@ -155,7 +156,7 @@ pub(crate) fn parse_table(
                 line,
                 concat(&[
                     "form title `",
-                    joined,
+                    &view.joined(idx),
                     "` printed again (a page header): dropped",
                 ]),
             );
@@ -168,7 +169,7 @@ pub(crate) fn parse_table(
                     line,
                     concat(&[
                         "年度 line `",
-                        joined,
+                        &view.joined(idx),
                         "` printed again (a page header): dropped",
                     ]),
                 );
@@ -197,7 +198,7 @@ pub(crate) fn parse_table(
         } else if st.in_indicators {
             st.indicator_line(idx, lines, cs, lead.label, lead.column_header);
         } else {
-            st.header_continuation(line, cs, joined);
+            st.header_continuation(line, cs, &view.joined(idx));
         }
     }
     st.finish(lines, form, last_nonblank, ctx)

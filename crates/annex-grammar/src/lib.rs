@@ -183,6 +183,37 @@ impl<'a> Lead<'a> {
             return Lead::default();
         };
         let c = first.text;
+        // The three readers answer only for cells starting with their own first
+        // characters, and those sets are disjoint (a test checks both): the first
+        // character picks the one reader that can answer.
+        match c.chars().next() {
+            Some('名' | '一' | '二' | '三' | '指') => Lead {
+                column_header: vocab::is_column_header(c),
+                ..Lead::default()
+            },
+            Some(
+                '产' | '效' | '满' | '成' | '数' | '质' | '时' | '经' | '社' | '生' | '可' | '服'
+                | '绩',
+            ) => Lead {
+                label: vocab::classify(c),
+                ..Lead::default()
+            },
+            Some('项' | '主' | '实' | '年' | '资' | '其' | '财' | '总') => Lead {
+                header: vocab::header_label_ref(c)
+                    .map(|(l, _, rest)| (std::mem::discriminant(&l), rest.is_empty())),
+                ..Lead::default()
+            },
+            _ => Lead::default(),
+        }
+    }
+
+    /// [`Lead::of`] asking all three readers (the reference of its test).
+    #[cfg(test)]
+    fn of_all(cells: &[table::Cell<'a>]) -> Self {
+        let Some(first) = cells.first() else {
+            return Lead::default();
+        };
+        let c = first.text;
         Lead {
             column_header: vocab::is_column_header(c),
             label: vocab::classify(c),
@@ -320,7 +351,7 @@ impl<'a> Prepared<'a> {
     }
 }
 
-/// `f(column, cell)` for each of `text.split('\t')`, in order.
+/// `f(column, cell)` for each non-empty piece of `text.split('\t')`, in order.
 ///
 /// The tabs are found in one pass, eight bytes at a time as a `u64`: bytes equal to a
 /// tab become zero, and `!(((x & 0x7F…) + 0x7F…) | x | 0x7F…)` flags exactly the zero
@@ -339,7 +370,10 @@ fn split_tabs<'t>(text: &'t str, mut f: impl FnMut(usize, &'t str)) {
     let bytes = text.as_bytes();
     let (mut from, mut col) = (0usize, 0usize);
     let mut cut = |at: usize, from: &mut usize, col: &mut usize| {
-        f(*col, &text[*from..at]);
+        // An empty piece (two tabs in a row: most rows have several) is only counted.
+        if at > *from {
+            f(*col, &text[*from..at]);
+        }
         *from = at + 1;
         *col += 1;
     };
@@ -387,7 +421,9 @@ fn split_tabs<'t>(text: &'t str, mut f: impl FnMut(usize, &'t str)) {
             flags &= flags - 1;
         }
     }
-    f(col, &text[from..]);
+    if from < bytes.len() {
+        f(col, &text[from..]);
+    }
 }
 
 /// The first tab in `bytes` at or after `from` (`from <= bytes.len()`): the search the
@@ -592,7 +628,43 @@ fn segment(lines: &[Line], prepared: &Prepared<'_>, outside: &mut Vec<Warning>) 
 
 #[cfg(test)]
 mod tests {
-    use super::{find_tab, may_be_furniture, split_tabs, table, vocab};
+    use super::{Lead, find_tab, may_be_furniture, split_tabs, table, vocab};
+
+    /// Every character: the readers of a line's first cell answer only for their own
+    /// first characters, which `Lead::of` dispatches on.
+    #[test]
+    fn lead_readers_answer_only_for_their_first_characters() {
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            let words = [
+                format!("{c}"),
+                format!("{c}称"),
+                format!("{c}级指标"),
+                format!("{c}标值"),
+                format!("{c}标名称"),
+                format!("{c}出指标"),
+                format!("{c}效指标"),
+                format!("{c}目名称"),
+            ];
+            let column = matches!(c, '名' | '一' | '二' | '三' | '指');
+            let label = super::vocab::LABEL_STARTS.contains(&c);
+            let header = super::vocab::HEADER_LABEL_STARTS.contains(&c);
+            assert!(
+                u8::from(column) + u8::from(label) + u8::from(header) <= 1,
+                "{c:?}"
+            );
+            for w in &words {
+                if !column {
+                    assert!(!vocab::is_column_header(w), "{w}");
+                }
+                if !label {
+                    assert!(vocab::classify(w).is_none(), "{w}");
+                }
+                if !header {
+                    assert!(vocab::header_label_ref(w).is_none(), "{w}");
+                }
+            }
+        }
+    }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
@@ -614,6 +686,18 @@ mod tests {
             let from = from.min(bytes.len());
             let slow = bytes[from..].iter().position(|&b| b == b'\t').map(|p| from + p);
             proptest::prop_assert_eq!(find_tab(&bytes, from), slow);
+        }
+
+        /// Asking only the reader the first character picks is asking all three.
+        #[test]
+        fn lead_by_first_character_is_all_readers(
+            cell in "[名一二三指级标值称产出效益满意度成本数量质时经济社会生态可持续影响服务对象绩项目主管部门实施单位年度资金总额其中财政拨款他体属性期（）()：x1 ]{1,10}"
+        ) {
+            let cells = [table::Cell { col: 0, text: &cell }];
+            let (a, b) = (Lead::of(&cells), Lead::of_all(&cells));
+            proptest::prop_assert_eq!(a.column_header, b.column_header);
+            proptest::prop_assert_eq!(a.label, b.label);
+            proptest::prop_assert_eq!(a.header, b.header);
         }
 
         /// A line of several cells that `may_be_furniture` rules out is none of what
@@ -641,20 +725,22 @@ mod tests {
             }
         }
 
-        /// The one-pass split is `split('\t')`, with the column of each piece; its cuts
-        /// are where the tab search finds them.
+        /// The one-pass split is `split('\t')` without its empty pieces, with the column
+        /// of each piece; the cuts are where the tab search finds them.
         #[test]
         fn split_tabs_is_split_at_tabs(text in "[\t\u{8}\n a表\u{89}\u{3000}1]{0,40}") {
             let mut got: Vec<(usize, &str)> = Vec::new();
             split_tabs(&text, |col, cell| got.push((col, cell)));
-            let want: Vec<(usize, &str)> = text.split('\t').enumerate().collect();
+            let pieces: Vec<(usize, &str)> = text.split('\t').enumerate().collect();
+            let want: Vec<(usize, &str)> =
+                pieces.iter().copied().filter(|(_, p)| !p.is_empty()).collect();
             proptest::prop_assert_eq!(&got, &want);
             let bytes = text.as_bytes();
             let mut from = 0;
-            for (_, cell) in &got[..got.len() - 1] {
+            for (_, piece) in &pieces[..pieces.len() - 1] {
                 let at = find_tab(bytes, from);
-                proptest::prop_assert_eq!(at, Some(from + cell.len()));
-                from += cell.len() + 1;
+                proptest::prop_assert_eq!(at, Some(from + piece.len()));
+                from += piece.len() + 1;
             }
             proptest::prop_assert_eq!(find_tab(bytes, from), None);
         }

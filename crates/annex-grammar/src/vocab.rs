@@ -161,7 +161,7 @@ fn bracketed_fast(i: &str) -> Option<(&str, &str)> {
 /// The first characters of the header labels (the vocabulary tests fail if one is
 /// missing: a label would no longer be read).
 #[cfg(test)]
-const HEADER_LABEL_STARTS: [char; 8] = ['项', '主', '实', '年', '资', '其', '财', '总'];
+pub(crate) const HEADER_LABEL_STARTS: [char; 8] = ['项', '主', '实', '年', '资', '其', '财', '总'];
 
 /// The rest of `cell` after the first of `words` it starts with.
 fn first_of<'a>(cell: &'a str, words: &[&str]) -> Option<&'a str> {
@@ -337,7 +337,7 @@ const LEVEL2_LABELS_LONGEST_FIRST: [&str; 12] = [
 
 /// The first characters of [`ALL_LABELS`] (a test checks it against the list).
 #[cfg(test)]
-const LABEL_STARTS: [char; 13] = [
+pub(crate) const LABEL_STARTS: [char; 13] = [
     '产', '效', '满', '成', '数', '质', '时', '经', '社', '生', '可', '服', '绩',
 ];
 

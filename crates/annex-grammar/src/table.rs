@@ -281,6 +281,23 @@ fn common_note(note: &str) -> Option<&'static str> {
     COMMON_NOTES.iter().find(|n| **n == note).copied()
 }
 
+/// `read(cs[k])` where a cut label can be: not in a row's last cell, and only in a cell
+/// that starts like a label (what both cut-label readers ask first; a test checks it).
+fn cut_reading<'c, T>(cs: &[Cell<'c>], k: usize, read: impl Fn(&'c str) -> Option<T>) -> Option<T> {
+    let cell = cs.get(k)?.text;
+    (k + 1 < cs.len() && vocab::starts_like_label(cell))
+        .then(|| read(cell))
+        .flatten()
+}
+
+/// Whether every cell is a column header. Not inlined: the caller asks only when the
+/// first cell is one (rare), and inlined the test of the next cell was run for every
+/// row whatever the guard said.
+#[inline(never)]
+fn all_column_headers(cs: &[Cell<'_>]) -> bool {
+    cs.iter().all(|c| vocab::is_column_header(c.text))
+}
+
 /// Does this name stop mid-sentence, so that text on the next line continues it?
 fn ends_mid_sentence(name: &str) -> bool {
     name.ends_with(['，', '、', '；', '：', '（', ',', '(', '—', '-'])
@@ -591,8 +608,8 @@ impl<'a> State<'a> {
     ) {
         let line = &lines[idx];
         // `first_header`: whether the first cell is a column header (segmentation asked);
-        // when it is not, not every cell is one.
-        if first_header && cs.iter().all(|c| vocab::is_column_header(c.text)) {
+        // when it is not, not every cell is one, and when it is, the others are asked.
+        if first_header && cs.get(1..).is_some_and(all_column_headers) {
             if self.seen_column_header {
                 self.warn(
                     WarningCode::DuplicateHeader,
@@ -621,20 +638,18 @@ impl<'a> State<'a> {
             if let Some(label) = std::mem::replace(&mut current, next) {
                 self.apply_label(label, next_is_level2, line);
                 saw_label = true;
-            } else if let Some(full) = vocab::label_prefix_ref(cell.text).filter(|_| {
+            } else if let Some(full) = cut_reading(cs, k, vocab::label_prefix_ref).filter(|_| {
                 // A cut label is followed by another label (`效益指	社会效益指标`) or is
                 // cut right before its last character; a name that merely starts like a
                 // label (`满意度	≥98%`) is not one.
-                k + 1 < cs.len() && (next_is_label || cell.text.ends_with('指'))
+                next_is_label || cell.text.ends_with('指')
             }) {
                 if let Some(label) = vocab::classify(full) {
                     self.apply_label(label, next_is_level2, line);
                 }
                 self.pending_fragment = Some((full, cell.text.to_owned(), idx));
                 saw_label = true;
-            } else if let Some((name, head)) =
-                vocab::level2_open_note_ref(cell.text).filter(|_| k + 1 < cs.len())
-            {
+            } else if let Some((name, head)) = cut_reading(cs, k, vocab::level2_open_note_ref) {
                 let note = Some(head).filter(|h| !h.is_empty());
                 self.apply_label(LabelRef::Level2 { name, note }, false, line);
                 self.pending_note = Some((head.to_owned(), idx));

@@ -345,7 +345,7 @@ pub(crate) const LABEL_STARTS: [char; 13] = [
 /// tree rather than thirteen compares in a row: it runs on most cells). A test checks it
 /// against [`LABEL_STARTS`] for every character.
 #[inline]
-fn starts_like_label(cell: &str) -> bool {
+pub(crate) fn starts_like_label(cell: &str) -> bool {
     matches!(
         cell.chars().next(),
         Some(
@@ -1054,6 +1054,25 @@ mod tests {
             let lead = c.encode_utf8(&mut b).as_bytes()[0];
             if (0xE4..=0xE9).contains(&lead) {
                 assert!((0x4000..=0x9FFF).contains(&u32::from(c)), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn cut_label_readers_need_a_label_start() {
+        for cell in vocabulary_cells() {
+            if !starts_like_label(&cell) {
+                assert_eq!(label_prefix_ref(&cell), None, "{cell:?}");
+                assert_eq!(level2_open_note_ref(&cell), None, "{cell:?}");
+            }
+        }
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            if !starts_like_label(&c.to_string()) {
+                for tail in ["指", "量指标（必", "益指", "指标（", "度指"] {
+                    let cell = format!("{c}{tail}");
+                    assert_eq!(label_prefix_ref(&cell), None, "{cell:?}");
+                    assert_eq!(level2_open_note_ref(&cell), None, "{cell:?}");
+                }
             }
         }
     }

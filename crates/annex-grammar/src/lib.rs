@@ -562,8 +562,15 @@ fn segment(lines: &[Line], prepared: &Prepared<'_>, outside: &mut Vec<Warning>) 
         if prepared.cells(i).is_empty() {
             continue;
         }
-        // A line whose joined text is not kept is no annex heading (`may_be_furniture`).
-        if let Some((annex, title)) = prepared.kept_joined(i).and_then(vocab::annex_heading) {
+        // An annex heading starts with `附件`, so its first cell (trimmed) with `附`; and a
+        // line whose joined text is not kept is none (`may_be_furniture`).
+        let heading = prepared
+            .cells(i)
+            .first()
+            .is_some_and(|c| c.text.starts_with('附'))
+            .then(|| prepared.kept_joined(i).and_then(vocab::annex_heading))
+            .flatten();
+        if let Some((annex, title)) = heading {
             if let Some((start, _)) = open.take() {
                 segments.push(Segment {
                     start,

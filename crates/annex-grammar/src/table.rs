@@ -331,9 +331,12 @@ fn is_date_like(cell: &str) -> bool {
 /// a percent sign after it, or an unmatched closing bracket before it (an unreadable
 /// comparator, `达) 95%`). A name that merely ends in digits (`人数2018年`) never splits.
 pub(crate) fn split_trailing_value(cell: &str) -> Option<(String, String)> {
-    let chars: Vec<(usize, char)> = cell.char_indices().collect();
-    let last_digit = chars.iter().rposition(|(_, c)| c.is_ascii_digit())?;
-    let unit: String = chars[last_digit + 1..].iter().map(|(_, c)| *c).collect();
+    // Read in place: an ASCII digit or dot is one byte, and no byte of a longer
+    // character is one, so the number's bounds are found by bytes (a proptest compares
+    // this with the first version, which collected the characters).
+    let bytes = cell.as_bytes();
+    let last_digit = bytes.iter().rposition(u8::is_ascii_digit)?;
+    let unit = &cell[last_digit + 1..];
     let unit_ok = unit.trim() == "%"
         || (unit.chars().count() <= 3
             && !unit
@@ -343,10 +346,10 @@ pub(crate) fn split_trailing_value(cell: &str) -> Option<(String, String)> {
         return None;
     }
     let mut start = last_digit;
-    while start > 0 && matches!(chars[start - 1].1, '0'..='9' | '.') {
+    while start > 0 && matches!(bytes[start - 1], b'0'..=b'9' | b'.') {
         start -= 1;
     }
-    let mut pos = chars[start].0;
+    let mut pos = start;
     let before = cell[..pos].trim_end();
     let mut has_cmp = false;
     let mut prefix = before;
@@ -488,7 +491,7 @@ impl<'a> State<'a> {
                 self.warn(
                     WarningCode::BadNumber,
                     line,
-                    format!("`{text}` is not an amount; the field is left null"),
+                    concat(&["`", text, "` is not an amount; the field is left null"]),
                 );
             }
         }
@@ -577,7 +580,7 @@ impl<'a> State<'a> {
                 self.warn(
                     WarningCode::ContinuedName,
                     line,
-                    format!("line without a label read as the continuation of {what}"),
+                    concat(&["line without a label read as the continuation of ", what]),
                 );
             }
             None => {
@@ -592,7 +595,7 @@ impl<'a> State<'a> {
         self.warn(
             WarningCode::UnparsedLine,
             line,
-            format!("unparsed text: `{}`", crate::quote(text)),
+            concat(&["unparsed text: `", &crate::quote(text), "`"]),
         );
     }
 
@@ -900,7 +903,7 @@ impl<'a> State<'a> {
                 self.warn(
                     WarningCode::MissingField,
                     line,
-                    format!("row `{}` has no 一级/二级指标 above it", row.name),
+                    concat(&["row `", &row.name, "` has no 一级/二级指标 above it"]),
                 );
             }
             if row.value.is_none() {
@@ -922,7 +925,7 @@ impl<'a> State<'a> {
                     self.warn(
                         WarningCode::MissingValue,
                         line,
-                        format!("no 指标值 found for `{}`", row.name),
+                        concat(&["no 指标值 found for `", &row.name, "`"]),
                     );
                 }
             }
@@ -936,11 +939,15 @@ impl<'a> State<'a> {
                 self.warn(
                     WarningCode::UnreadableMark,
                     &lines[row.last],
-                    format!(
-                        "unreadable mark `{mark}` before `{}` in `{}`: comparator left null",
-                        parsed.value.text,
-                        row.value.as_deref().unwrap_or("")
-                    ),
+                    concat(&[
+                        "unreadable mark `",
+                        mark,
+                        "` before `",
+                        &parsed.value.text,
+                        "` in `",
+                        row.value.as_deref().unwrap_or(""),
+                        "`: comparator left null",
+                    ]),
                 );
             }
             let (l, p) = span(lines, row.first, row.last);
@@ -1054,7 +1061,7 @@ impl<'a> State<'a> {
             self.warn(
                 WarningCode::MissingField,
                 title,
-                format!("{m} not found in this table"),
+                concat(&[m, " not found in this table"]),
             );
         }
     }
@@ -1213,6 +1220,57 @@ mod tests {
         }
     }
 
+    /// `split_trailing_value` as first written (characters collected): the reference.
+    fn split_trailing_value_reference(cell: &str) -> Option<(String, String)> {
+        let chars: Vec<(usize, char)> = cell.char_indices().collect();
+        let last_digit = chars.iter().rposition(|(_, c)| c.is_ascii_digit())?;
+        let unit: String = chars[last_digit + 1..].iter().map(|(_, c)| *c).collect();
+        let unit_ok = unit.trim() == "%"
+            || (unit.chars().count() <= 3
+                && !unit
+                    .chars()
+                    .any(|c| matches!(c, '，' | '。' | '；' | '、' | '）' | ')' | '年')));
+        if !unit_ok {
+            return None;
+        }
+        let mut start = last_digit;
+        while start > 0 && matches!(chars[start - 1].1, '0'..='9' | '.') {
+            start -= 1;
+        }
+        let pos = chars[start].0;
+        let before = cell[..pos].trim_end();
+        let mut has_cmp = false;
+        let mut prefix = before;
+        if let Some(p) = crate::value::strip_comparator_suffix(before) {
+            prefix = p.trim_end();
+            has_cmp = true;
+        }
+        let mut has_mark = false;
+        if !has_cmp {
+            if let Some(c) = before.chars().last() {
+                let unmatched = match c {
+                    ')' => !before.contains('('),
+                    '）' => !before.contains('（'),
+                    ']' | '】' | '》' | '|' => true,
+                    _ => false,
+                };
+                if unmatched {
+                    prefix = &before[..before.len() - c.len_utf8()];
+                    has_mark = true;
+                }
+            }
+        }
+        if !(has_cmp || has_mark || unit.trim() == "%") {
+            return None;
+        }
+        let name = prefix.trim_end();
+        if name.is_empty() {
+            return None;
+        }
+        let value = cell[name.len()..].trim();
+        Some((name.to_owned(), value.to_owned()))
+    }
+
     /// `split_goals` as first written (markers collected, then cut): the reference.
     fn split_goals_reference(text: &str) -> (Vec<String>, Vec<Option<u32>>) {
         let text = canonical_text(text);
@@ -1266,6 +1324,17 @@ mod tests {
             text in "[1-3.、．（）()①⑳。；;！？!? \t\u{3000}目标x]{0,24}"
         ) {
             proptest::prop_assert_eq!(split_goals(&text, false), split_goals_reference(&text));
+        }
+
+        /// Name and value split in place as the character-collecting version splits them.
+        #[test]
+        fn split_trailing_value_is_the_reference(
+            cell in "[率达到≥≤<>=%％)）(（】|年月人 .,，0-9x]{0,16}"
+        ) {
+            proptest::prop_assert_eq!(
+                split_trailing_value(&cell),
+                split_trailing_value_reference(&cell)
+            );
         }
 
         /// The in-place insertion sort is the library's stable sort by position.

@@ -1124,8 +1124,9 @@ pub(crate) fn split_goals(text: &str, canonical: bool) -> (Vec<String>, Vec<Opti
     };
     // Each goal is cut when the next marker is found (markers never overlap: none
     // starts inside another), so the markers are not collected first.
-    let mut goals = Vec::new();
-    let mut numbers = Vec::new();
+    // Room for the usual few goals, allocated at once rather than grown from empty.
+    let mut goals = Vec::with_capacity(4);
+    let mut numbers = Vec::with_capacity(4);
     let mut keep = |g: &str, n: Option<u32>| {
         let g = vocab::trim(g);
         if !g.is_empty() {

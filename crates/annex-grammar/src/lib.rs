@@ -49,6 +49,8 @@ pub mod vocab;
 
 pub use model::*;
 
+use std::borrow::Cow;
+
 use annex_normalize::{Line, Warning, WarningCode};
 
 /// What the caller knows about the input that the grammar cannot see.
@@ -117,7 +119,7 @@ pub fn parse_with_warnings(lines: &[Line], earlier: Vec<Warning>, info: &InputIn
             ctx,
         ));
     }
-    parsed.warnings.sort_by_key(|w| (w.page, w.line));
+    table::sort_by_position(&mut parsed.warnings);
     if info.paged {
         for w in &mut parsed.warnings {
             w.line = None;
@@ -139,16 +141,24 @@ fn table_of_line(ranges: &[(u32, u32)], ordered: bool, line: u32) -> Option<usiz
     ranges.get(k).filter(|&&(a, _)| a <= line).map(|_| k)
 }
 
-/// Every line split once into its non-empty, trimmed cells and their concatenation.
+/// Every line split once into its non-empty, trimmed cells, and their concatenation
+/// where it can matter.
 ///
 /// Segmentation and the table parser read every line, and the look-ahead after a
 /// repeated title reads up to [`LOOKAHEAD`] lines again: each used to split the line and
-/// join its cells into a fresh `String`. Here all cells share one `Vec` and all joined
-/// texts one `String`, so a line costs no allocation of its own.
+/// join its cells into a fresh `String`. Here all cells share one `Vec` and the joined
+/// texts that are kept one `String`, so a line costs no allocation of its own.
+///
+/// The joined text of a line is its cell when it has one. Of a line of several cells it
+/// is kept only when the line can be page furniture or an annex heading by the first
+/// tests of those readers ([`may_be_furniture`]); the other lines (most rows) are never
+/// matched against it, and the few uses that quote one (a warning, a header
+/// continuation) join it when asked ([`Prepared::joined`]).
 pub(crate) struct Prepared<'a> {
     cells: Vec<table::Cell<'a>>,
-    /// Per line: its cells are `cells[c.0..c.1]`, its joined text `joined[j.0..j.1]`.
-    spans: Vec<((usize, usize), (usize, usize))>,
+    /// Per line: its cells are `cells[c.0..c.1]`, its kept joined text
+    /// `joined[j.0..j.1]` when `j` is `Some`.
+    spans: Vec<(Span2, Option<Span2>)>,
     joined: String,
     /// Per line: what page furniture its joined text is (segmentation and the table
     /// parser both ask, for every line).
@@ -173,11 +183,42 @@ impl<'a> Lead<'a> {
             return Lead::default();
         };
         let c = first.text;
+        // The three readers answer only for cells starting with their own first
+        // characters, and those sets are disjoint (a test checks both): the first
+        // character picks the one reader that can answer.
+        match c.chars().next() {
+            Some('名' | '一' | '二' | '三' | '指') => Lead {
+                column_header: vocab::is_column_header(c),
+                ..Lead::default()
+            },
+            Some(
+                '产' | '效' | '满' | '成' | '数' | '质' | '时' | '经' | '社' | '生' | '可' | '服'
+                | '绩',
+            ) => Lead {
+                label: vocab::classify(c),
+                ..Lead::default()
+            },
+            Some('项' | '主' | '实' | '年' | '资' | '其' | '财' | '总') => Lead {
+                header: vocab::header_label_ref(c)
+                    .map(|(l, _, rest)| (std::mem::discriminant(&l), rest.is_empty())),
+                ..Lead::default()
+            },
+            _ => Lead::default(),
+        }
+    }
+
+    /// [`Lead::of`] asking all three readers (the reference of its test).
+    #[cfg(test)]
+    fn of_all(cells: &[table::Cell<'a>]) -> Self {
+        let Some(first) = cells.first() else {
+            return Lead::default();
+        };
+        let c = first.text;
         Lead {
             column_header: vocab::is_column_header(c),
             label: vocab::classify(c),
-            header: vocab::header_label(c)
-                .map(|(l, rest)| (std::mem::discriminant(&l), rest.is_empty())),
+            header: vocab::header_label_ref(c)
+                .map(|(l, _, rest)| (std::mem::discriminant(&l), rest.is_empty())),
         }
     }
 }
@@ -201,36 +242,67 @@ impl Furniture {
     }
 }
 
+/// A `from..to` range of indices, as a pair.
+type Span2 = (usize, usize);
+
+/// What none of the furniture and heading readers matches: the joined text of a line
+/// for which [`may_be_furniture`] is false.
+const NO_FURNITURE: Furniture = Furniture {
+    title: false,
+    page_number: false,
+    year: None,
+};
+
+/// Whether the joined text of `cells` (non-empty, trimmed) can be a title, a page
+/// number, a 年度 line or an annex heading, by the first test each of those makes; when
+/// false, none is (a test compares with the readers themselves). The joined text starts
+/// with the first cell's first character and ends with the last cell's last one, and
+/// neither is white space (the cells are trimmed):
+/// - `is_form_title` needs it to end in `表`;
+/// - `is_page_number` rejects a first character with lead byte `E4`…`E9` other than
+///   `第`, `页`, `共`; `fiscal_year` one with lead byte `E4`…`EE`;
+/// - `annex_heading` needs it to start with `附件`, so with `附`.
+fn may_be_furniture(cells: &[table::Cell<'_>]) -> bool {
+    let (Some(first), Some(last)) = (cells.first(), cells.last()) else {
+        return true;
+    };
+    let lead = first.text.as_bytes().first().copied().unwrap_or(0);
+    !(0xE4..=0xE9).contains(&lead)
+        || first.text.starts_with(['第', '页', '共', '附'])
+        || last.text.ends_with('表')
+}
+
 impl<'a> Prepared<'a> {
     fn new(lines: &'a [Line]) -> Self {
         let mut cells = Vec::with_capacity(lines.len() * 4);
         let mut spans = Vec::with_capacity(lines.len());
-        let mut joined = String::with_capacity(lines.iter().map(|l| l.text.len()).sum());
+        let mut joined = String::new();
         let mut furniture = Vec::with_capacity(lines.len());
         let mut leads = Vec::with_capacity(lines.len());
         for line in lines {
-            let (c0, j0) = (cells.len(), joined.len());
-            // Split at each tab by its byte (a tab is ASCII, so every cut is a character
-            // boundary), found eight bytes at a time; the line's end closes the last cell.
-            let text = line.text.as_str();
-            let bytes = text.as_bytes();
-            let (mut from, mut col) = (0, 0);
-            loop {
-                let to = find_tab(bytes, from).unwrap_or(bytes.len());
-                let cell = vocab::trim(&text[from..to]);
+            let c0 = cells.len();
+            split_tabs(line.text.as_str(), |col, raw| {
+                let cell = vocab::trim(raw);
                 if !cell.is_empty() {
                     cells.push(table::Cell { col, text: cell });
-                    joined.push_str(cell);
                 }
-                if to == bytes.len() {
-                    break;
+            });
+            let cs = &cells[c0..];
+            let (kept, f) = match cs {
+                [] => (None, Furniture::of("")),
+                [one] => (None, Furniture::of(one.text)),
+                many if may_be_furniture(many) => {
+                    let j0 = joined.len();
+                    for c in many {
+                        joined.push_str(c.text);
+                    }
+                    (Some((j0, joined.len())), Furniture::of(&joined[j0..]))
                 }
-                from = to + 1;
-                col += 1;
-            }
-            spans.push(((c0, cells.len()), (j0, joined.len())));
-            furniture.push(Furniture::of(&joined[j0..]));
-            leads.push(Lead::of(&cells[c0..]));
+                _ => (None, NO_FURNITURE),
+            };
+            spans.push(((c0, cells.len()), kept));
+            furniture.push(f);
+            leads.push(Lead::of(cs));
         }
         Prepared {
             cells,
@@ -247,10 +319,26 @@ impl<'a> Prepared<'a> {
     }
 
     /// The line's cells joined without separators (what segmentation matches titles,
-    /// years and page numbers against).
-    fn joined(&self, i: usize) -> &str {
-        let (from, to) = self.spans[i].1;
-        &self.joined[from..to]
+    /// years and page numbers against), when kept or one cell: `None` for a line of
+    /// several cells that [`may_be_furniture`] rules out.
+    fn kept_joined(&self, i: usize) -> Option<&str> {
+        match self.spans[i] {
+            (_, Some((from, to))) => Some(&self.joined[from..to]),
+            _ => match self.cells(i) {
+                [] => Some(""),
+                [one] => Some(one.text),
+                _ => None,
+            },
+        }
+    }
+
+    /// The line's cells joined without separators: borrowed when kept or one cell, else
+    /// joined now (only warnings and header continuations ask for such a line).
+    fn joined(&self, i: usize) -> Cow<'_, str> {
+        match self.kept_joined(i) {
+            Some(j) => Cow::Borrowed(j),
+            None => Cow::Owned(self.cells(i).iter().map(|c| c.text).collect()),
+        }
     }
 
     /// The lines `start..end`, indexed from 0 as the table parser indexes its lines.
@@ -263,7 +351,84 @@ impl<'a> Prepared<'a> {
     }
 }
 
-/// The first tab in `bytes` at or after `from` (`from <= bytes.len()`).
+/// `f(column, cell)` for each non-empty piece of `text.split('\t')`, in order.
+///
+/// The tabs are found in one pass, eight bytes at a time as a `u64`: bytes equal to a
+/// tab become zero, and `!(((x & 0x7F…) + 0x7F…) | x | 0x7F…)` flags exactly the zero
+/// bytes (the sum stays inside each byte, so no borrow or carry crosses bytes), so every
+/// flag is a tab and each is visited once. The last, partial word is read zero-padded
+/// (a zero byte is no tab), or, in a line of eight bytes or more, as its last eight
+/// bytes with the flags of those already read shifted out. A tab is ASCII, so every
+/// cut is a character boundary. A proptest compares it with `split('\t')`.
+fn split_tabs<'t>(text: &'t str, mut f: impl FnMut(usize, &'t str)) {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const TABS: u64 = 0x0101_0101_0101_0101 * b'\t' as u64;
+    let tabs_in = |word: u64| {
+        let x = word ^ TABS;
+        !(((x & LOW7) + LOW7) | x | LOW7)
+    };
+    let bytes = text.as_bytes();
+    let (mut from, mut col) = (0usize, 0usize);
+    let mut cut = |at: usize, from: &mut usize, col: &mut usize| {
+        // An empty piece (two tabs in a row: most rows have several) is only counted.
+        if at > *from {
+            f(*col, &text[*from..at]);
+        }
+        *from = at + 1;
+        *col += 1;
+    };
+    let mut words = bytes.chunks_exact(8);
+    let mut base = 0;
+    for chunk in words.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let mut flags = tabs_in(u64::from_le_bytes(word));
+        while flags != 0 {
+            cut(
+                base + (flags.trailing_zeros() / 8) as usize,
+                &mut from,
+                &mut col,
+            );
+            flags &= flags - 1;
+        }
+        base += 8;
+    }
+    let tail = words.remainder();
+    if bytes.len() >= 8 && !tail.is_empty() {
+        // The last eight bytes, whose first `8 - tail.len()` were read already: their
+        // flags are shifted out (a fixed-size read, where padding took a copy call).
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&bytes[bytes.len() - 8..]);
+        let mut flags = tabs_in(u64::from_le_bytes(word)) >> (8 * (8 - tail.len()));
+        while flags != 0 {
+            cut(
+                base + (flags.trailing_zeros() / 8) as usize,
+                &mut from,
+                &mut col,
+            );
+            flags &= flags - 1;
+        }
+    } else if !tail.is_empty() {
+        let mut word = [0u8; 8];
+        word[..tail.len()].copy_from_slice(tail);
+        let mut flags = tabs_in(u64::from_le_bytes(word));
+        while flags != 0 {
+            cut(
+                base + (flags.trailing_zeros() / 8) as usize,
+                &mut from,
+                &mut col,
+            );
+            flags &= flags - 1;
+        }
+    }
+    if from < bytes.len() {
+        f(col, &text[from..]);
+    }
+}
+
+/// The first tab in `bytes` at or after `from` (`from <= bytes.len()`): the search the
+/// splitting used before [`split_tabs`], kept as a second reference for its test.
+#[cfg(test)]
 ///
 /// Cells are a few dozen bytes: eight bytes are tested at once, as a `u64` (bytes equal
 /// to a tab become zero; `(x - 0x01…) & !x & 0x80…` flags zero bytes, and its lowest flag
@@ -304,7 +469,7 @@ impl<'a> View<'_, 'a> {
     }
 
     /// The line's cells joined without separators.
-    pub(crate) fn joined(&self, idx: usize) -> &str {
+    pub(crate) fn joined(&self, idx: usize) -> Cow<'_, str> {
         self.prepared.joined(self.start + idx)
     }
 
@@ -345,7 +510,7 @@ struct Segment {
 /// Lines that belong to a table's printed header (title, 年度) or are blank.
 fn is_header_or_blank(prepared: &Prepared<'_>, k: usize) -> bool {
     let f = prepared.furniture[k];
-    prepared.joined(k).is_empty() || f.title || f.year.is_some() || f.page_number
+    prepared.cells(k).is_empty() || f.title || f.year.is_some() || f.page_number
 }
 
 /// How far past a repeated title to look for what follows it.
@@ -394,11 +559,18 @@ fn segment(lines: &[Line], prepared: &Prepared<'_>, outside: &mut Vec<Warning>) 
     let mut open: Option<(usize, bool)> = None; // (start, has body)
     let mut seen = Vec::new(); // header fields of the open table
     for (i, line) in lines.iter().enumerate() {
-        let j = prepared.joined(i);
-        if j.is_empty() {
+        if prepared.cells(i).is_empty() {
             continue;
         }
-        if let Some((annex, title)) = vocab::annex_heading(j) {
+        // An annex heading starts with `附件`, so its first cell (trimmed) with `附`; and a
+        // line whose joined text is not kept is none (`may_be_furniture`).
+        let heading = prepared
+            .cells(i)
+            .first()
+            .is_some_and(|c| c.text.starts_with('附'))
+            .then(|| prepared.kept_joined(i).and_then(vocab::annex_heading))
+            .flatten();
+        if let Some((annex, title)) = heading {
             if let Some((start, _)) = open.take() {
                 segments.push(Segment {
                     start,
@@ -441,7 +613,7 @@ fn segment(lines: &[Line], prepared: &Prepared<'_>, outside: &mut Vec<Warning>) 
             }
             None => outside.push(Warning {
                 code: WarningCode::UnparsedLine,
-                message: format!("text outside any table: `{}`", quote(j)),
+                message: format!("text outside any table: `{}`", quote(&prepared.joined(i))),
                 line: Some(line.first),
                 page: line.page,
             }),
@@ -450,7 +622,7 @@ fn segment(lines: &[Line], prepared: &Prepared<'_>, outside: &mut Vec<Warning>) 
     if let Some((start, _)) = open {
         // Trailing blank lines are not part of the table.
         let end = (0..lines.len())
-            .rposition(|k| !prepared.joined(k).is_empty())
+            .rposition(|k| !prepared.cells(k).is_empty())
             .map_or(start + 1, |e| e + 1);
         segments.push(Segment {
             start,
@@ -463,7 +635,43 @@ fn segment(lines: &[Line], prepared: &Prepared<'_>, outside: &mut Vec<Warning>) 
 
 #[cfg(test)]
 mod tests {
-    use super::find_tab;
+    use super::{Lead, find_tab, may_be_furniture, split_tabs, table, vocab};
+
+    /// Every character: the readers of a line's first cell answer only for their own
+    /// first characters, which `Lead::of` dispatches on.
+    #[test]
+    fn lead_readers_answer_only_for_their_first_characters() {
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            let words = [
+                format!("{c}"),
+                format!("{c}称"),
+                format!("{c}级指标"),
+                format!("{c}标值"),
+                format!("{c}标名称"),
+                format!("{c}出指标"),
+                format!("{c}效指标"),
+                format!("{c}目名称"),
+            ];
+            let column = matches!(c, '名' | '一' | '二' | '三' | '指');
+            let label = super::vocab::LABEL_STARTS.contains(&c);
+            let header = super::vocab::HEADER_LABEL_STARTS.contains(&c);
+            assert!(
+                u8::from(column) + u8::from(label) + u8::from(header) <= 1,
+                "{c:?}"
+            );
+            for w in &words {
+                if !column {
+                    assert!(!vocab::is_column_header(w), "{w}");
+                }
+                if !label {
+                    assert!(vocab::classify(w).is_none(), "{w}");
+                }
+                if !header {
+                    assert!(vocab::header_label_ref(w).is_none(), "{w}");
+                }
+            }
+        }
+    }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
@@ -485,6 +693,63 @@ mod tests {
             let from = from.min(bytes.len());
             let slow = bytes[from..].iter().position(|&b| b == b'\t').map(|p| from + p);
             proptest::prop_assert_eq!(find_tab(&bytes, from), slow);
+        }
+
+        /// Asking only the reader the first character picks is asking all three.
+        #[test]
+        fn lead_by_first_character_is_all_readers(
+            cell in "[名一二三指级标值称产出效益满意度成本数量质时经济社会生态可持续影响服务对象绩项目主管部门实施单位年度资金总额其中财政拨款他体属性期（）()：x1 ]{1,10}"
+        ) {
+            let cells = [table::Cell { col: 0, text: &cell }];
+            let (a, b) = (Lead::of(&cells), Lead::of_all(&cells));
+            proptest::prop_assert_eq!(a.column_header, b.column_header);
+            proptest::prop_assert_eq!(a.label, b.label);
+            proptest::prop_assert_eq!(a.header, b.header);
+        }
+
+        /// A line of several cells that `may_be_furniture` rules out is none of what
+        /// its joined text is matched against.
+        #[test]
+        fn ruled_out_lines_are_no_furniture(
+            raw in proptest::collection::vec(
+                "[部门项目支出预算绩效目标表附件第页共2：年度（）() \t\u{3000}x0-9—]{0,8}",
+                2..5,
+            )
+        ) {
+            let cells: Vec<table::Cell<'_>> = raw
+                .iter()
+                .map(|r| vocab::trim(r))
+                .filter(|t| !t.is_empty())
+                .enumerate()
+                .map(|(col, text)| table::Cell { col, text })
+                .collect();
+            let joined: String = cells.iter().map(|c| c.text).collect();
+            if cells.len() > 1 && !may_be_furniture(&cells) {
+                proptest::prop_assert!(!vocab::is_form_title(&joined), "{joined:?}");
+                proptest::prop_assert!(!vocab::is_page_number(&joined), "{joined:?}");
+                proptest::prop_assert!(vocab::fiscal_year(&joined).is_none(), "{joined:?}");
+                proptest::prop_assert!(vocab::annex_heading(&joined).is_none(), "{joined:?}");
+            }
+        }
+
+        /// The one-pass split is `split('\t')` without its empty pieces, with the column
+        /// of each piece; the cuts are where the tab search finds them.
+        #[test]
+        fn split_tabs_is_split_at_tabs(text in "[\t\u{8}\n a表\u{89}\u{3000}1]{0,40}") {
+            let mut got: Vec<(usize, &str)> = Vec::new();
+            split_tabs(&text, |col, cell| got.push((col, cell)));
+            let pieces: Vec<(usize, &str)> = text.split('\t').enumerate().collect();
+            let want: Vec<(usize, &str)> =
+                pieces.iter().copied().filter(|(_, p)| !p.is_empty()).collect();
+            proptest::prop_assert_eq!(&got, &want);
+            let bytes = text.as_bytes();
+            let mut from = 0;
+            for (_, piece) in &pieces[..pieces.len() - 1] {
+                let at = find_tab(bytes, from);
+                proptest::prop_assert_eq!(at, Some(from + piece.len()));
+                from += piece.len() + 1;
+            }
+            proptest::prop_assert_eq!(find_tab(bytes, from), None);
         }
     }
 }

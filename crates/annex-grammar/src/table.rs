@@ -111,8 +111,13 @@ pub(crate) fn parse_table(
 ) -> Record {
     // Room for what a table usually holds, so that the vectors do not grow step by step:
     // at most one row per line, a few labels and warnings.
-    let mut warnings = stray;
-    warnings.reserve(8);
+    let warnings = if stray.is_empty() {
+        Vec::with_capacity(8)
+    } else {
+        let mut w = stray;
+        w.reserve(8);
+        w
+    };
     let mut st = State {
         warnings,
         rows: Vec::with_capacity(lines.len()),
@@ -122,7 +127,7 @@ pub(crate) fn parse_table(
     let form = if lines.is_empty() {
         String::new()
     } else {
-        view.joined(0).to_owned()
+        view.joined(0).into_owned()
     };
     let mut titles_seen = 1usize;
     let mut last_nonblank = 0usize;
@@ -133,13 +138,14 @@ pub(crate) fn parse_table(
             continue;
         }
         last_nonblank = idx;
-        let joined = view.joined(idx);
+        // The joined text is asked for only where it is quoted or read: furniture
+        // (kept, so borrowed) and header continuations.
         let furniture = view.furniture(idx);
         if furniture.page_number {
             st.warn(
                 WarningCode::PageFurniture,
                 line,
-                concat(&["page number `", joined, "` dropped"]),
+                concat(&["page number `", &view.joined(idx), "` dropped"]),
             );
             continue;
         }
@@ -150,7 +156,7 @@ pub(crate) fn parse_table(
                 line,
                 concat(&[
                     "form title `",
-                    joined,
+                    &view.joined(idx),
                     "` printed again (a page header): dropped",
                 ]),
             );
@@ -163,7 +169,7 @@ pub(crate) fn parse_table(
                     line,
                     concat(&[
                         "年度 line `",
-                        joined,
+                        &view.joined(idx),
                         "` printed again (a page header): dropped",
                     ]),
                 );
@@ -190,9 +196,9 @@ pub(crate) fn parse_table(
         if is_header && !starts_indicators {
             st.header_line(idx, line, cs);
         } else if st.in_indicators {
-            st.indicator_line(idx, lines, cs, lead.label);
+            st.indicator_line(idx, lines, cs, lead.label, lead.column_header);
         } else {
-            st.header_continuation(line, cs, joined);
+            st.header_continuation(line, cs, &view.joined(idx));
         }
     }
     st.finish(lines, form, last_nonblank, ctx)
@@ -209,10 +215,18 @@ fn concat(parts: &[&str]) -> String {
 }
 
 /// `parts`, then `n` in decimal, then `tail`.
-fn with_number(parts: &[&str], n: impl Into<u64>, tail: &str) -> String {
-    let mut s = concat(parts);
+/// `parts`, then `n` in decimal, then `tail`, in one allocation (a `u64` has at most
+/// 20 digits).
+fn with_number(parts: &[&str], n: impl Into<u64>, tail: &[&str]) -> String {
+    let len = |ps: &[&str]| ps.iter().map(|p| p.len()).sum::<usize>();
+    let mut s = String::with_capacity(len(parts) + 20 + len(tail));
+    for p in parts {
+        s.push_str(p);
+    }
     checks::push_int(&mut s, n.into());
-    s.push_str(tail);
+    for p in tail {
+        s.push_str(p);
+    }
     s
 }
 
@@ -267,6 +281,23 @@ fn common_note(note: &str) -> Option<&'static str> {
     COMMON_NOTES.iter().find(|n| **n == note).copied()
 }
 
+/// `read(cs[k])` where a cut label can be: not in a row's last cell, and only in a cell
+/// that starts like a label (what both cut-label readers ask first; a test checks it).
+fn cut_reading<'c, T>(cs: &[Cell<'c>], k: usize, read: impl Fn(&'c str) -> Option<T>) -> Option<T> {
+    let cell = cs.get(k)?.text;
+    (k + 1 < cs.len() && vocab::starts_like_label(cell))
+        .then(|| read(cell))
+        .flatten()
+}
+
+/// Whether every cell is a column header. Not inlined: the caller asks only when the
+/// first cell is one (rare), and inlined the test of the next cell was run for every
+/// row whatever the guard said.
+#[inline(never)]
+fn all_column_headers(cs: &[Cell<'_>]) -> bool {
+    cs.iter().all(|c| vocab::is_column_header(c.text))
+}
+
 /// Does this name stop mid-sentence, so that text on the next line continues it?
 fn ends_mid_sentence(name: &str) -> bool {
     name.ends_with(['，', '、', '；', '：', '（', ',', '(', '—', '-'])
@@ -300,9 +331,12 @@ fn is_date_like(cell: &str) -> bool {
 /// a percent sign after it, or an unmatched closing bracket before it (an unreadable
 /// comparator, `达) 95%`). A name that merely ends in digits (`人数2018年`) never splits.
 pub(crate) fn split_trailing_value(cell: &str) -> Option<(String, String)> {
-    let chars: Vec<(usize, char)> = cell.char_indices().collect();
-    let last_digit = chars.iter().rposition(|(_, c)| c.is_ascii_digit())?;
-    let unit: String = chars[last_digit + 1..].iter().map(|(_, c)| *c).collect();
+    // Read in place: an ASCII digit or dot is one byte, and no byte of a longer
+    // character is one, so the number's bounds are found by bytes (a proptest compares
+    // this with the first version, which collected the characters).
+    let bytes = cell.as_bytes();
+    let last_digit = bytes.iter().rposition(u8::is_ascii_digit)?;
+    let unit = &cell[last_digit + 1..];
     let unit_ok = unit.trim() == "%"
         || (unit.chars().count() <= 3
             && !unit
@@ -312,10 +346,10 @@ pub(crate) fn split_trailing_value(cell: &str) -> Option<(String, String)> {
         return None;
     }
     let mut start = last_digit;
-    while start > 0 && matches!(chars[start - 1].1, '0'..='9' | '.') {
+    while start > 0 && matches!(bytes[start - 1], b'0'..=b'9' | b'.') {
         start -= 1;
     }
-    let mut pos = chars[start].0;
+    let mut pos = start;
     let before = cell[..pos].trim_end();
     let mut has_cmp = false;
     let mut prefix = before;
@@ -361,16 +395,17 @@ impl<'a> State<'a> {
     }
 
     fn header_line(&mut self, idx: usize, line: &Line, cs: &[Cell<'_>]) {
+        // Labels are read without their `Funds` unit (`assign` does not look at it): the
+        // unit goes straight to `funds.unit`, and the label is neither copied nor cloned.
         let mut current: Option<HeaderLabel> = None;
         for cell in cs {
-            if let Some((label, rest)) = vocab::header_label(cell.text) {
-                if let HeaderLabel::Funds(unit) = &label {
-                    self.funds.unit.clone_from(unit);
+            if let Some((label, unit, rest)) = vocab::header_label_ref(cell.text) {
+                if let HeaderLabel::Funds(_) = &label {
+                    self.funds.unit = unit.map(str::to_owned);
                 }
                 if label == HeaderLabel::Goals {
                     self.goals_line.get_or_insert(idx);
                 }
-                current = Some(label.clone());
                 self.last_text_field = match label {
                     HeaderLabel::Name => Some(TextField::Name),
                     HeaderLabel::Department => Some(TextField::Department),
@@ -381,8 +416,9 @@ impl<'a> State<'a> {
                 if !rest.is_empty() {
                     self.assign(&label, rest, line, false);
                 }
+                current = Some(label);
             } else if let Some(label) = &current {
-                self.assign(&label.clone(), cell.text, line, true);
+                self.assign(label, cell.text, line, true);
             } else {
                 self.unparsed(line, cell.text);
             }
@@ -400,7 +436,11 @@ impl<'a> State<'a> {
         // Joined raw; canonicalized once in `finish` (re-canonicalizing on every
         // continuation would be quadratic on hostile input).
         fn append(field: &mut Option<String>, text: &str) {
-            field.get_or_insert_with(String::new).push_str(text);
+            match field {
+                Some(f) => f.push_str(text),
+                // The first piece: a copy of exactly its size (most fields have one).
+                None => *field = Some(text.to_owned()),
+            }
         }
         match label {
             HeaderLabel::Name => {
@@ -451,7 +491,7 @@ impl<'a> State<'a> {
                 self.warn(
                     WarningCode::BadNumber,
                     line,
-                    format!("`{text}` is not an amount; the field is left null"),
+                    concat(&["`", text, "` is not an amount; the field is left null"]),
                 );
             }
         }
@@ -490,11 +530,17 @@ impl<'a> State<'a> {
             self.project.department_code = Some(code.to_owned());
         }
         if !name.is_empty() {
-            let before = self.project.department.as_deref().unwrap_or("");
-            let mut joined = String::with_capacity(before.len() + name.len());
-            joined.push_str(before);
-            joined.push_str(name);
-            self.project.department = Some(canonical_text(&joined));
+            // The first piece is canonicalized as it is, without a joined copy.
+            let joined = match self.project.department.as_deref() {
+                None => canonical_text(name),
+                Some(before) => {
+                    let mut joined = String::with_capacity(before.len() + name.len());
+                    joined.push_str(before);
+                    joined.push_str(name);
+                    canonical_text(&joined)
+                }
+            };
+            self.project.department = Some(joined);
         }
     }
 
@@ -534,7 +580,7 @@ impl<'a> State<'a> {
                 self.warn(
                     WarningCode::ContinuedName,
                     line,
-                    format!("line without a label read as the continuation of {what}"),
+                    concat(&["line without a label read as the continuation of ", what]),
                 );
             }
             None => {
@@ -549,20 +595,24 @@ impl<'a> State<'a> {
         self.warn(
             WarningCode::UnparsedLine,
             line,
-            format!("unparsed text: `{}`", crate::quote(text)),
+            concat(&["unparsed text: `", &crate::quote(text), "`"]),
         );
     }
 
-    /// `first_label`: the first cell's label (`vocab::classify`), known from segmentation.
+    /// `first_label`, `first_header`: the first cell's label (`vocab::classify`) and
+    /// whether it is a column header, known from segmentation.
     fn indicator_line(
         &mut self,
         idx: usize,
         lines: &[Line],
         cs: &[Cell<'a>],
         first_label: Option<LabelRef<'a>>,
+        first_header: bool,
     ) {
         let line = &lines[idx];
-        if cs.iter().all(|c| vocab::is_column_header(c.text)) {
+        // `first_header`: whether the first cell is a column header (segmentation asked);
+        // when it is not, not every cell is one, and when it is, the others are asked.
+        if first_header && cs.get(1..).is_some_and(all_column_headers) {
             if self.seen_column_header {
                 self.warn(
                     WarningCode::DuplicateHeader,
@@ -591,20 +641,18 @@ impl<'a> State<'a> {
             if let Some(label) = std::mem::replace(&mut current, next) {
                 self.apply_label(label, next_is_level2, line);
                 saw_label = true;
-            } else if let Some(full) = vocab::label_prefix_ref(cell.text).filter(|_| {
+            } else if let Some(full) = cut_reading(cs, k, vocab::label_prefix_ref).filter(|_| {
                 // A cut label is followed by another label (`效益指	社会效益指标`) or is
                 // cut right before its last character; a name that merely starts like a
                 // label (`满意度	≥98%`) is not one.
-                k + 1 < cs.len() && (next_is_label || cell.text.ends_with('指'))
+                next_is_label || cell.text.ends_with('指')
             }) {
                 if let Some(label) = vocab::classify(full) {
                     self.apply_label(label, next_is_level2, line);
                 }
                 self.pending_fragment = Some((full, cell.text.to_owned(), idx));
                 saw_label = true;
-            } else if let Some((name, head)) =
-                vocab::level2_open_note_ref(cell.text).filter(|_| k + 1 < cs.len())
-            {
+            } else if let Some((name, head)) = cut_reading(cs, k, vocab::level2_open_note_ref) {
                 let note = Some(head).filter(|h| !h.is_empty());
                 self.apply_label(LabelRef::Level2 { name, note }, false, line);
                 self.pending_note = Some((head.to_owned(), idx));
@@ -746,7 +794,7 @@ impl<'a> State<'a> {
                                     "` alone on its line, joined to the row of line ",
                                 ],
                                 from,
-                                "",
+                                &[],
                             ),
                         );
                     }
@@ -762,7 +810,7 @@ impl<'a> State<'a> {
                             with_number(
                                 &["`", cell, "` continues the 三级指标 of line "],
                                 from,
-                                "",
+                                &[],
                             ),
                         );
                     }
@@ -772,9 +820,15 @@ impl<'a> State<'a> {
                 }
             }
             [names @ .., value] => {
-                let name = match names {
-                    [one] => one.text.to_owned(),
-                    _ => names.iter().map(|c| c.text).collect(),
+                let name = if let [one] = names {
+                    one.text.to_owned()
+                } else {
+                    // Sized once, rather than grown cell by cell by `collect`.
+                    let mut name = String::with_capacity(names.iter().map(|c| c.text.len()).sum());
+                    for c in names {
+                        name.push_str(c.text);
+                    }
+                    name
                 };
                 if names.len() > 1 {
                     self.warn(
@@ -784,7 +838,7 @@ impl<'a> State<'a> {
                             &["三级指标 spread over "],
                             // A `usize` fits a `u64` on every target Rust supports.
                             u64::try_from(names.len()).unwrap_or(u64::MAX),
-                            &concat(&[" cells, joined: `", &name, "`"]),
+                            &[" cells, joined: `", &name, "`"],
                         ),
                     );
                 }
@@ -849,7 +903,7 @@ impl<'a> State<'a> {
                 self.warn(
                     WarningCode::MissingField,
                     line,
-                    format!("row `{}` has no 一级/二级指标 above it", row.name),
+                    concat(&["row `", &row.name, "` has no 一级/二级指标 above it"]),
                 );
             }
             if row.value.is_none() {
@@ -871,7 +925,7 @@ impl<'a> State<'a> {
                     self.warn(
                         WarningCode::MissingValue,
                         line,
-                        format!("no 指标值 found for `{}`", row.name),
+                        concat(&["no 指标值 found for `", &row.name, "`"]),
                     );
                 }
             }
@@ -885,11 +939,15 @@ impl<'a> State<'a> {
                 self.warn(
                     WarningCode::UnreadableMark,
                     &lines[row.last],
-                    format!(
-                        "unreadable mark `{mark}` before `{}` in `{}`: comparator left null",
-                        parsed.value.text,
-                        row.value.as_deref().unwrap_or("")
-                    ),
+                    concat(&[
+                        "unreadable mark `",
+                        mark,
+                        "` before `",
+                        &parsed.value.text,
+                        "` in `",
+                        row.value.as_deref().unwrap_or(""),
+                        "`: comparator left null",
+                    ]),
                 );
             }
             let (l, p) = span(lines, row.first, row.last);
@@ -951,7 +1009,7 @@ impl<'a> State<'a> {
         );
         let (l, p) = span(lines, 0, last);
         let mut warnings = self.warnings;
-        warnings.sort_by_key(|w| (w.page, w.line));
+        sort_by_position(&mut warnings);
         if ctx.paged {
             for w in &mut warnings {
                 w.line = None;
@@ -993,7 +1051,7 @@ impl<'a> State<'a> {
         if self.funds.total.is_none() {
             missing.push("年度资金总额");
         }
-        if self.goals_text.trim().is_empty() {
+        if vocab::trim(&self.goals_text).is_empty() {
             missing.push("年度总体目标");
         }
         if self.fiscal_year.is_none() {
@@ -1003,8 +1061,28 @@ impl<'a> State<'a> {
             self.warn(
                 WarningCode::MissingField,
                 title,
-                format!("{m} not found in this table"),
+                concat(&[m, " not found in this table"]),
             );
+        }
+    }
+}
+
+/// `warnings.sort_by_key(|w| (w.page, w.line))`: a stable sort, so its result is that
+/// one's. A table has a handful of warnings, mostly in order already: they are sorted
+/// by insertion, in place (the library's stable sort allocates a buffer per call);
+/// many (hostile input) go to the library's sort. A test compares the two.
+pub(crate) fn sort_by_position(warnings: &mut [Warning]) {
+    let key = |w: &Warning| (w.page, w.line);
+    if warnings.len() > 32 {
+        warnings.sort_by_key(key);
+        return;
+    }
+    for i in 1..warnings.len() {
+        let mut j = i;
+        // Strictly less: an equal key stays after the one before it (stable).
+        while j > 0 && key(&warnings[j]) < key(&warnings[j - 1]) {
+            warnings.swap(j, j - 1);
+            j -= 1;
         }
     }
 }
@@ -1025,6 +1103,12 @@ fn attribute(text: &str) -> Attribute {
     }
 }
 
+/// Whether `vocab::goal_marker` can read anything at a `c` (a test checks every
+/// character).
+fn may_start_goal_marker(c: char) -> bool {
+    matches!(c, '0'..='9' | '（' | '(' | '①'..='⑳')
+}
+
 /// Split 年度总体目标 on its numbering. Returns goals (numbering removed, text and final
 /// punctuation kept) and the number each goal carried.
 ///
@@ -1038,49 +1122,57 @@ pub(crate) fn split_goals(text: &str, canonical: bool) -> (Vec<String>, Vec<Opti
     } else {
         Cow::Owned(canonical_text(text))
     };
-    let mut starts: Vec<(usize, usize, u32)> = Vec::new(); // (marker start, text start, n)
+    // Each goal is cut when the next marker is found (markers never overlap: none
+    // starts inside another), so the markers are not collected first.
+    // Room for the usual few goals, allocated at once rather than grown from empty.
+    let mut goals = Vec::with_capacity(4);
+    let mut numbers = Vec::with_capacity(4);
+    let mut keep = |g: &str, n: Option<u32>| {
+        let g = vocab::trim(g);
+        if !g.is_empty() {
+            goals.push(g.to_owned());
+            numbers.push(n);
+        }
+    };
+    // The goal being read: where its text starts, and its number.
+    let mut open: Option<(usize, u32)> = None;
     let mut prev: Option<char> = None;
     for (i, c) in text.char_indices() {
         // No white space lies past U+3000 (a test checks it): the CJK characters of
-        // the text are not looked up.
-        let boundary = prev.is_none_or(|p| {
-            (p <= '\u{3000}' && p.is_whitespace())
-                || matches!(p, '。' | '；' | ';' | '！' | '？' | '!' | '?')
-        });
-        if boundary {
+        // the text are not looked up. And only where a marker can start (what
+        // `goal_marker` reads first: a digit, an opening bracket, or ①…⑳) is the
+        // character before it looked at (a test checks the first characters).
+        let boundary = || {
+            prev.is_none_or(|p| {
+                (p <= '\u{3000}' && p.is_whitespace())
+                    || matches!(p, '。' | '；' | ';' | '！' | '？' | '!' | '?')
+            })
+        };
+        if may_start_goal_marker(c) && boundary() {
             if let Ok((rest, n)) = vocab::goal_marker(&text[i..]) {
                 let after = text.len() - rest.len();
                 // `1.5万人` is a number, not a marker.
                 if !rest.starts_with(|c: char| c.is_ascii_digit()) {
-                    starts.push((i, after, n));
+                    match open {
+                        // The text before the first marker, if any, is a goal of its own.
+                        None => keep(&text[..i], None),
+                        Some((from, m)) => keep(&text[from..i], Some(m)),
+                    }
+                    open = Some((after, n));
                 }
             }
         }
         prev = Some(c);
     }
-    if starts.is_empty() {
-        let t = text.trim();
+    let Some((from, m)) = open else {
+        let t = vocab::trim(&text);
         return if t.is_empty() {
             (vec![], vec![])
         } else {
             (vec![t.to_owned()], vec![None])
         };
-    }
-    let mut goals = Vec::with_capacity(starts.len() + 1);
-    let mut numbers = Vec::with_capacity(starts.len() + 1);
-    let head = text[..starts[0].0].trim();
-    if !head.is_empty() {
-        goals.push(head.to_owned());
-        numbers.push(None);
-    }
-    for (k, &(_, from, n)) in starts.iter().enumerate() {
-        let to = starts.get(k + 1).map_or(text.len(), |s| s.0);
-        let g = text[from..to].trim();
-        if !g.is_empty() {
-            goals.push(g.to_owned());
-            numbers.push(Some(n));
-        }
-    }
+    };
+    keep(&text[from..], Some(m));
     (goals, numbers)
 }
 
@@ -1126,6 +1218,155 @@ mod tests {
         ] {
             let want = amount.map(|a| Decimal::from_str(a).unwrap_or_default());
             assert_eq!(parse_amount(cell), want, "{cell}");
+        }
+    }
+
+    /// `split_trailing_value` as first written (characters collected): the reference.
+    fn split_trailing_value_reference(cell: &str) -> Option<(String, String)> {
+        let chars: Vec<(usize, char)> = cell.char_indices().collect();
+        let last_digit = chars.iter().rposition(|(_, c)| c.is_ascii_digit())?;
+        let unit: String = chars[last_digit + 1..].iter().map(|(_, c)| *c).collect();
+        let unit_ok = unit.trim() == "%"
+            || (unit.chars().count() <= 3
+                && !unit
+                    .chars()
+                    .any(|c| matches!(c, '，' | '。' | '；' | '、' | '）' | ')' | '年')));
+        if !unit_ok {
+            return None;
+        }
+        let mut start = last_digit;
+        while start > 0 && matches!(chars[start - 1].1, '0'..='9' | '.') {
+            start -= 1;
+        }
+        let pos = chars[start].0;
+        let before = cell[..pos].trim_end();
+        let mut has_cmp = false;
+        let mut prefix = before;
+        if let Some(p) = crate::value::strip_comparator_suffix(before) {
+            prefix = p.trim_end();
+            has_cmp = true;
+        }
+        let mut has_mark = false;
+        if !has_cmp {
+            if let Some(c) = before.chars().last() {
+                let unmatched = match c {
+                    ')' => !before.contains('('),
+                    '）' => !before.contains('（'),
+                    ']' | '】' | '》' | '|' => true,
+                    _ => false,
+                };
+                if unmatched {
+                    prefix = &before[..before.len() - c.len_utf8()];
+                    has_mark = true;
+                }
+            }
+        }
+        if !(has_cmp || has_mark || unit.trim() == "%") {
+            return None;
+        }
+        let name = prefix.trim_end();
+        if name.is_empty() {
+            return None;
+        }
+        let value = cell[name.len()..].trim();
+        Some((name.to_owned(), value.to_owned()))
+    }
+
+    /// `split_goals` as first written (markers collected, then cut): the reference.
+    fn split_goals_reference(text: &str) -> (Vec<String>, Vec<Option<u32>>) {
+        let text = canonical_text(text);
+        let mut starts: Vec<(usize, usize, u32)> = Vec::new();
+        let mut prev: Option<char> = None;
+        for (i, c) in text.char_indices() {
+            let boundary = prev.is_none_or(|p| {
+                p.is_whitespace() || matches!(p, '。' | '；' | ';' | '！' | '？' | '!' | '?')
+            });
+            if boundary {
+                if let Ok((rest, n)) = vocab::goal_marker(&text[i..]) {
+                    let after = text.len() - rest.len();
+                    if !rest.starts_with(|c: char| c.is_ascii_digit()) {
+                        starts.push((i, after, n));
+                    }
+                }
+            }
+            prev = Some(c);
+        }
+        if starts.is_empty() {
+            let t = text.trim();
+            return if t.is_empty() {
+                (vec![], vec![])
+            } else {
+                (vec![t.to_owned()], vec![None])
+            };
+        }
+        let mut goals = Vec::new();
+        let mut numbers = Vec::new();
+        let head = text[..starts[0].0].trim();
+        if !head.is_empty() {
+            goals.push(head.to_owned());
+            numbers.push(None);
+        }
+        for (k, &(_, from, n)) in starts.iter().enumerate() {
+            let to = starts.get(k + 1).map_or(text.len(), |s| s.0);
+            let g = text[from..to].trim();
+            if !g.is_empty() {
+                goals.push(g.to_owned());
+                numbers.push(Some(n));
+            }
+        }
+        (goals, numbers)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+        /// Goals cut as markers are found are the goals of the collect-then-cut reading.
+        #[test]
+        fn split_goals_is_the_reference(
+            text in "[1-3.、．（）()①⑳。；;！？!? \t\u{3000}目标x]{0,24}"
+        ) {
+            proptest::prop_assert_eq!(split_goals(&text, false), split_goals_reference(&text));
+        }
+
+        /// Name and value split in place as the character-collecting version splits them.
+        #[test]
+        fn split_trailing_value_is_the_reference(
+            cell in "[率达到≥≤<>=%％)）(（】|年月人 .,，0-9x]{0,16}"
+        ) {
+            proptest::prop_assert_eq!(
+                split_trailing_value(&cell),
+                split_trailing_value_reference(&cell)
+            );
+        }
+
+        /// The in-place insertion sort is the library's stable sort by position.
+        #[test]
+        fn sort_by_position_is_the_stable_sort(
+            keys in proptest::collection::vec((0u32..3, 0u32..4, proptest::prelude::any::<bool>()), 0..40)
+        ) {
+            let mut got: Vec<Warning> = keys
+                .iter()
+                .enumerate()
+                .map(|(k, &(page, line, paged))| Warning {
+                    code: WarningCode::UnparsedLine,
+                    message: k.to_string(),
+                    line: (line > 0).then_some(line),
+                    page: paged.then_some(page),
+                })
+                .collect();
+            let mut want = got.clone();
+            want.sort_by_key(|w| (w.page, w.line));
+            sort_by_position(&mut got);
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn goal_markers_start_only_where_said() {
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            let text = format!("{c}1.2、3）x");
+            if !may_start_goal_marker(c) {
+                assert!(vocab::goal_marker(&text).is_err(), "{c:?}");
+            }
         }
     }
 

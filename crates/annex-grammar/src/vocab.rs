@@ -160,7 +160,8 @@ fn bracketed_fast(i: &str) -> Option<(&str, &str)> {
 
 /// The first characters of the header labels (the vocabulary tests fail if one is
 /// missing: a label would no longer be read).
-const HEADER_LABEL_STARTS: [char; 8] = ['项', '主', '实', '年', '资', '其', '财', '总'];
+#[cfg(test)]
+pub(crate) const HEADER_LABEL_STARTS: [char; 8] = ['项', '主', '实', '年', '资', '其', '财', '总'];
 
 /// The rest of `cell` after the first of `words` it starts with.
 fn first_of<'a>(cell: &'a str, words: &[&str]) -> Option<&'a str> {
@@ -169,32 +170,34 @@ fn first_of<'a>(cell: &'a str, words: &[&str]) -> Option<&'a str> {
 
 /// The label at the start of `cell` and the rest after it, in the order of the nom
 /// grammar's `alt` (the first alternative that matches wins, longer spellings first).
-fn header_label_start(cell: &str) -> Option<(HeaderLabel, &str)> {
+///
+/// A `Funds` label comes back as `Funds(None)`, with its unit (if printed) beside it.
+fn header_label_start(cell: &str) -> Option<(HeaderLabel, Option<&str>, &str)> {
     if let Some(r) = cell.strip_prefix("项目") {
         if let Some(r) = r.strip_prefix("名称") {
-            return Some((HeaderLabel::Name, r));
+            return Some((HeaderLabel::Name, None, r));
         }
         if let Some(r) = r.strip_prefix("属性") {
-            return Some((HeaderLabel::Attribute, r));
+            return Some((HeaderLabel::Attribute, None, r));
         }
         if let Some(r) = first_of(r, &["周期", "期"]) {
-            return Some((HeaderLabel::Period, r));
+            return Some((HeaderLabel::Period, None, r));
         }
         let r = r.strip_prefix("资金")?;
         return Some(match bracketed_fast(r) {
-            Some((unit, rest)) => (HeaderLabel::Funds(Some(unit.to_owned())), rest),
-            None => (HeaderLabel::Funds(None), r),
+            Some((unit, rest)) => (HeaderLabel::Funds(None), Some(unit), rest),
+            None => (HeaderLabel::Funds(None), None, r),
         });
     }
     if let Some(r) = first_of(cell, &["主管部门及代码", "主管部门（代码）", "主管部门"])
     {
-        return Some((HeaderLabel::Department, r));
+        return Some((HeaderLabel::Department, None, r));
     }
     if let Some(r) = cell.strip_prefix("实施单位") {
-        return Some((HeaderLabel::ImplementingUnit, r));
+        return Some((HeaderLabel::ImplementingUnit, None, r));
     }
     if let Some(r) = first_of(cell, &["年度资金总额", "资金总额"]) {
-        return Some((HeaderLabel::Total, r));
+        return Some((HeaderLabel::Total, None, r));
     }
     // `其中` and an optional colon, then `财政拨款`; `其中` without it fails this
     // alternative (nom's `opt` does not give `其中` back), so `其他资金` is tried next.
@@ -203,12 +206,12 @@ fn header_label_start(cell: &str) -> Option<(HeaderLabel, &str)> {
         None => cell,
     };
     if let Some(r) = fiscal.strip_prefix("财政拨款") {
-        return Some((HeaderLabel::Fiscal, r));
+        return Some((HeaderLabel::Fiscal, None, r));
     }
     if let Some(r) = cell.strip_prefix("其他资金") {
-        return Some((HeaderLabel::Other, r));
+        return Some((HeaderLabel::Other, None, r));
     }
-    first_of(cell, &["年度总体目标", "年度目标", "总体目标"]).map(|r| (HeaderLabel::Goals, r))
+    first_of(cell, &["年度总体目标", "年度目标", "总体目标"]).map(|r| (HeaderLabel::Goals, None, r))
 }
 
 /// A header label at the start of `cell`, and the rest of the cell after the label and an
@@ -218,13 +221,34 @@ fn header_label_start(cell: &str) -> Option<(HeaderLabel, &str)> {
 /// cell of every line. The nom grammar (`header_label_inner`) stays the definition; a
 /// test checks the two agree.
 pub fn header_label(cell: &str) -> Option<(HeaderLabel, &str)> {
+    let (label, unit, rest) = header_label_ref(cell)?;
+    let label = match label {
+        HeaderLabel::Funds(_) => HeaderLabel::Funds(unit.map(str::to_owned)),
+        other => other,
+    };
+    Some((label, rest))
+}
+
+/// [`header_label`] without allocating: a `Funds` label comes back as `Funds(None)`,
+/// with the unit printed in it (borrowed) beside it.
+pub(crate) fn header_label_ref(cell: &str) -> Option<(HeaderLabel, Option<&str>, &str)> {
     // Most cells start with none of the labels' first characters.
-    if !cell.starts_with(HEADER_LABEL_STARTS) {
+    if !starts_like_header_label(cell) {
         return None;
     }
-    let (label, rest) = header_label_start(cell)?;
+    let (label, unit, rest) = header_label_start(cell)?;
     let rest = rest.strip_prefix(['：', ':']).unwrap_or(rest);
-    Some((label, rest.trim_start()))
+    Some((label, unit, rest.trim_start()))
+}
+
+/// `cell.starts_with(HEADER_LABEL_STARTS)`, as one `match` on the first character (a
+/// test checks it against [`HEADER_LABEL_STARTS`] for every character).
+#[inline]
+fn starts_like_header_label(cell: &str) -> bool {
+    matches!(
+        cell.chars().next(),
+        Some('项' | '主' | '实' | '年' | '资' | '其' | '财' | '总')
+    )
 }
 
 /// Is this cell part of the indicator column-header row (`名称 一级指标 二级指标 三级指标 指标值`)?
@@ -312,9 +336,34 @@ const LEVEL2_LABELS_LONGEST_FIRST: [&str; 12] = [
 ];
 
 /// The first characters of [`ALL_LABELS`] (a test checks it against the list).
-const LABEL_STARTS: [char; 13] = [
+#[cfg(test)]
+pub(crate) const LABEL_STARTS: [char; 13] = [
     '产', '效', '满', '成', '数', '质', '时', '经', '社', '生', '可', '服', '绩',
 ];
+
+/// `cell.starts_with(LABEL_STARTS)`, as one `match` on the first character (a decision
+/// tree rather than thirteen compares in a row: it runs on most cells). A test checks it
+/// against [`LABEL_STARTS`] for every character.
+#[inline]
+pub(crate) fn starts_like_label(cell: &str) -> bool {
+    matches!(
+        cell.chars().next(),
+        Some(
+            '产' | '效'
+                | '满'
+                | '成'
+                | '数'
+                | '质'
+                | '时'
+                | '经'
+                | '社'
+                | '生'
+                | '可'
+                | '服'
+                | '绩'
+        )
+    )
+}
 
 /// Byte length of the shortest label (four CJK characters): a shorter cell is no label.
 const SHORTEST_LABEL: usize = "产出指标".len();
@@ -383,28 +432,45 @@ impl LabelRef<'_> {
 /// character that is no closing bracket, and a closing bracket.
 pub(crate) fn classify(cell: &str) -> Option<LabelRef<'_>> {
     // Most cells are names and values: rejected by their length or first character.
-    if cell.len() < SHORTEST_LABEL || !cell.starts_with(LABEL_STARTS) {
+    // The first character also says which of the readings below can match: `绩效指标`
+    // starts with `绩`, the 一级 labels with `产`, `效`, `满` and `成`, the 二级 labels
+    // with `成` and the other starts (`level2_label_start`). `成本指标` is both: the 二级
+    // reading comes first, as in the nom grammar (a test compares the two).
+    if cell.len() < SHORTEST_LABEL {
         return None;
     }
-    if cell == "绩效指标" {
-        return Some(LabelRef::Section);
-    }
-    if let Some((name, rest)) = level2_label_start(cell) {
-        let rest = rest.trim_start_matches([' ', '\t']);
-        if rest.is_empty() {
-            return Some(LabelRef::Level2 { name, note: None });
+    match cell.chars().next()? {
+        '绩' => (cell == "绩效指标").then_some(LabelRef::Section),
+        '产' | '效' | '满' => LEVEL1
+            .iter()
+            .find(|l| **l == cell)
+            .map(|l| LabelRef::Level1(l)),
+        '成' | '数' | '质' | '时' | '经' | '社' | '生' | '可' | '服' => {
+            if let Some((name, rest)) = level2_label_start(cell) {
+                let rest = trim_spaces_tabs(rest);
+                if rest.is_empty() {
+                    return Some(LabelRef::Level2 { name, note: None });
+                }
+                if let Some((note, "")) = bracketed_fast(rest) {
+                    return Some(LabelRef::Level2 {
+                        name,
+                        note: Some(trim(note)),
+                    });
+                }
+            }
+            LEVEL1
+                .iter()
+                .find(|l| **l == cell)
+                .map(|l| LabelRef::Level1(l))
         }
-        if let Some((note, "")) = bracketed_fast(rest) {
-            return Some(LabelRef::Level2 {
-                name,
-                note: Some(note.trim()),
-            });
-        }
+        _ => None,
     }
-    LEVEL1
-        .iter()
-        .find(|l| **l == cell)
-        .map(|l| LabelRef::Level1(l))
+}
+
+/// `s.trim_start_matches([' ', '\t'])`, by bytes (both are ASCII).
+fn trim_spaces_tabs(s: &str) -> &str {
+    let n = s.bytes().take_while(|b| matches!(b, b' ' | b'\t')).count();
+    &s[n..]
 }
 
 /// Classify a whole cell as a taxonomy label, if it is one.
@@ -419,13 +485,11 @@ pub fn classify_label(cell: &str) -> Option<Label> {
 /// [`level2_open_note`] without allocating: the label and the note's start, borrowed.
 pub(crate) fn level2_open_note_ref(cell: &str) -> Option<(&'static str, &str)> {
     let (name, rest) = level2_label_start(cell)?;
-    let note = rest
-        .trim_start_matches([' ', '\t'])
-        .strip_prefix(['（', '('])?;
+    let note = trim_spaces_tabs(rest).strip_prefix(['（', '('])?;
     if note.contains(['）', ')']) {
         return None;
     }
-    Some((name, note.trim()))
+    Some((name, trim(note)))
 }
 
 /// A 二级 label whose bracketed note was cut off by a line or page break
@@ -485,10 +549,7 @@ pub fn label_prefix(cell: &str) -> Option<String> {
 pub(crate) fn label_prefix_ref(cell: &str) -> Option<&'static str> {
     // Runs on the first cell of every indicator line: reject without allocating first.
     // A prefix of a label starts with a label's first character.
-    if cell.len() >= LONGEST_LABEL
-        || !cell.starts_with(LABEL_STARTS)
-        || cell.chars().nth(1).is_none()
-    {
+    if cell.len() >= LONGEST_LABEL || !starts_like_label(cell) || cell.chars().nth(1).is_none() {
         return None;
     }
     let mut found = ALL_LABELS
@@ -525,25 +586,62 @@ fn year_line(i: &str) -> IResult<&str, i32> {
 /// Whether a character starting with byte `b` (UTF-8) can be white space
 /// (`char::is_whitespace`): ASCII white space, or U+0085/U+00A0 (`C2`), U+1680 (`E1`),
 /// U+2000…U+205F (`E2`), U+3000 (`E3`). A test checks every character.
+#[inline]
 pub(crate) fn may_be_whitespace(b: u8) -> bool {
+    BYTE_CLASS[b as usize] & MAY_START_WS != 0
+}
+
+/// [`may_be_whitespace`] as its defining pattern (what [`BYTE_CLASS`] is built from).
+const fn may_be_whitespace_def(b: u8) -> bool {
     matches!(b, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1 | 0xE2 | 0xE3)
 }
 
-/// Whether a character ending with byte `b` (UTF-8) can be white space: ASCII white
-/// space, or the last byte of U+0085 (`85`), U+00A0 (`A0`), U+1680 (`80`), U+2000…U+200A
-/// (`80`…`8A`), U+2028, U+2029, U+202F (`A8`, `A9`, `AF`), U+205F (`9F`), U+3000 (`80`).
-/// A test checks every character.
-pub(crate) fn may_end_whitespace(b: u8) -> bool {
+/// [`may_end_whitespace`] as its defining pattern (what [`BYTE_CLASS`] is built from).
+const fn may_end_whitespace_def(b: u8) -> bool {
     matches!(
         b,
         b'\t'..=b'\r' | b' ' | 0x80..=0x8A | 0x9F | 0xA0 | 0xA8 | 0xA9 | 0xAF
     )
 }
 
+const MAY_START_WS: u8 = 1;
+const MAY_END_WS: u8 = 2;
+
+/// Per byte value: [`MAY_START_WS`] when `may_be_whitespace_def`, [`MAY_END_WS`] when
+/// `may_end_whitespace_def`. One load per test instead of a chain of range compares:
+/// `trim` and the line tests ask for every cell and line. Built by the defining
+/// patterns themselves, so the table cannot disagree with them.
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        #[allow(clippy::cast_possible_truncation)]
+        let byte = b as u8;
+        if may_be_whitespace_def(byte) {
+            t[b] |= MAY_START_WS;
+        }
+        if may_end_whitespace_def(byte) {
+            t[b] |= MAY_END_WS;
+        }
+        b += 1;
+    }
+    t
+};
+
+/// Whether a character ending with byte `b` (UTF-8) can be white space: ASCII white
+/// space, or the last byte of U+0085 (`85`), U+00A0 (`A0`), U+1680 (`80`), U+2000…U+200A
+/// (`80`…`8A`), U+2028, U+2029, U+202F (`A8`, `A9`, `AF`), U+205F (`9F`), U+3000 (`80`).
+/// A test checks every character.
+#[inline]
+pub(crate) fn may_end_whitespace(b: u8) -> bool {
+    BYTE_CLASS[b as usize] & MAY_END_WS != 0
+}
+
 /// Whether the last character of `b` (UTF-8) can be white space: its last byte can end
 /// one ([`may_end_whitespace`]) and its lead byte can start one ([`may_be_whitespace`]).
 /// The last byte alone passes many CJK characters (`元` ends in `83`, `月` in `88`, `张`
 /// in `A0`); their lead bytes `E4`…`E9` start no white space.
+#[inline]
 pub(crate) fn ends_maybe_whitespace(b: &[u8]) -> bool {
     let Some(&last) = b.last() else {
         return false;
@@ -565,6 +663,7 @@ pub(crate) fn ends_maybe_whitespace(b: &[u8]) -> bool {
 /// `s.trim()`, without decoding a character at either end that cannot be white space
 /// (most cells): the first byte says whether the first character can be, the last
 /// character's first and last bytes whether the last one can.
+#[inline]
 pub(crate) fn trim(s: &str) -> &str {
     let b = s.as_bytes();
     let start = b.first().is_some_and(|&f| may_be_whitespace(f));
@@ -588,7 +687,7 @@ pub fn fiscal_year(line: &str) -> Option<i32> {
     {
         return None;
     }
-    let t = line.trim();
+    let t = trim(line);
     // Runs on every line. What `year_line` reads starts with a bracket or a digit and,
     // trimmed, ends with `年`, `度` or a bracket (its white space can only sit inside):
     // anything else is rejected without nom.
@@ -615,15 +714,21 @@ pub fn is_form_title(line: &str) -> bool {
     if !end.ends_with('表') || !line.contains('绩') {
         return false;
     }
+    // The printed title itself (most titles): no white space, 13 characters, holds
+    // `绩效目标` and `项目`, ends in `表`, no `附件`: a title by every test below.
+    if line == "部门项目支出预算绩效目标表" {
+        return true;
+    }
     // The line without white space, at most 20 characters (a longer one is no title):
     // the line itself when no byte can start white space, else built in a buffer on the
     // stack rather than a `String`.
     if !line.bytes().any(may_be_whitespace) {
         let n = line.chars().count();
+        // (`contains("项目支出") || contains("项目")` is `contains("项目")`.)
         return !line.starts_with("附件")
             && (8..=20).contains(&n)
             && line.contains("绩效目标")
-            && (line.contains("项目支出") || line.contains("项目"));
+            && line.contains("项目");
     }
     let mut buf = [0u8; 80];
     let (mut len, mut n) = (0, 0);
@@ -641,7 +746,7 @@ pub fn is_form_title(line: &str) -> bool {
         && (8..=20).contains(&n)
         && t.contains("绩效目标")
         && t.ends_with('表')
-        && (t.contains("项目支出") || t.contains("项目"))
+        && t.contains("项目")
 }
 
 fn heading_number(i: &str) -> IResult<&str, &str> {
@@ -658,40 +763,18 @@ pub fn is_page_number(line: &str) -> bool {
     // Every form below is made of digits, dashes, `第页共`, separators, `/`, spaces and the
     // letters of `Page … of …`; this runs on every line, so reject anything else before
     // allocating.
-    if line.len() > 96
-        || !line.chars().all(|c| {
-            // `is_whitespace` last: it looks a CJK character up in a table.
-            c.is_ascii_digit()
-                || matches!(
-                    c,
-                    '—' | '–'
-                        | '-'
-                        | '－'
-                        | '―'
-                        | '─'
-                        | '第'
-                        | '页'
-                        | '共'
-                        | '，'
-                        | ','
-                        | '/'
-                        | '、'
-                        | 'P'
-                        | 'p'
-                        | 'A'
-                        | 'a'
-                        | 'G'
-                        | 'g'
-                        | 'E'
-                        | 'e'
-                        | 'O'
-                        | 'o'
-                        | 'F'
-                        | 'f'
-                )
-                || c.is_whitespace()
-        })
+    // A line starting with a CJK character (lead byte `E4`…`E9`: U+4000…U+9FFF, where
+    // no character is white space) is rejected by its first character below unless that
+    // is `第`, `页` or `共`: said by its first bytes, without decoding the line.
+    if line
+        .as_bytes()
+        .first()
+        .is_some_and(|b| (0xE4..=0xE9).contains(b))
+        && !line.starts_with(['第', '页', '共'])
     {
+        return false;
+    }
+    if line.len() > 96 || !line.chars().all(page_number_char) {
         return false;
     }
     let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
@@ -736,17 +819,52 @@ pub fn is_page_number(line: &str) -> bool {
     false
 }
 
+/// A character a page number can be made of (see [`is_page_number`]).
+fn page_number_char(c: char) -> bool {
+    // `is_whitespace` last: it looks a CJK character up in a table.
+    c.is_ascii_digit()
+        || matches!(
+            c,
+            '—' | '–'
+                | '-'
+                | '－'
+                | '―'
+                | '─'
+                | '第'
+                | '页'
+                | '共'
+                | '，'
+                | ','
+                | '/'
+                | '、'
+                | 'P'
+                | 'p'
+                | 'A'
+                | 'a'
+                | 'G'
+                | 'g'
+                | 'E'
+                | 'e'
+                | 'O'
+                | 'o'
+                | 'F'
+                | 'f'
+        )
+        || c.is_whitespace()
+}
+
 /// The annex heading `附件 2：title`: returns (`附件2`, title).
 pub fn annex_heading(line: &str) -> Option<(String, Option<String>)> {
     // Runs on every line: most do not start with `附件` (what `heading_number` reads
     // first), and are rejected without nom.
-    // (`附` starts with byte `E9`; anything else that is no white space ends it early.)
-    if line
-        .as_bytes()
-        .first()
-        .is_none_or(|&b| b != 0xE9 && !may_be_whitespace(b))
-        || !line.trim_start().starts_with("附件")
-    {
+    let &first = line.as_bytes().first()?;
+    // A line that starts with no white space is trimmed to itself.
+    let starts = if may_be_whitespace(first) {
+        line.trim_start().starts_with("附件")
+    } else {
+        line.starts_with("附件")
+    };
+    if !starts {
         return None;
     }
     let (rest, n) = heading_number(line.trim()).ok()?;
@@ -900,6 +1018,70 @@ mod tests {
         }
         for cell in vocabulary_cells() {
             assert_eq!(level2_label_start(&cell), search(&cell), "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn first_character_matches_are_the_listed_starts() {
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            let mut b = [0u8; 4];
+            let s = c.encode_utf8(&mut b);
+            let cell = format!("{s}x");
+            assert_eq!(starts_like_label(s), s.starts_with(LABEL_STARTS), "{c:?}");
+            assert_eq!(starts_like_label(&cell), cell.starts_with(LABEL_STARTS));
+            assert_eq!(
+                starts_like_header_label(s),
+                s.starts_with(HEADER_LABEL_STARTS),
+                "{c:?}"
+            );
+        }
+        assert!(!starts_like_label("") && !starts_like_header_label(""));
+    }
+
+    #[test]
+    fn no_page_number_character_leads_with_e4_to_e9_but_three() {
+        for c in (0x4000..=0x9FFF).filter_map(char::from_u32) {
+            assert_eq!(
+                page_number_char(c),
+                matches!(c, '第' | '页' | '共'),
+                "{c:?}"
+            );
+            let mut b = [0u8; 4];
+            assert!((0xE4..=0xE9).contains(&c.encode_utf8(&mut b).as_bytes()[0]));
+        }
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            let mut b = [0u8; 4];
+            let lead = c.encode_utf8(&mut b).as_bytes()[0];
+            if (0xE4..=0xE9).contains(&lead) {
+                assert!((0x4000..=0x9FFF).contains(&u32::from(c)), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn cut_label_readers_need_a_label_start() {
+        for cell in vocabulary_cells() {
+            if !starts_like_label(&cell) {
+                assert_eq!(label_prefix_ref(&cell), None, "{cell:?}");
+                assert_eq!(level2_open_note_ref(&cell), None, "{cell:?}");
+            }
+        }
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            if !starts_like_label(&c.to_string()) {
+                for tail in ["指", "量指标（必", "益指", "指标（", "度指"] {
+                    let cell = format!("{c}{tail}");
+                    assert_eq!(label_prefix_ref(&cell), None, "{cell:?}");
+                    assert_eq!(level2_open_note_ref(&cell), None, "{cell:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn byte_class_table_is_the_defining_patterns() {
+        for b in 0..=255u8 {
+            assert_eq!(may_be_whitespace(b), may_be_whitespace_def(b), "{b:#x}");
+            assert_eq!(may_end_whitespace(b), may_end_whitespace_def(b), "{b:#x}");
         }
     }
 

@@ -227,7 +227,7 @@ fn added_up<'a>(
     let Some(total_yuan) = total.checked_mul(factor) else {
         return too_large();
     };
-    let Some(sum_in_unit) = sum.checked_div(factor) else {
+    let Some(sum_in_unit) = div_by(sum, factor) else {
         return too_large();
     };
 
@@ -251,7 +251,7 @@ fn added_up<'a>(
         }
         None => {
             for (yuan, _) in amounts() {
-                term(&mut detail, yuan.checked_div(factor).unwrap_or(yuan));
+                term(&mut detail, div_by(yuan, factor).unwrap_or(yuan));
             }
         }
     }
@@ -277,6 +277,27 @@ fn added_up<'a>(
         status,
         detail: detail.into(),
     }
+}
+
+/// `d.checked_div(factor)` as [`show_into`] prints it, for the factors of
+/// [`yuan_factor`] (1, 10^4, 10^8) without a division: `d` is `m / 10^s`, so `d / 10^k`
+/// is `m / 10^(s + k)` exactly, the value the division gives when that scale is one a
+/// decimal can have (up to 28; else the division rounds, and is done). The two may
+/// differ in scale (trailing zeros), which `show_into` drops; a proptest compares them.
+fn div_by(d: Decimal, factor: Decimal) -> Option<Decimal> {
+    let k = match (factor.mantissa(), factor.scale()) {
+        (1, 0) => 0,
+        (10_000, 0) => 4,
+        (100_000_000, 0) => 8,
+        _ => return d.checked_div(factor),
+    };
+    let scale = d.scale() + k;
+    if scale > 28 {
+        return d.checked_div(factor);
+    }
+    Decimal::try_from_i128_with_scale(d.mantissa(), scale)
+        .ok()
+        .or_else(|| d.checked_div(factor))
 }
 
 /// The unit every row printed, when they all printed the same one with a number (the
@@ -316,7 +337,8 @@ pub fn goal_numbering(numbers: &[Option<u32>]) -> Check {
     if numbers.iter().all(Option::is_none) {
         return skip("goals are not numbered");
     }
-    let mut detail = String::from("numbered ");
+    let mut detail = String::with_capacity(16 + 4 * numbers.len());
+    detail.push_str("numbered ");
     for (k, n) in numbers.iter().enumerate() {
         if k > 0 {
             detail.push_str(", ");
@@ -447,24 +469,31 @@ fn show(d: Decimal) -> String {
     d.normalize().to_string()
 }
 
-/// [`show`], appended to `out`. A whole number (what amounts almost always are) is
-/// written digit by digit: `Decimal`'s `Display` of a normalized whole number is its
-/// integer's decimal digits, minus sign first (`normalize` turns `-0` into `0`).
+/// [`show`], appended to `out`.
+///
+/// A decimal whose mantissa fits an `i64` (what amounts almost always are) is normalized
+/// by hand: its trailing zeros are divided off while it has a scale, which is what
+/// `normalize` does (a zero mantissa ends with scale 0 and no sign, as `normalize` turns
+/// `-0` into `0`). `Display` of a normalized decimal is then its digits with the point
+/// `scale` digits from the right, `0.` and zeros in front when it has no more digits
+/// than that, minus sign first; [`place_point`] writes that. Larger mantissas go the
+/// same way in `u128` after `normalize` (a proptest compares both with `Display`).
 fn show_into(out: &mut String, d: Decimal) {
-    let d = d.normalize();
-    if d.scale() == 0 {
-        if let Ok(i) = i64::try_from(d) {
-            if i < 0 {
-                out.push('-');
-            }
-            push_int(out, i.unsigned_abs());
-            return;
+    if let Ok(mut m) = i64::try_from(d.mantissa()) {
+        let mut scale = d.scale();
+        while scale > 0 && m % 10 == 0 {
+            m /= 10;
+            scale -= 1;
         }
+        if m < 0 {
+            out.push('-');
+        }
+        let mut digits = [0u8; 20];
+        let at = digits_of(&mut digits, m.unsigned_abs());
+        place_point(out, &digits[at..], scale as usize);
+        return;
     }
-    // Else (a fraction, or a whole number past `i64`): the mantissa's digits with the point `scale` digits from the right,
-    // `0.` and zeros in front when it has no more digits than that, as `Display` writes
-    // a normalized decimal (a proptest compares the two).
-    let scale = d.scale() as usize;
+    let d = d.normalize();
     if d.is_sign_negative() {
         out.push('-');
     }
@@ -479,36 +508,75 @@ fn show_into(out: &mut String, d: Decimal) {
             break;
         }
     }
-    // Only ASCII digits were written.
-    let ds = std::str::from_utf8(&digits[at..]).unwrap_or_default();
+    place_point(out, &digits[at..], d.scale() as usize);
+}
+
+/// The ASCII digits `ds` with the point `scale` digits from the right, as `Display`
+/// writes a normalized decimal: `0.` and zeros in front when there are no more digits
+/// than `scale`.
+fn place_point(out: &mut String, ds: &[u8], scale: usize) {
     if scale == 0 {
-        out.push_str(ds);
+        push_ascii(out, ds);
     } else if ds.len() > scale {
         let (int, frac) = ds.split_at(ds.len() - scale);
-        out.push_str(int);
+        push_ascii(out, int);
         out.push('.');
-        out.push_str(frac);
+        push_ascii(out, frac);
     } else {
         out.push_str("0.");
         out.extend(std::iter::repeat_n('0', scale - ds.len()));
-        out.push_str(ds);
+        push_ascii(out, ds);
     }
 }
 
-/// `n` in decimal digits, as `n.to_string()` writes it.
-pub(crate) fn push_int(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+/// Appends ASCII bytes (digits) to `out`, reserved once.
+fn push_ascii(out: &mut String, ascii: &[u8]) {
+    out.reserve(ascii.len());
+    for &d in ascii {
+        // ASCII; the mask says so to the compiler, which then pushes one byte.
+        out.push(char::from(d & 0x7F));
     }
-    // ASCII digits, pushed as characters: no UTF-8 validation of a few bytes.
-    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+}
+
+/// `"00" "01" … "99"`: two digits per division.
+const PAIRS: &[u8; 200] = b"\
+    0001020304050607080910111213141516171819\
+    2021222324252627282930313233343536373839\
+    4041424344454647484950515253545556575859\
+    6061626364656667686970717273747576777879\
+    8081828384858687888990919293949596979899";
+
+/// Writes the decimal digits of `n` at the end of `buf`; returns where they start.
+fn digits_of(buf: &mut [u8; 20], mut n: u64) -> usize {
+    let mut at = buf.len();
+    while n >= 100 {
+        // Below 100, so a valid pair index.
+        #[allow(clippy::cast_possible_truncation)]
+        let pair = 2 * (n % 100) as usize;
+        n /= 100;
+        at -= 2;
+        buf[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    }
+    #[allow(clippy::cast_possible_truncation)] // below 100
+    let last = n as usize;
+    if last >= 10 {
+        at -= 2;
+        buf[at..at + 2].copy_from_slice(&PAIRS[2 * last..2 * last + 2]);
+    } else {
+        at -= 1;
+        // `last` is below 10.
+        #[allow(clippy::cast_possible_truncation)]
+        let d = last as u8;
+        buf[at] = b'0' + d;
+    }
+    at
+}
+
+/// `n` in decimal digits, as `n.to_string()` writes it.
+pub(crate) fn push_int(out: &mut String, n: u64) {
+    let mut digits = [0u8; 20];
+    let at = digits_of(&mut digits, n);
+    push_ascii(out, &digits[at..]);
 }
 
 fn pass(detail: impl Into<Cow<'static, str>>) -> Check {
@@ -690,6 +758,21 @@ mod tests {
                 .map(|(k, (l1, l2, v))| row(LEVEL1S[l1], LEVEL2S[l2], &format!("row {k}"), VALUES[v]))
                 .collect();
             proptest::prop_assert_eq!(cost_sum(&f, &rows), cost_sum_walks(&f, &rows));
+        }
+
+        #[test]
+        fn div_by_prints_as_checked_div(lo: u32, mid: u32, hi: u32, negative: bool, scale in 0u32..=28, f in 0usize..3) {
+            let d = Decimal::from_parts(lo, mid, hi, negative, scale);
+            let factor = [Decimal::ONE, Decimal::from(10_000), Decimal::from(100_000_000)][f];
+            let fast = div_by(d, factor).map(shown);
+            proptest::prop_assert_eq!(fast, d.checked_div(factor).map(shown));
+        }
+
+        #[test]
+        fn div_by_prints_as_checked_div_on_small_numbers(n: i64, scale in 0u32..=6, f in 0usize..3) {
+            let d = Decimal::new(n, scale);
+            let factor = [Decimal::ONE, Decimal::from(10_000), Decimal::from(100_000_000)][f];
+            proptest::prop_assert_eq!(div_by(d, factor).map(shown), d.checked_div(factor).map(shown));
         }
 
         #[test]

@@ -119,6 +119,7 @@ fn write_record(o: Out<'_>, r: &Record) -> Res {
         string(o, g);
     }
     o.push_str("],\"indicators\":[");
+    let mut clean = Clean::default();
     for (k, i) in indicators.iter().enumerate() {
         // The comma before an indicator goes with its first key.
         let open = if k == 0 {
@@ -126,7 +127,7 @@ fn write_record(o: Out<'_>, r: &Record) -> Res {
         } else {
             ",{\"level1\":\""
         };
-        write_indicator(o, open, i)?;
+        write_indicator(o, open, i, &mut clean)?;
     }
     o.push_str("],\"project\":");
     write_project(o, project);
@@ -187,7 +188,7 @@ fn write_funds(o: Out<'_>, f: &Funds) -> Res {
 /// Every fixed piece between two values is one push, the keys and punctuation of a
 /// member that is `null` included (`","pages":null,"value":{"comparator":null,"number":`
 /// is two pushes): the members are in their canonical order, each written once.
-fn write_indicator(o: Out<'_>, open: &str, i: &Indicator) -> Res {
+fn write_indicator<'a>(o: Out<'_>, open: &str, i: &'a Indicator, clean: &mut Clean<'a>) -> Res {
     let Indicator {
         level1,
         level2,
@@ -198,13 +199,13 @@ fn write_indicator(o: Out<'_>, open: &str, i: &Indicator) -> Res {
         pages,
     } = i;
     o.push_str(open);
-    body(o, level1);
+    known_body(o, level1, &mut clean.level1);
     o.push_str("\",\"level2\":\"");
-    body(o, level2);
+    known_body(o, level2, &mut clean.level2);
     match level2_note.as_deref() {
         Some(note) => {
             o.push_str("\",\"level2_note\":\"");
-            body(o, note);
+            known_body(o, note, &mut clean.level2_note);
             o.push_str("\",\"lines\":");
         }
         None => o.push_str("\",\"level2_note\":null,\"lines\":"),
@@ -225,14 +226,14 @@ fn write_indicator(o: Out<'_>, open: &str, i: &Indicator) -> Res {
         }
         None => o.push_str("\",\"pages\":null,\"value\":"),
     }
-    write_value(o, value)?;
+    write_value(o, value, clean)?;
     // The value's `}`, then the indicator's.
     o.push_str("}}");
     Ok(())
 }
 
 /// A value without its closing `}`, which [`write_indicator`] writes with its own.
-fn write_value(o: Out<'_>, v: &Value) -> Res {
+fn write_value<'a>(o: Out<'_>, v: &'a Value, clean: &mut Clean<'a>) -> Res {
     let Value {
         text,
         comparator,
@@ -244,7 +245,7 @@ fn write_value(o: Out<'_>, v: &Value) -> Res {
     match comparator.as_deref() {
         Some(c) => {
             o.push_str("{\"comparator\":\"");
-            body(o, c);
+            known_body(o, c, &mut clean.comparator);
             o.push_str("\",\"number\":");
         }
         None => o.push_str("{\"comparator\":null,\"number\":"),
@@ -262,7 +263,7 @@ fn write_value(o: Out<'_>, v: &Value) -> Res {
     match unit.as_deref() {
         Some(u) => {
             o.push_str("\",\"unit\":\"");
-            body(o, u);
+            known_body(o, u, &mut clean.unit);
             o.push_str("\",\"yuan\":");
         }
         None => o.push_str("\",\"unit\":null,\"yuan\":"),
@@ -747,6 +748,34 @@ pub(crate) fn string(o: Out<'_>, s: &str) {
     o.push('"');
     body(o, s);
     o.push('"');
+}
+
+/// Per field of the indicators, the string last written that needed no escape.
+///
+/// The levels, notes, comparators and units of a record's indicators are mostly the
+/// same strings over and over, often one and the same (borrowed) string: when a field's
+/// string is the very one last found clean (same address and length, so the same
+/// bytes), it is copied without testing it again.
+#[derive(Default)]
+struct Clean<'a> {
+    level1: &'a str,
+    level2: &'a str,
+    level2_note: &'a str,
+    comparator: &'a str,
+    unit: &'a str,
+}
+
+/// [`body`], skipping the escape test when `s` is `last_clean` itself; `last_clean`
+/// becomes `s` when `s` is found clean.
+fn known_body<'a>(o: Out<'_>, s: &'a str, last_clean: &mut &'a str) {
+    if std::ptr::eq(s, *last_clean) {
+        o.push_str(s);
+    } else if has_escape(s.as_bytes()) {
+        escaped_body(o, s);
+    } else {
+        o.push_str(s);
+        *last_clean = s;
+    }
 }
 
 /// [`string`] without its quotes, for callers that write them with the fixed text around.

@@ -608,6 +608,41 @@ fn direct_writer_matches_serde_path() {
     }
 }
 
+/// The fields whose clean strings are remembered from one indicator to the next, with
+/// one and the same string (borrowed, or the same text owned twice) clean and not,
+/// repeated and alternating.
+#[test]
+fn repeated_indicator_strings_match_serde_path() {
+    use std::borrow::Cow;
+    const QUOTED: &str = "产出\"指标\"";
+    const CLEAN: &str = "产出指标";
+    let mut record = pension_record();
+    let template = record.indicators[0].clone();
+    record.indicators.clear();
+    for k in 0..8 {
+        let mut i = template.clone();
+        let (a, b) = if k % 3 == 0 {
+            (QUOTED, CLEAN)
+        } else {
+            (CLEAN, QUOTED)
+        };
+        i.level1 = Cow::Borrowed(a);
+        i.level2 = if k % 2 == 0 {
+            Cow::Borrowed(b)
+        } else {
+            Cow::Owned(b.to_owned())
+        };
+        i.level2_note = Some(Cow::Borrowed(if k < 4 { QUOTED } else { CLEAN }));
+        i.value.comparator = Some(Cow::Borrowed(if k % 2 == 0 { "≥" } else { "\\" }));
+        i.value.unit = Some(Cow::Borrowed(if k == 5 { "\t" } else { "%" }));
+        record.indicators.push(i);
+    }
+    assert_eq!(
+        to_canonical(&record).unwrap(),
+        to_canonical_value(&record).unwrap()
+    );
+}
+
 #[test]
 fn write_canonical_appends_the_canonical_text() {
     let mut out = String::from("prefix\n");

@@ -221,9 +221,19 @@ const COMPARATOR_STARTS: [char; 21] = [
     '多', '低', '少', '等',
 ];
 
+/// The last characters of the printed forms of [`COMPARATORS`].
+const COMPARATOR_ENDS: [char; 14] = [
+    '=', '＝', '≥', '≧', '⩾', '≤', '≦', '⩽', '>', '＞', '<', '＜', '于', '过',
+];
+
 /// `s` without a comparator printed at its end (the longest printed form), if it ends in
 /// one: `调查达到≥` → `调查达到`. For readers that find a name and its value in one cell.
 pub fn strip_comparator_suffix(s: &str) -> Option<&str> {
+    // Every printed form ends in one of `COMPARATOR_ENDS` (a test checks it): a string
+    // that ends in none is not compared with each form.
+    if !s.ends_with(COMPARATOR_ENDS) {
+        return None;
+    }
     COMPARATORS
         .iter()
         .filter(|(printed, _)| s.ends_with(printed))
@@ -915,6 +925,19 @@ mod tests {
         from_table.sort_unstable();
         from_table.dedup();
         let mut listed = COMPARATOR_STARTS.to_vec();
+        listed.sort_unstable();
+        assert_eq!(listed, from_table);
+    }
+
+    #[test]
+    fn comparator_ends_are_the_last_characters_of_the_comparators() {
+        let mut from_table: Vec<char> = COMPARATORS
+            .iter()
+            .filter_map(|(printed, _)| printed.chars().next_back())
+            .collect();
+        from_table.sort_unstable();
+        from_table.dedup();
+        let mut listed = COMPARATOR_ENDS.to_vec();
         listed.sort_unstable();
         assert_eq!(listed, from_table);
     }

@@ -462,22 +462,38 @@ pub(crate) fn required_of<'a>(
     if required.is_empty() {
         return skip("no 二级指标 is marked 必填");
     }
-    // The rows' levels, each run of rows under the same levels once: the rows of a
-    // table come in such runs, so the search below compares a few pairs, not every row.
-    let mut levels: Vec<(&str, &str)> = Vec::with_capacity(16);
+    // Which required labels have a row: each run of rows under the same levels is looked
+    // up once among the labels (the rows of a table come in such runs), and marks the one
+    // label it matches (the labels are distinct pairs). Bit `k` of `has_row` stands for
+    // label `k` up to 64 (a table prints a handful), `more` for the others; nothing is
+    // allocated for the usual table.
+    let mut has_row = 0u64;
+    let mut more = vec![false; required.len().saturating_sub(64)];
+    let mut last = None;
     for r in indicators {
         let pair = (&*r.level1, &*r.level2);
-        if !levels.last().is_some_and(|&last| same_pair(last, pair)) {
-            levels.push(pair);
+        if last.is_some_and(|last| same_pair(last, pair)) {
+            continue;
+        }
+        last = Some(pair);
+        if let Some(k) = required
+            .iter()
+            .position(|l| same_pair((l.level1, l.level2), pair))
+        {
+            match k.checked_sub(64) {
+                None => has_row |= 1 << k,
+                Some(j) => more[j] = true,
+            }
         }
     }
     let mut missing = String::new();
     let mut count = 0u64;
-    for l in &required {
-        if levels
-            .iter()
-            .any(|&pair| same_pair(pair, (l.level1, l.level2)))
-        {
+    for (k, l) in required.iter().enumerate() {
+        let found = match k.checked_sub(64) {
+            None => has_row & (1 << k) != 0,
+            Some(j) => more[j],
+        };
+        if found {
             continue;
         }
         if count > 0 {
@@ -1152,6 +1168,34 @@ mod tests {
         assert!(detail.starts_with("40 of 40 required"), "{detail}");
         assert!(detail.contains("产出指标/指标39 (line 0)"), "{detail}");
         assert!(!detail.contains("(line 1)"), "{detail}");
+    }
+
+    #[test]
+    fn rows_found_for_labels_past_the_first_64() {
+        let labels: Vec<Level2Label> = (0..80)
+            .map(|k| label("产出指标", &format!("指标{k}号"), Some("必填"), None))
+            .collect();
+        let rows = [
+            row("产出指标", "指标3号", "a", "1人"),
+            row("产出指标", "指标70号", "b", "1人"),
+            row("产出指标", "指标70号", "c", "1人"),
+            row("产出指标", "指标79号", "d", "1人"),
+        ];
+        let detail = required_indicators(&labels, &rows).detail;
+        assert!(detail.starts_with("77 of 80 required"), "{detail}");
+        for k in [3, 70, 79] {
+            assert!(!detail.contains(&format!("/指标{k}号")), "{k}: {detail}");
+        }
+        for k in [0, 63, 64, 69, 71, 78] {
+            assert!(detail.contains(&format!("/指标{k}号")), "{k}: {detail}");
+        }
+        let all: Vec<Indicator> = (0..80)
+            .map(|k| row("产出指标", &format!("指标{k}号"), "x", "1人"))
+            .collect();
+        assert_eq!(
+            required_indicators(&labels, &all),
+            check(Pass, "80 required 二级指标, all have rows")
+        );
     }
 
     #[test]

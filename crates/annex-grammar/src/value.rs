@@ -87,10 +87,7 @@ pub fn parse_value(cell: &str) -> ParsedValue {
     if printed.as_bytes().first().is_some_and(u8::is_ascii_digit) {
         let text = printed.to_owned();
         let (range, quantity) = number_first(&text);
-        return ParsedValue {
-            value: assemble(text, range, quantity),
-            unreadable: None,
-        };
+        return assemble(text, range, quantity, None);
     }
     // The comparator in front is looked for once: `split_unreadable` needs it, and so
     // does `quantity` when no mark was cut (the text is then `printed` itself).
@@ -105,10 +102,7 @@ pub fn parse_value(cell: &str) -> ParsedValue {
         Some(range) => (Some(range), None),
         None => (None, quantity(&text, front)),
     };
-    ParsedValue {
-        value: assemble(text, range, quantity),
-        unreadable,
-    }
+    assemble(text, range, quantity, unreadable)
 }
 
 /// `(span(text), quantity(text, None))` for a text that starts with an ASCII digit,
@@ -132,24 +126,41 @@ fn number_first(text: &str) -> (Option<Range>, Option<Quantity>) {
     }
 }
 
-/// The value of a cell printed as `text`, from its span or quantity.
-fn assemble(text: String, range: Option<Range>, quantity: Option<Quantity>) -> Value {
-    let mut value = Value {
-        text,
-        range,
-        ..Value::default()
+/// The parsed cell printed as `text`, from its span or quantity: one struct written in
+/// place (the fields a quantity does not set are `None`, as in `Value::default()`).
+fn assemble(
+    text: String,
+    range: Option<Range>,
+    quantity: Option<Quantity>,
+    unreadable: Option<String>,
+) -> ParsedValue {
+    let (comparator, number, unit, yuan) = match quantity {
+        Some(q) => {
+            let yuan = q
+                .unit
+                .as_deref()
+                .and_then(|unit| to_yuan(q.number, unit))
+                .map(Number);
+            (
+                q.comparator.map(Cow::Borrowed),
+                Some(Number(q.number)),
+                q.unit,
+                yuan,
+            )
+        }
+        None => (None, None, None, None),
     };
-    if let Some(q) = quantity {
-        value.yuan = q
-            .unit
-            .as_deref()
-            .and_then(|unit| to_yuan(q.number, unit))
-            .map(Number);
-        value.comparator = q.comparator.map(Cow::Borrowed);
-        value.number = Some(Number(q.number));
-        value.unit = q.unit;
+    ParsedValue {
+        value: Value {
+            text,
+            comparator,
+            number,
+            unit,
+            yuan,
+            range,
+        },
+        unreadable,
     }
-    value
 }
 
 /// How many 元 one of `unit` is, for the money units of the forms (`元`, `万元`, `亿元`);

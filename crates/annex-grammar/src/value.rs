@@ -598,6 +598,28 @@ fn quantity_after(
     integer: bool,
     rest: &str,
 ) -> Option<Quantity> {
+    // Most quantities end in a common unit and nothing else (`4670人`, `95%`). Such a
+    // rest needs no trimming (no unit holds white space), ends in no deadline mark or
+    // qualifier (no common unit ends in `前`, `上`, `下`, `内` or `右`), and is no date
+    // unit unless it is `月` or `年`: `suffix` would return the unit itself, borrowed,
+    // and no comparator (a test compares the two for every common unit).
+    if let Some(unit) = common_unit(rest).filter(|u| !matches!(*u, "月" | "年")) {
+        return Some(Quantity {
+            comparator: front,
+            number,
+            unit: Some(Cow::Borrowed(unit)),
+        });
+    }
+    quantity_after_general(front, number, integer, rest)
+}
+
+/// [`quantity_after`] without its shortcut for the common units.
+fn quantity_after_general(
+    front: Option<&'static str>,
+    number: Decimal,
+    integer: bool,
+    rest: &str,
+) -> Option<Quantity> {
     let (unit, qualifier) = suffix(trim(rest), number, integer)?;
     Some(Quantity {
         comparator: front.or(qualifier),
@@ -1038,6 +1060,27 @@ mod tests {
                     comparator_prefix_by_table(&s),
                     "{s:?}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn common_units_read_as_the_general_suffix() {
+        let numbers = ["5", "1.5", "2024", "999", "10000"].map(|n| num(n).0);
+        for unit in COMMON_UNITS {
+            for rest in [unit.to_string(), format!(" {unit}"), format!("{unit}以上")] {
+                for front in [None, Some("≥")] {
+                    for &number in &numbers {
+                        for integer in [true, false] {
+                            let key = |q: Quantity| (q.comparator, q.number.serialize(), q.unit);
+                            assert_eq!(
+                                quantity_after(front, number, integer, &rest).map(key),
+                                quantity_after_general(front, number, integer, &rest).map(key),
+                                "{rest:?} {number}"
+                            );
+                        }
+                    }
+                }
             }
         }
     }

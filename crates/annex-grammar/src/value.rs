@@ -92,6 +92,17 @@ pub fn parse_value(cell: &str) -> ParsedValue {
     // The comparator in front is looked for once: `split_unreadable` needs it, and so
     // does `quantity` when no mark was cut (the text is then `printed` itself).
     let front = comparator_prefix(printed);
+    // A comparator, then an ASCII digit (`≥95%`, `不少于200人`): no mark to cut (neither
+    // starts one), no span (a span starts with its number, and no comparator starts with
+    // a digit or a comma), so the quantity after the comparator is all there is to read.
+    if let Some((comparator, rest)) = front {
+        if rest.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+            let quantity = take_number(rest, true).and_then(|(number, integer, after)| {
+                quantity_after(Some(comparator), number, integer, after)
+            });
+            return assemble(printed.to_owned(), None, quantity, None);
+        }
+    }
     let (text, unreadable) = split_unreadable(printed, front);
     let front = if unreadable.is_none() {
         front
@@ -1034,6 +1045,30 @@ mod tests {
             let fast = (range, q.map(|q| (q.comparator, q.number.serialize(), q.unit)));
             let general = (general.0, general.1.map(|q| (q.comparator, q.number.serialize(), q.unit)));
             proptest::prop_assert_eq!(fast, general);
+        }
+
+        /// Cells that start with a comparator and a digit read as the general way does.
+        #[test]
+        fn comparator_then_digit_is_the_general_reading(
+            c in proptest::sample::select(COMPARATORS.iter().map(|(p, _)| *p).collect::<Vec<_>>()),
+            s in "[ ]?[0-9][0-9.,，人%万元月年日以上内—~ )]{0,8}",
+        ) {
+            let printed = format!("{c}{s}");
+            let fast = parse_value(&printed);
+            let cell = trim(&printed);
+            let front = comparator_prefix(cell);
+            let (text, unreadable) = split_unreadable(cell, front);
+            let front = if unreadable.is_none() { front } else { comparator_prefix(&text) };
+            let (range, quantity) = match span(&text) {
+                Some(range) => (Some(range), None),
+                None => (None, quantity(&text, front)),
+            };
+            let general = assemble(text, range, quantity, unreadable);
+            proptest::prop_assert_eq!(&fast, &general);
+            proptest::prop_assert_eq!(
+                fast.value.number.map(|n| n.0.serialize()),
+                general.value.number.map(|n| n.0.serialize())
+            );
         }
 
         /// The byte test before a span's scan reads no number only when `take_number`

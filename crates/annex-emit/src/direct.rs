@@ -680,9 +680,9 @@ fn half_at(bytes: &[u8], at: usize) -> Option<u32> {
 /// Whether some byte of `bytes` [`needs_escape`].
 ///
 /// Every byte is in some block tested: 16 bytes per step, then the last 16 bytes
-/// (overlapping bytes already found clean, which changes nothing); 8 to 16 bytes are one
-/// block of their first and last 8. Shorter strings test one word (exact: see
-/// [`escape_mask`]) made of their first and last 4 bytes (4 to 7 bytes), or of their
+/// (overlapping bytes already found clean, which changes nothing); 8 to 16 bytes are two
+/// words, their first and last 8 (exact: see [`escape_mask`]). Shorter strings test one
+/// word made of their first and last 4 bytes (4 to 7 bytes), or of their
 /// bytes 0, `n / 2` and `n - 1` (1 to 3 bytes: that is all of them) with clean spaces
 /// around.
 pub(crate) fn has_escape(bytes: &[u8]) -> bool {
@@ -704,12 +704,12 @@ pub(crate) fn has_escape(bytes: &[u8]) -> bool {
         return word.is_some_and(word_needs_escape);
     }
     if n <= 16 {
-        // Two words, overlapping when `n` is below 16, hold every byte.
+        // Two words, overlapping when `n` is below 16, hold every byte. Tested in
+        // registers: made into one block they would go through memory, and the 16-byte
+        // load of two 8-byte stores stalls.
         return word_at(bytes, 0)
             .zip(word_at(bytes, n - 8))
-            .is_some_and(|(a, b)| {
-                block_needs_escape((u128::from(a) | u128::from(b) << 64).to_le_bytes())
-            });
+            .is_some_and(|(a, b)| escape_mask(a) | escape_mask(b) != 0);
     }
     let mut at = 0;
     while at + 16 < n {
@@ -723,18 +723,18 @@ pub(crate) fn has_escape(bytes: &[u8]) -> bool {
 }
 
 /// The 16 bytes of `bytes` from `at`, when there are 16.
-fn block_at(bytes: &[u8], at: usize) -> Option<[u8; 16]> {
+fn block_at(bytes: &[u8], at: usize) -> Option<&[u8; 16]> {
     let chunk = bytes.get(at..at.checked_add(16)?)?;
-    <[u8; 16]>::try_from(chunk).ok()
+    <&[u8; 16]>::try_from(chunk).ok()
 }
 
 /// Whether some byte of `block` [`needs_escape`]: written byte by byte without a branch,
 /// which the compiler turns into a few vector compares over the 16 bytes. (Inlined into
 /// [`has_escape`] it is compiled byte by byte, three times the instructions.)
 #[inline(never)]
-fn block_needs_escape(block: [u8; 16]) -> bool {
+fn block_needs_escape(block: &[u8; 16]) -> bool {
     let mut any = 0u8;
-    for b in block {
+    for &b in block {
         any |= u8::from(b < 0x20) | u8::from(b == b'"') | u8::from(b == b'\\');
     }
     any != 0

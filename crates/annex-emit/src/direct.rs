@@ -119,11 +119,15 @@ fn write_record(o: Out<'_>, r: &Record) -> Res {
         string(o, g);
     }
     o.push_str("],\"indicators\":[");
+    let mut clean = Clean::default();
     for (k, i) in indicators.iter().enumerate() {
-        if k > 0 {
-            o.push(',');
-        }
-        write_indicator(o, i)?;
+        // The comma before an indicator goes with its first key.
+        let open = if k == 0 {
+            "{\"level1\":\""
+        } else {
+            ",{\"level1\":\""
+        };
+        write_indicator(o, open, i, &mut clean)?;
     }
     o.push_str("],\"project\":");
     write_project(o, project);
@@ -179,7 +183,12 @@ fn write_funds(o: Out<'_>, f: &Funds) -> Res {
     Ok(())
 }
 
-fn write_indicator(o: Out<'_>, i: &Indicator) -> Res {
+/// An indicator, from `open` (its `{"level1":"`, with the comma before it if any).
+///
+/// Every fixed piece between two values is one push, the keys and punctuation of a
+/// member that is `null` included (`","pages":null,"value":{"comparator":null,"number":`
+/// is two pushes): the members are in their canonical order, each written once.
+fn write_indicator<'a>(o: Out<'_>, open: &str, i: &'a Indicator, clean: &mut Clean<'a>) -> Res {
     let Indicator {
         level1,
         level2,
@@ -189,27 +198,42 @@ fn write_indicator(o: Out<'_>, i: &Indicator) -> Res {
         lines,
         pages,
     } = i;
-    // The quotes of the strings that are always there go with the fixed pieces around
-    // them: one push per fixed piece, one per value.
-    o.push_str("{\"level1\":\"");
-    body(o, level1);
+    o.push_str(open);
+    known_body(o, level1, &mut clean.level1);
     o.push_str("\",\"level2\":\"");
-    body(o, level2);
-    o.push('"');
-    opt_member!(o, ",\"level2_note\":", level2_note.as_deref());
-    o.push_str(",\"lines\":");
-    opt_span(o, lines.as_ref());
-    o.push_str(",\"name\":\"");
+    known_body(o, level2, &mut clean.level2);
+    match level2_note.as_deref() {
+        Some(note) => {
+            o.push_str("\",\"level2_note\":\"");
+            known_body(o, note, &mut clean.level2_note);
+            o.push_str("\",\"lines\":");
+        }
+        None => o.push_str("\",\"level2_note\":null,\"lines\":"),
+    }
+    match lines {
+        Some(span) => {
+            span_open(o, *span);
+            o.push_str("},\"name\":\"");
+        }
+        None => o.push_str("null,\"name\":\""),
+    }
     body(o, name);
-    o.push_str("\",\"pages\":");
-    opt_span(o, pages.as_ref());
-    o.push_str(",\"value\":");
-    write_value(o, value)?;
-    o.push('}');
+    match pages {
+        Some(span) => {
+            o.push_str("\",\"pages\":");
+            span_open(o, *span);
+            o.push_str("},\"value\":");
+        }
+        None => o.push_str("\",\"pages\":null,\"value\":"),
+    }
+    write_value(o, value, clean)?;
+    // The value's `}`, then the indicator's.
+    o.push_str("}}");
     Ok(())
 }
 
-fn write_value(o: Out<'_>, v: &Value) -> Res {
+/// A value without its closing `}`, which [`write_indicator`] writes with its own.
+fn write_value<'a>(o: Out<'_>, v: &'a Value, clean: &mut Clean<'a>) -> Res {
     let Value {
         text,
         comparator,
@@ -218,21 +242,33 @@ fn write_value(o: Out<'_>, v: &Value) -> Res {
         yuan,
         range,
     } = v;
-    opt_member!(o, "{\"comparator\":", comparator.as_deref());
-    o.push_str(",\"number\":");
-    opt_number(o, n.as_ref())?;
-    o.push_str(",\"range\":");
-    match range {
-        Some(r) => write_range(o, r)?,
-        None => o.push_str("null"),
+    match comparator.as_deref() {
+        Some(c) => {
+            o.push_str("{\"comparator\":\"");
+            known_body(o, c, &mut clean.comparator);
+            o.push_str("\",\"number\":");
+        }
+        None => o.push_str("{\"comparator\":null,\"number\":"),
     }
-    o.push_str(",\"text\":\"");
+    opt_number(o, n.as_ref())?;
+    match range {
+        Some(r) => {
+            o.push_str(",\"range\":");
+            write_range(o, r)?;
+            o.push_str(",\"text\":\"");
+        }
+        None => o.push_str(",\"range\":null,\"text\":\""),
+    }
     body(o, text);
-    o.push('"');
-    opt_member!(o, ",\"unit\":", unit.as_deref());
-    o.push_str(",\"yuan\":");
+    match unit.as_deref() {
+        Some(u) => {
+            o.push_str("\",\"unit\":\"");
+            known_body(o, u, &mut clean.unit);
+            o.push_str("\",\"yuan\":");
+        }
+        None => o.push_str("\",\"unit\":null,\"yuan\":"),
+    }
     opt_number(o, yuan.as_ref())?;
-    o.push('}');
     Ok(())
 }
 
@@ -316,15 +352,21 @@ fn write_warning(o: Out<'_>, w: &Warning) {
 
 fn opt_span(o: Out<'_>, s: Option<&Span>) {
     match s {
-        Some(Span { start, end }) => {
-            o.push_str("{\"end\":");
-            unsigned(o, *end);
-            o.push_str(",\"start\":");
-            unsigned(o, *start);
+        Some(span) => {
+            span_open(o, *span);
             o.push('}');
         }
         None => o.push_str("null"),
     }
+}
+
+/// A span without its closing `}`, for callers that write it with the text after it.
+fn span_open(o: Out<'_>, span: Span) {
+    let Span { start, end } = span;
+    o.push_str("{\"end\":");
+    unsigned(o, end);
+    o.push_str(",\"start\":");
+    unsigned(o, start);
 }
 
 fn opt_u32(o: Out<'_>, n: Option<u32>) {
@@ -484,9 +526,70 @@ const PAIRS: &[u8; 200] = b"\
     6061626364656667686970717273747576777879\
     8081828384858687888990919293949596979899";
 
-fn digits(o: Out<'_>, n: u64) {
-    let (buf, at) = decimal_digits(n);
-    push_ascii(o, buf.get(at..).unwrap_or_default());
+/// `0000`, `0001`, … `9999`: every number below 10^4 in four digits, as one string.
+const QUADS: &str = {
+    // Only read here, at compile time: the string is what the program holds.
+    #[allow(clippy::large_const_arrays)]
+    const BYTES: [u8; 40_000] = {
+        let mut b = [0u8; 40_000];
+        let mut n = 0;
+        while n < 10_000 {
+            // Each below 10, so a digit.
+            #[allow(clippy::cast_possible_truncation)]
+            {
+                b[4 * n] = b'0' + (n / 1000) as u8;
+                b[4 * n + 1] = b'0' + (n / 100 % 10) as u8;
+                b[4 * n + 2] = b'0' + (n / 10 % 10) as u8;
+                b[4 * n + 3] = b'0' + (n % 10) as u8;
+            }
+            n += 1;
+        }
+        b
+    };
+    match std::str::from_utf8(&BYTES) {
+        Ok(s) => s,
+        Err(_) => panic!("ASCII digits"),
+    }
+};
+
+/// The decimal digits of `n` (no leading zeros; `0` for zero), as slices of [`QUADS`]:
+/// four digits per piece, copied without a digit loop.
+pub(crate) fn digits(o: Out<'_>, n: u64) {
+    const E4: u64 = 10_000;
+    const E8: u64 = E4 * E4;
+    if n < E4 {
+        leading_quad(o, n);
+    } else if n < E8 {
+        leading_quad(o, n / E4);
+        full_quad(o, n % E4);
+    } else {
+        // At most 20 digits: the digits above 10^8, then two full groups of four.
+        digits(o, n / E8);
+        let low = n % E8;
+        full_quad(o, low / E4);
+        full_quad(o, low % E4);
+    }
+}
+
+/// The digits of `n` (below 10^4) without leading zeros. Each width is its own push of
+/// a known length, which the compiler writes as a store, not a call of `memcpy`.
+fn leading_quad(o: Out<'_>, n: u64) {
+    // `n` is below 10^4, so `4 * n + 4` is within `QUADS`, all of it ASCII.
+    #[allow(clippy::cast_possible_truncation)]
+    let at = 4 * n as usize;
+    match n {
+        0..=9 => o.push_str(&QUADS[at + 3..at + 4]),
+        10..=99 => o.push_str(&QUADS[at + 2..at + 4]),
+        100..=999 => o.push_str(&QUADS[at + 1..at + 4]),
+        _ => o.push_str(&QUADS[at..at + 4]),
+    }
+}
+
+/// The four digits of `n` (below 10^4), leading zeros included.
+fn full_quad(o: Out<'_>, n: u64) {
+    #[allow(clippy::cast_possible_truncation)] // below 10^4
+    let at = 4 * n as usize;
+    o.push_str(&QUADS[at..at + 4]);
 }
 
 /// Appends ASCII bytes (digits) to `o`.
@@ -574,13 +677,14 @@ fn half_at(bytes: &[u8], at: usize) -> Option<u32> {
     <[u8; 4]>::try_from(chunk).ok().map(u32::from_le_bytes)
 }
 
-/// Whether some byte of `bytes` [`needs_escape`], a word of 8 bytes at a time (exact: see
-/// [`escape_mask`]).
+/// Whether some byte of `bytes` [`needs_escape`].
 ///
-/// Every byte is in some word tested: 16 bytes per step, then 8, then the last 8 bytes
-/// (overlapping bytes already found clean, which changes nothing). Shorter strings test
-/// one word made of their first and last 4 bytes (4 to 7 bytes), or of their bytes 0,
-/// `n / 2` and `n - 1` (1 to 3 bytes: that is all of them) with clean spaces around.
+/// Every byte is in some block tested: 16 bytes per step, then the last 16 bytes
+/// (overlapping bytes already found clean, which changes nothing); 8 to 16 bytes are two
+/// words, their first and last 8 (exact: see [`escape_mask`]). Shorter strings test one
+/// word made of their first and last 4 bytes (4 to 7 bytes), or of their
+/// bytes 0, `n / 2` and `n - 1` (1 to 3 bytes: that is all of them) with clean spaces
+/// around.
 pub(crate) fn has_escape(bytes: &[u8]) -> bool {
     let n = bytes.len();
     if n < 8 {
@@ -599,17 +703,41 @@ pub(crate) fn has_escape(bytes: &[u8]) -> bool {
         };
         return word.is_some_and(word_needs_escape);
     }
+    if n <= 16 {
+        // Two words, overlapping when `n` is below 16, hold every byte. Tested in
+        // registers: made into one block they would go through memory, and the 16-byte
+        // load of two 8-byte stores stalls.
+        return word_at(bytes, 0)
+            .zip(word_at(bytes, n - 8))
+            .is_some_and(|(a, b)| escape_mask(a) | escape_mask(b) != 0);
+    }
     let mut at = 0;
-    while let (Some(a), Some(b)) = (word_at(bytes, at), word_at(bytes, at + 8)) {
-        if escape_mask(a) | escape_mask(b) != 0 {
+    while at + 16 < n {
+        if block_at(bytes, at).is_some_and(block_needs_escape) {
             return true;
         }
         at += 16;
     }
-    if word_at(bytes, at).is_some_and(word_needs_escape) {
-        return true;
+    // The last 16 bytes (overlapping bytes already found clean changes nothing).
+    block_at(bytes, n - 16).is_some_and(block_needs_escape)
+}
+
+/// The 16 bytes of `bytes` from `at`, when there are 16.
+fn block_at(bytes: &[u8], at: usize) -> Option<&[u8; 16]> {
+    let chunk = bytes.get(at..at.checked_add(16)?)?;
+    <&[u8; 16]>::try_from(chunk).ok()
+}
+
+/// Whether some byte of `block` [`needs_escape`]: written byte by byte without a branch,
+/// which the compiler turns into a few vector compares over the 16 bytes. (Inlined into
+/// [`has_escape`] it is compiled byte by byte, three times the instructions.)
+#[inline(never)]
+fn block_needs_escape(block: &[u8; 16]) -> bool {
+    let mut any = 0u8;
+    for &b in block {
+        any |= u8::from(b < 0x20) | u8::from(b == b'"') | u8::from(b == b'\\');
     }
-    word_at(bytes, n - 8).is_some_and(word_needs_escape)
+    any != 0
 }
 
 /// A JSON string as RFC 8785 (and `serde_json`) escape it: `"`, `\` and the C0 controls
@@ -622,7 +750,39 @@ pub(crate) fn string(o: Out<'_>, s: &str) {
     o.push('"');
 }
 
+/// Per field of the indicators, the string last written that needed no escape.
+///
+/// The levels, notes, comparators and units of a record's indicators are mostly the
+/// same strings over and over, often one and the same (borrowed) string: when a field's
+/// string is the very one last found clean (same address and length, so the same
+/// bytes), it is copied without testing it again.
+#[derive(Default)]
+struct Clean<'a> {
+    level1: &'a str,
+    level2: &'a str,
+    level2_note: &'a str,
+    comparator: &'a str,
+    unit: &'a str,
+}
+
+/// [`body`], skipping the escape test when `s` is `last_clean` itself; `last_clean`
+/// becomes `s` when `s` is found clean.
+fn known_body<'a>(o: Out<'_>, s: &'a str, last_clean: &mut &'a str) {
+    if std::ptr::eq(s, *last_clean) {
+        o.push_str(s);
+    } else if has_escape(s.as_bytes()) {
+        escaped_body(o, s);
+    } else {
+        o.push_str(s);
+        *last_clean = s;
+    }
+}
+
 /// [`string`] without its quotes, for callers that write them with the fixed text around.
+// Called a dozen times per indicator on short strings: inlined, the word test and the
+// copy run without a call around them (the escaping itself stays out of line).
+#[allow(clippy::inline_always)]
+#[inline(always)]
 fn body(o: Out<'_>, s: &str) {
     if has_escape(s.as_bytes()) {
         escaped_body(o, s);

@@ -608,6 +608,41 @@ fn direct_writer_matches_serde_path() {
     }
 }
 
+/// The fields whose clean strings are remembered from one indicator to the next, with
+/// one and the same string (borrowed, or the same text owned twice) clean and not,
+/// repeated and alternating.
+#[test]
+fn repeated_indicator_strings_match_serde_path() {
+    use std::borrow::Cow;
+    const QUOTED: &str = "产出\"指标\"";
+    const CLEAN: &str = "产出指标";
+    let mut record = pension_record();
+    let template = record.indicators[0].clone();
+    record.indicators.clear();
+    for k in 0..8 {
+        let mut i = template.clone();
+        let (a, b) = if k % 3 == 0 {
+            (QUOTED, CLEAN)
+        } else {
+            (CLEAN, QUOTED)
+        };
+        i.level1 = Cow::Borrowed(a);
+        i.level2 = if k % 2 == 0 {
+            Cow::Borrowed(b)
+        } else {
+            Cow::Owned(b.to_owned())
+        };
+        i.level2_note = Some(Cow::Borrowed(if k < 4 { QUOTED } else { CLEAN }));
+        i.value.comparator = Some(Cow::Borrowed(if k % 2 == 0 { "≥" } else { "\\" }));
+        i.value.unit = Some(Cow::Borrowed(if k == 5 { "\t" } else { "%" }));
+        record.indicators.push(i);
+    }
+    assert_eq!(
+        to_canonical(&record).unwrap(),
+        to_canonical_value(&record).unwrap()
+    );
+}
+
 #[test]
 fn write_canonical_appends_the_canonical_text() {
     let mut out = String::from("prefix\n");
@@ -719,8 +754,71 @@ fn escaped(s: &str) -> String {
     out
 }
 
+fn digits_of(n: u64) -> String {
+    let mut out = String::from("x");
+    crate::direct::digits(&mut out, n);
+    out.split_off(1)
+}
+
+#[test]
+fn has_escape_finds_one_byte_anywhere() {
+    use crate::direct::{has_escape, needs_escape};
+    for n in 0..48 {
+        for at in 0..n {
+            for b in 0..=255u8 {
+                let mut bytes = vec![0xE4u8; n];
+                bytes[at] = b;
+                assert_eq!(has_escape(&bytes), needs_escape(b), "{n} {at} {b}");
+            }
+        }
+    }
+}
+
+#[test]
+fn digits_are_to_string_at_every_width() {
+    for n in (0..100_000).chain([
+        99_999_999,
+        100_000_000,
+        100_000_001,
+        1_000_000_000_000,
+        u64::from(u32::MAX),
+        (1 << 53) - 1,
+        u64::MAX,
+    ]) {
+        assert_eq!(digits_of(n), n.to_string());
+    }
+    let mut p = 1u64;
+    while let Some(next) = p.checked_mul(10) {
+        for n in [p - 1, p, p + 1, next - 1] {
+            assert_eq!(digits_of(n), n.to_string());
+        }
+        p = next;
+    }
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+    /// The block test finds an escape exactly when some byte needs one, at every length
+    /// and position.
+    #[test]
+    fn has_escape_is_any_byte(
+        bytes in proptest::collection::vec(
+            proptest::prop_oneof![
+                8 => 0x20u8..=0xFF,
+                1 => proptest::sample::select(vec![0u8, 0x1F, b'"', b'\\', 0x21, 0x5B, 0x5D]),
+            ],
+            0..80,
+        )
+    ) {
+        use crate::direct::{has_escape, needs_escape};
+        proptest::prop_assert_eq!(has_escape(&bytes), bytes.iter().any(|&b| needs_escape(b)));
+    }
+
+    #[test]
+    fn digits_are_to_string(n: u64) {
+        proptest::prop_assert_eq!(digits_of(n), n.to_string());
+    }
 
     #[test]
     fn word_escape_test_matches_bytes(w in proptest::prelude::any::<u64>()) {

@@ -227,7 +227,7 @@ fn added_up<'a>(
     let Some(total_yuan) = total.checked_mul(factor) else {
         return too_large();
     };
-    let Some(sum_in_unit) = sum.checked_div(factor) else {
+    let Some(sum_in_unit) = div_by(sum, factor) else {
         return too_large();
     };
 
@@ -251,7 +251,7 @@ fn added_up<'a>(
         }
         None => {
             for (yuan, _) in amounts() {
-                term(&mut detail, yuan.checked_div(factor).unwrap_or(yuan));
+                term(&mut detail, div_by(yuan, factor).unwrap_or(yuan));
             }
         }
     }
@@ -277,6 +277,27 @@ fn added_up<'a>(
         status,
         detail: detail.into(),
     }
+}
+
+/// `d.checked_div(factor)` as [`show_into`] prints it, for the factors of
+/// [`yuan_factor`] (1, 10^4, 10^8) without a division: `d` is `m / 10^s`, so `d / 10^k`
+/// is `m / 10^(s + k)` exactly, the value the division gives when that scale is one a
+/// decimal can have (up to 28; else the division rounds, and is done). The two may
+/// differ in scale (trailing zeros), which `show_into` drops; a proptest compares them.
+fn div_by(d: Decimal, factor: Decimal) -> Option<Decimal> {
+    let k = match (factor.mantissa(), factor.scale()) {
+        (1, 0) => 0,
+        (10_000, 0) => 4,
+        (100_000_000, 0) => 8,
+        _ => return d.checked_div(factor),
+    };
+    let scale = d.scale() + k;
+    if scale > 28 {
+        return d.checked_div(factor);
+    }
+    Decimal::try_from_i128_with_scale(d.mantissa(), scale)
+        .ok()
+        .or_else(|| d.checked_div(factor))
 }
 
 /// The unit every row printed, when they all printed the same one with a number (the
@@ -316,7 +337,11 @@ pub fn goal_numbering(numbers: &[Option<u32>]) -> Check {
     if numbers.iter().all(Option::is_none) {
         return skip("goals are not numbered");
     }
-    let mut detail = String::from("numbered ");
+    if let Some(text) = numbered_in_order(numbers) {
+        return pass(text);
+    }
+    let mut detail = String::with_capacity(16 + 4 * numbers.len());
+    detail.push_str("numbered ");
     for (k, n) in numbers.iter().enumerate() {
         if k > 0 {
             detail.push_str(", ");
@@ -343,6 +368,43 @@ pub fn goal_numbering(numbers: &[Option<u32>]) -> Check {
         fail(detail)
     }
 }
+
+/// The numbering `numbered 1, 2, …, n` of up to nine goals numbered in order, as a
+/// prefix of one constant (`n` numbers of one digit take `3n + 7` bytes with the word
+/// before them): no string is built for the common passing case. A test compares it with
+/// the built one.
+fn numbered_in_order(numbers: &[Option<u32>]) -> Option<&'static str> {
+    const ALL: &str = "numbered 1, 2, 3, 4, 5, 6, 7, 8, 9";
+    let in_order = numbers
+        .iter()
+        .zip(1u32..)
+        .all(|(n, expected)| *n == Some(expected));
+    if !in_order || numbers.is_empty() {
+        return None;
+    }
+    ALL.get(..(3 * numbers.len()).checked_add(7)?)
+}
+
+/// `{n} required 二级指标, all have rows` for `n` from 1 to 16, the passing detail of
+/// [`required_of`], borrowed rather than built (a test compares each with the built one).
+const ALL_HAVE_ROWS: [&str; 16] = [
+    "1 required 二级指标, all have rows",
+    "2 required 二级指标, all have rows",
+    "3 required 二级指标, all have rows",
+    "4 required 二级指标, all have rows",
+    "5 required 二级指标, all have rows",
+    "6 required 二级指标, all have rows",
+    "7 required 二级指标, all have rows",
+    "8 required 二级指标, all have rows",
+    "9 required 二级指标, all have rows",
+    "10 required 二级指标, all have rows",
+    "11 required 二级指标, all have rows",
+    "12 required 二级指标, all have rows",
+    "13 required 二级指标, all have rows",
+    "14 required 二级指标, all have rows",
+    "15 required 二级指标, all have rows",
+    "16 required 二级指标, all have rows",
+];
 
 /// Every 二级指标 the form marks 必填 has at least one row (matched on 一级指标 and
 /// 二级指标). Skipped when no label is marked 必填. Detail:
@@ -384,7 +446,9 @@ pub(crate) fn required_of<'a>(
     for l in labels.filter(|l| l.required) {
         let key = (l.level1, l.level2);
         let first = if required.len() < FEW {
-            !required.iter().any(|r| (r.level1, r.level2) == key)
+            !required
+                .iter()
+                .any(|r| same_pair((r.level1, r.level2), key))
         } else {
             if seen.is_empty() {
                 seen.extend(required.iter().map(|r| (r.level1, r.level2)));
@@ -398,19 +462,38 @@ pub(crate) fn required_of<'a>(
     if required.is_empty() {
         return skip("no 二级指标 is marked 必填");
     }
-    // The rows' levels, each run of rows under the same levels once: the rows of a
-    // table come in such runs, so the search below compares a few pairs, not every row.
-    let mut levels: Vec<(&str, &str)> = Vec::with_capacity(16);
+    // Which required labels have a row: each run of rows under the same levels is looked
+    // up once among the labels (the rows of a table come in such runs), and marks the one
+    // label it matches (the labels are distinct pairs). Bit `k` of `has_row` stands for
+    // label `k` up to 64 (a table prints a handful), `more` for the others; nothing is
+    // allocated for the usual table.
+    let mut has_row = 0u64;
+    let mut more = vec![false; required.len().saturating_sub(64)];
+    let mut last = None;
     for r in indicators {
         let pair = (&*r.level1, &*r.level2);
-        if levels.last() != Some(&pair) {
-            levels.push(pair);
+        if last.is_some_and(|last| same_pair(last, pair)) {
+            continue;
+        }
+        last = Some(pair);
+        if let Some(k) = required
+            .iter()
+            .position(|l| same_pair((l.level1, l.level2), pair))
+        {
+            match k.checked_sub(64) {
+                None => has_row |= 1 << k,
+                Some(j) => more[j] = true,
+            }
         }
     }
     let mut missing = String::new();
     let mut count = 0u64;
-    for l in &required {
-        if levels.contains(&(l.level1, l.level2)) {
+    for (k, l) in required.iter().enumerate() {
+        let found = match k.checked_sub(64) {
+            None => has_row & (1 << k) != 0,
+            Some(j) => more[j],
+        };
+        if found {
             continue;
         }
         if count > 0 {
@@ -424,6 +507,15 @@ pub(crate) fn required_of<'a>(
             missing.push_str(" (line ");
             push_int(&mut missing, u64::from(n));
             missing.push(')');
+        }
+    }
+    if count == 0 {
+        if let Some(text) = required
+            .len()
+            .checked_sub(1)
+            .and_then(|k| ALL_HAVE_ROWS.get(k))
+        {
+            return pass(*text);
         }
     }
     let mut detail = String::with_capacity(64 + missing.len());
@@ -441,30 +533,62 @@ pub(crate) fn required_of<'a>(
     }
 }
 
+/// `a == b` for two (一级, 二级) pairs, without a call of `memcmp` for the names of 8
+/// to 16 bytes that the levels nearly all are (`产出指标` is 12): two words, overlapping
+/// when shorter than 16 bytes, hold every byte of each (a test compares with `==`).
+fn same_pair(a: (&str, &str), b: (&str, &str)) -> bool {
+    same(a.0, b.0) && same(a.1, b.1)
+}
+
+/// `a == b`, see [`same_pair`].
+fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if !(8..=16).contains(&n) {
+        return a == b;
+    }
+    let word = |s: &[u8], at: usize| {
+        s.get(at..at + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            .map(u64::from_ne_bytes)
+    };
+    word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8)
+}
+
 /// A decimal without trailing zeros: `3193`, not `3193.00`.
 #[cfg(test)]
 fn show(d: Decimal) -> String {
     d.normalize().to_string()
 }
 
-/// [`show`], appended to `out`. A whole number (what amounts almost always are) is
-/// written digit by digit: `Decimal`'s `Display` of a normalized whole number is its
-/// integer's decimal digits, minus sign first (`normalize` turns `-0` into `0`).
+/// [`show`], appended to `out`.
+///
+/// A decimal whose mantissa fits an `i64` (what amounts almost always are) is normalized
+/// by hand: its trailing zeros are divided off while it has a scale, which is what
+/// `normalize` does (a zero mantissa ends with scale 0 and no sign, as `normalize` turns
+/// `-0` into `0`). `Display` of a normalized decimal is then its digits with the point
+/// `scale` digits from the right, `0.` and zeros in front when it has no more digits
+/// than that, minus sign first; [`place_point`] writes that. Larger mantissas go the
+/// same way in `u128` after `normalize` (a proptest compares both with `Display`).
 fn show_into(out: &mut String, d: Decimal) {
-    let d = d.normalize();
-    if d.scale() == 0 {
-        if let Ok(i) = i64::try_from(d) {
-            if i < 0 {
-                out.push('-');
-            }
-            push_int(out, i.unsigned_abs());
-            return;
+    if let Ok(mut m) = i64::try_from(d.mantissa()) {
+        let mut scale = d.scale();
+        while scale > 0 && m % 10 == 0 {
+            m /= 10;
+            scale -= 1;
         }
+        if m < 0 {
+            out.push('-');
+        }
+        let mut digits = [0u8; 20];
+        let at = digits_of(&mut digits, m.unsigned_abs());
+        place_point(out, &digits[at..], scale as usize);
+        return;
     }
-    // Else (a fraction, or a whole number past `i64`): the mantissa's digits with the point `scale` digits from the right,
-    // `0.` and zeros in front when it has no more digits than that, as `Display` writes
-    // a normalized decimal (a proptest compares the two).
-    let scale = d.scale() as usize;
+    let d = d.normalize();
     if d.is_sign_negative() {
         out.push('-');
     }
@@ -479,36 +603,75 @@ fn show_into(out: &mut String, d: Decimal) {
             break;
         }
     }
-    // Only ASCII digits were written.
-    let ds = std::str::from_utf8(&digits[at..]).unwrap_or_default();
+    place_point(out, &digits[at..], d.scale() as usize);
+}
+
+/// The ASCII digits `ds` with the point `scale` digits from the right, as `Display`
+/// writes a normalized decimal: `0.` and zeros in front when there are no more digits
+/// than `scale`.
+fn place_point(out: &mut String, ds: &[u8], scale: usize) {
     if scale == 0 {
-        out.push_str(ds);
+        push_ascii(out, ds);
     } else if ds.len() > scale {
         let (int, frac) = ds.split_at(ds.len() - scale);
-        out.push_str(int);
+        push_ascii(out, int);
         out.push('.');
-        out.push_str(frac);
+        push_ascii(out, frac);
     } else {
         out.push_str("0.");
         out.extend(std::iter::repeat_n('0', scale - ds.len()));
-        out.push_str(ds);
+        push_ascii(out, ds);
     }
 }
 
-/// `n` in decimal digits, as `n.to_string()` writes it.
-pub(crate) fn push_int(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+/// Appends ASCII bytes (digits) to `out`, reserved once.
+fn push_ascii(out: &mut String, ascii: &[u8]) {
+    out.reserve(ascii.len());
+    for &d in ascii {
+        // ASCII; the mask says so to the compiler, which then pushes one byte.
+        out.push(char::from(d & 0x7F));
     }
-    // ASCII digits, pushed as characters: no UTF-8 validation of a few bytes.
-    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+}
+
+/// `"00" "01" … "99"`: two digits per division.
+const PAIRS: &[u8; 200] = b"\
+    0001020304050607080910111213141516171819\
+    2021222324252627282930313233343536373839\
+    4041424344454647484950515253545556575859\
+    6061626364656667686970717273747576777879\
+    8081828384858687888990919293949596979899";
+
+/// Writes the decimal digits of `n` at the end of `buf`; returns where they start.
+fn digits_of(buf: &mut [u8; 20], mut n: u64) -> usize {
+    let mut at = buf.len();
+    while n >= 100 {
+        // Below 100, so a valid pair index.
+        #[allow(clippy::cast_possible_truncation)]
+        let pair = 2 * (n % 100) as usize;
+        n /= 100;
+        at -= 2;
+        buf[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    }
+    #[allow(clippy::cast_possible_truncation)] // below 100
+    let last = n as usize;
+    if last >= 10 {
+        at -= 2;
+        buf[at..at + 2].copy_from_slice(&PAIRS[2 * last..2 * last + 2]);
+    } else {
+        at -= 1;
+        // `last` is below 10.
+        #[allow(clippy::cast_possible_truncation)]
+        let d = last as u8;
+        buf[at] = b'0' + d;
+    }
+    at
+}
+
+/// `n` in decimal digits, as `n.to_string()` writes it.
+pub(crate) fn push_int(out: &mut String, n: u64) {
+    let mut digits = [0u8; 20];
+    let at = digits_of(&mut digits, n);
+    push_ascii(out, &digits[at..]);
 }
 
 fn pass(detail: impl Into<Cow<'static, str>>) -> Check {
@@ -693,6 +856,21 @@ mod tests {
         }
 
         #[test]
+        fn div_by_prints_as_checked_div(lo: u32, mid: u32, hi: u32, negative: bool, scale in 0u32..=28, f in 0usize..3) {
+            let d = Decimal::from_parts(lo, mid, hi, negative, scale);
+            let factor = [Decimal::ONE, Decimal::from(10_000), Decimal::from(100_000_000)][f];
+            let fast = div_by(d, factor).map(shown);
+            proptest::prop_assert_eq!(fast, d.checked_div(factor).map(shown));
+        }
+
+        #[test]
+        fn div_by_prints_as_checked_div_on_small_numbers(n: i64, scale in 0u32..=6, f in 0usize..3) {
+            let d = Decimal::new(n, scale);
+            let factor = [Decimal::ONE, Decimal::from(10_000), Decimal::from(100_000_000)][f];
+            proptest::prop_assert_eq!(div_by(d, factor).map(shown), d.checked_div(factor).map(shown));
+        }
+
+        #[test]
         fn push_int_is_to_string(n: u64) {
             let mut out = String::from("x");
             push_int(&mut out, n);
@@ -710,6 +888,37 @@ mod tests {
             let d = Decimal::new(n, scale);
             proptest::prop_assert_eq!(shown(d), show(d));
         }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn same_is_eq(a in "[产出指标ab]{0,6}", b in "[产出指标ab]{0,6}") {
+            proptest::prop_assert_eq!(same(&a, &b), a == b);
+            proptest::prop_assert!(same(&a, &a.clone()));
+        }
+    }
+
+    #[test]
+    fn borrowed_details_are_the_built_ones() {
+        for n in 1..=16 {
+            let built = format!("{n} required 二级指标, all have rows");
+            assert_eq!(ALL_HAVE_ROWS[n - 1], built);
+        }
+        for n in 0..=12u32 {
+            let numbers: Vec<Option<u32>> = (1..=n).map(Some).collect();
+            let built = (1..=n)
+                .map(|k| k.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let expected = (1..=9).contains(&n).then(|| format!("numbered {built}"));
+            assert_eq!(
+                numbered_in_order(&numbers).map(str::to_owned),
+                expected,
+                "{n}"
+            );
+        }
+        assert_eq!(numbered_in_order(&[Some(2)]), None);
+        assert_eq!(numbered_in_order(&[Some(1), None]), None);
     }
 
     #[test]
@@ -959,6 +1168,34 @@ mod tests {
         assert!(detail.starts_with("40 of 40 required"), "{detail}");
         assert!(detail.contains("产出指标/指标39 (line 0)"), "{detail}");
         assert!(!detail.contains("(line 1)"), "{detail}");
+    }
+
+    #[test]
+    fn rows_found_for_labels_past_the_first_64() {
+        let labels: Vec<Level2Label> = (0..80)
+            .map(|k| label("产出指标", &format!("指标{k}号"), Some("必填"), None))
+            .collect();
+        let rows = [
+            row("产出指标", "指标3号", "a", "1人"),
+            row("产出指标", "指标70号", "b", "1人"),
+            row("产出指标", "指标70号", "c", "1人"),
+            row("产出指标", "指标79号", "d", "1人"),
+        ];
+        let detail = required_indicators(&labels, &rows).detail;
+        assert!(detail.starts_with("77 of 80 required"), "{detail}");
+        for k in [3, 70, 79] {
+            assert!(!detail.contains(&format!("/指标{k}号")), "{k}: {detail}");
+        }
+        for k in [0, 63, 64, 69, 71, 78] {
+            assert!(detail.contains(&format!("/指标{k}号")), "{k}: {detail}");
+        }
+        let all: Vec<Indicator> = (0..80)
+            .map(|k| row("产出指标", &format!("指标{k}号"), "x", "1人"))
+            .collect();
+        assert_eq!(
+            required_indicators(&labels, &all),
+            check(Pass, "80 required 二级指标, all have rows")
+        );
     }
 
     #[test]

@@ -79,9 +79,30 @@ pub struct ParsedValue {
 /// ```
 pub fn parse_value(cell: &str) -> ParsedValue {
     let printed = trim(cell);
+    // Most cells start with an ASCII digit (`4670人`, `95%`, `1—12月`): they have no
+    // comparator in front (no printed form starts with a digit) and no unreadable mark
+    // (a digit is no mark character), so `split_unreadable` would keep `printed` as it
+    // is; and the number they start with is read once, for the span and the quantity
+    // alike (see `number_first`).
+    if printed.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        let text = printed.to_owned();
+        let (range, quantity) = number_first(&text);
+        return assemble(text, range, quantity, None);
+    }
     // The comparator in front is looked for once: `split_unreadable` needs it, and so
     // does `quantity` when no mark was cut (the text is then `printed` itself).
     let front = comparator_prefix(printed);
+    // A comparator, then an ASCII digit (`≥95%`, `不少于200人`): no mark to cut (neither
+    // starts one), no span (a span starts with its number, and no comparator starts with
+    // a digit or a comma), so the quantity after the comparator is all there is to read.
+    if let Some((comparator, rest)) = front {
+        if rest.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+            let quantity = take_number(rest, true).and_then(|(number, integer, after)| {
+                quantity_after(Some(comparator), number, integer, after)
+            });
+            return assemble(printed.to_owned(), None, quantity, None);
+        }
+    }
     let (text, unreadable) = split_unreadable(printed, front);
     let front = if unreadable.is_none() {
         front
@@ -92,22 +113,65 @@ pub fn parse_value(cell: &str) -> ParsedValue {
         Some(range) => (Some(range), None),
         None => (None, quantity(&text, front)),
     };
-    let mut value = Value {
-        text,
-        range,
-        ..Value::default()
+    assemble(text, range, quantity, unreadable)
+}
+
+/// `(span(text), quantity(text, None))` for a text that starts with an ASCII digit,
+/// with the number read once (the span when there is one, else the quantity).
+///
+/// Exact: `comparator_prefix(text)` is `None` (no comparator starts with a digit), so
+/// `quantity` is given no front; no neutral prefix starts with a digit either, so it
+/// reads the number at the start of `text`, with `take_number(text, true)`. `span`
+/// reads it with `take_number(text, false)`, the same for a text that starts with a
+/// digit (the sign is only looked at for a text that starts with one). What a number
+/// reads (digits, points, grouping commas) holds no dash, so the text holds one exactly
+/// when the rest after the number does: `span`'s scan for a dash is `span_after`'s.
+/// When no number can be read, `span` and `quantity` both give `None`.
+fn number_first(text: &str) -> (Option<Range>, Option<Quantity>) {
+    let Some((number, integer, rest)) = take_number(text, true) else {
+        return (None, None);
     };
-    if let Some(q) = quantity {
-        value.yuan = q
-            .unit
-            .as_deref()
-            .and_then(|unit| to_yuan(q.number, unit))
-            .map(Number);
-        value.comparator = q.comparator.map(Cow::Borrowed);
-        value.number = Some(Number(q.number));
-        value.unit = q.unit;
+    match span_after(number, integer, rest) {
+        Some(range) => (Some(range), None),
+        None => (None, quantity_after(None, number, integer, rest)),
     }
-    ParsedValue { value, unreadable }
+}
+
+/// The parsed cell printed as `text`, from its span or quantity: one struct written in
+/// place (the fields a quantity does not set are `None`, as in `Value::default()`).
+fn assemble(
+    text: String,
+    range: Option<Range>,
+    quantity: Option<Quantity>,
+    unreadable: Option<String>,
+) -> ParsedValue {
+    let (comparator, number, unit, yuan) = match quantity {
+        Some(q) => {
+            let yuan = q
+                .unit
+                .as_deref()
+                .and_then(|unit| to_yuan(q.number, unit))
+                .map(Number);
+            (
+                q.comparator.map(Cow::Borrowed),
+                Some(Number(q.number)),
+                q.unit,
+                yuan,
+            )
+        }
+        None => (None, None, None, None),
+    };
+    ParsedValue {
+        value: Value {
+            text,
+            comparator,
+            number,
+            unit,
+            yuan,
+            range,
+        },
+        unreadable,
+    }
 }
 
 /// How many 元 one of `unit` is, for the money units of the forms (`元`, `万元`, `亿元`);
@@ -179,9 +243,19 @@ const COMPARATOR_STARTS: [char; 21] = [
     '多', '低', '少', '等',
 ];
 
+/// The last characters of the printed forms of [`COMPARATORS`].
+const COMPARATOR_ENDS: [char; 14] = [
+    '=', '＝', '≥', '≧', '⩾', '≤', '≦', '⩽', '>', '＞', '<', '＜', '于', '过',
+];
+
 /// `s` without a comparator printed at its end (the longest printed form), if it ends in
 /// one: `调查达到≥` → `调查达到`. For readers that find a name and its value in one cell.
 pub fn strip_comparator_suffix(s: &str) -> Option<&str> {
+    // Every printed form ends in one of `COMPARATOR_ENDS` (a test checks it): a string
+    // that ends in none is not compared with each form.
+    if !s.ends_with(COMPARATOR_ENDS) {
+        return None;
+    }
     COMPARATORS
         .iter()
         .filter(|(printed, _)| s.ends_with(printed))
@@ -196,14 +270,34 @@ pub fn strip_comparator_suffix(s: &str) -> Option<&str> {
 /// group longest first, instead of a search of the whole table; a test checks this
 /// against the search ([`comparator_prefix_by_table`]).
 fn comparator_prefix(s: &str) -> Option<(&'static str, &str)> {
+    let b = s.as_bytes();
+    // The comparator's canonical form and its printed length in bytes. Each group is
+    // tried longest form first; forms of one character are known from the character.
+    let (canonical, len): (&'static str, usize) = match b {
+        [b'>', b'=', ..] => ("≥", 2),
+        [b'>', ..] => (">", 1),
+        [b'<', b'=', ..] => ("≤", 2),
+        [b'<', ..] => ("<", 1),
+        [b'=', ..] => ("=", 1),
+        // `＞＝` `＜＝` `＞` `＜` `＝`: EF BC 9E, EF BC 9C, EF BC 9D.
+        [0xEF, 0xBC, 0x9E, 0xEF, 0xBC, 0x9D, ..] => ("≥", 6),
+        [0xEF, 0xBC, 0x9E, ..] => (">", 3),
+        [0xEF, 0xBC, 0x9C, 0xEF, 0xBC, 0x9D, ..] => ("≤", 6),
+        [0xEF, 0xBC, 0x9C, ..] => ("<", 3),
+        [0xEF, 0xBC, 0x9D, ..] => ("=", 3),
+        // `≥` E2 89 A5, `≧` E2 89 A7, `⩾` E2 A9 BE; `≤` E2 89 A4, `≦` E2 89 A6, `⩽` E2 A9 BD.
+        [0xE2, 0x89, 0xA5 | 0xA7, ..] | [0xE2, 0xA9, 0xBE, ..] => ("≥", 3),
+        [0xE2, 0x89, 0xA4 | 0xA6, ..] | [0xE2, 0xA9, 0xBD, ..] => ("≤", 3),
+        // Words: rare; found by the table's groups.
+        [0xE4..=0xE9, ..] => return comparator_word(s),
+        _ => return None,
+    };
+    Some((canonical, s[len..].trim_start()))
+}
+
+/// [`comparator_prefix`] of the comparators printed as words.
+fn comparator_word(s: &str) -> Option<(&'static str, &str)> {
     let forms: &[(&str, &str)] = match s.chars().next()? {
-        '>' => &[(">=", "≥"), (">", ">")],
-        '＞' => &[("＞＝", "≥"), ("＞", ">")],
-        '≥' | '≧' | '⩾' => &[("≥", "≥"), ("≧", "≥"), ("⩾", "≥")],
-        '<' => &[("<=", "≤"), ("<", "<")],
-        '＜' => &[("＜＝", "≤"), ("＜", "<")],
-        '≤' | '≦' | '⩽' => &[("≤", "≤"), ("≦", "≤"), ("⩽", "≤")],
-        '=' | '＝' => &[("=", "="), ("＝", "=")],
         '大' => &[("大于或等于", "≥"), ("大于等于", "≥"), ("大于", ">")],
         '不' => &[
             ("不低于", "≥"),
@@ -347,33 +441,63 @@ fn digit(c: char) -> Option<char> {
 fn take_number(s: &str, allow_sign: bool) -> Option<(Decimal, bool, &str)> {
     // Most numbers are ASCII digits with an optional ASCII fraction, followed by neither a
     // grouping comma nor anything starting with byte `EF` (full-width digits, `，`, `．`):
-    // those are read by bytes. Anything else, and a sign, goes the general way (a test
-    // compares the two).
+    // those are read by bytes, their mantissa added up on the way. Anything else, and a
+    // sign, goes the general way (a test compares the two).
     let b = s.as_bytes();
     if !b.first().is_some_and(u8::is_ascii_digit) {
         return take_number_general(s, allow_sign);
     }
-    let digits_from = |at: usize| at + b[at..].iter().take_while(|c| c.is_ascii_digit()).count();
-    let int_end = digits_from(0);
-    let read = |end: usize, integer: bool| {
-        Decimal::from_str(&s[..end])
-            .ok()
-            .map(|d| (d, integer, &s[end..]))
+    let (int_end, int_mantissa) = ascii_digits(b, 0, 0);
+    let read = |end: usize, mantissa: u64, scale: usize, integer: bool| {
+        // `end` bytes were read: digits, and the point when there is a fraction.
+        let digits = end - usize::from(!integer);
+        plain_decimal(&s[..end], mantissa, digits, scale).map(|d| (d, integer, &s[end..]))
     };
     match b.get(int_end) {
         Some(b',' | 0xEF) => take_number_general(s, allow_sign),
         Some(b'.') => {
-            let frac_end = digits_from(int_end + 1);
+            let (frac_end, mantissa) = ascii_digits(b, int_end + 1, int_mantissa);
             if b.get(frac_end) == Some(&0xEF) {
                 take_number_general(s, allow_sign)
             } else if frac_end == int_end + 1 {
-                read(int_end, true)
+                read(int_end, int_mantissa, 0, true)
             } else {
-                read(frac_end, false)
+                read(frac_end, mantissa, frac_end - int_end - 1, false)
             }
         }
-        _ => read(int_end, true),
+        _ => read(int_end, int_mantissa, 0, true),
     }
+}
+
+/// The end of the ASCII digits of `b` from `at`, and `mantissa` with them appended
+/// (wrapping past 19 digits: [`plain_decimal`] then does not use it).
+fn ascii_digits(b: &[u8], mut at: usize, mut mantissa: u64) -> (usize, u64) {
+    while let Some(&c) = b.get(at) {
+        if !c.is_ascii_digit() {
+            break;
+        }
+        mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+        at += 1;
+    }
+    (at, mantissa)
+}
+
+/// `Decimal::from_str(printed)` for `printed` made of `digits` ASCII digits with at most
+/// one `.` between them, `scale` of them after it, whose digits make `mantissa`.
+///
+/// Up to 18 digits the decimal is built from its mantissa and scale: `from_str` keeps
+/// every digit printed, trailing zeros after the point included (`1.50` is 150 with
+/// scale 2), and leading zeros add nothing, so the two are the same decimal, scale and
+/// all (a proptest compares their representations). Longer numbers, which `from_str`
+/// may round or refuse, go to it.
+fn plain_decimal(printed: &str, mantissa: u64, digits: usize, scale: usize) -> Option<Decimal> {
+    if digits > 18 {
+        return Decimal::from_str(printed).ok();
+    }
+    // Below 10^18, so an `i64`; the scale is below 18 too.
+    let mantissa = i64::try_from(mantissa).ok()?;
+    let scale = u32::try_from(scale).ok()?;
+    Some(Decimal::new(mantissa, scale))
 }
 
 /// [`take_number`] for every form: signs, full-width digits and points, grouping commas.
@@ -475,6 +599,38 @@ fn quantity(body: &str, front: Option<(&'static str, &str)>) -> Option<Quantity>
         (None, rest)
     };
     let (number, integer, rest) = take_number(s, true)?;
+    quantity_after(front, number, integer, rest)
+}
+
+/// [`quantity`] once its number is read: `rest` is what follows the number.
+fn quantity_after(
+    front: Option<&'static str>,
+    number: Decimal,
+    integer: bool,
+    rest: &str,
+) -> Option<Quantity> {
+    // Most quantities end in a common unit and nothing else (`4670人`, `95%`). Such a
+    // rest needs no trimming (no unit holds white space), ends in no deadline mark or
+    // qualifier (no common unit ends in `前`, `上`, `下`, `内` or `右`), and is no date
+    // unit unless it is `月` or `年`: `suffix` would return the unit itself, borrowed,
+    // and no comparator (a test compares the two for every common unit).
+    if let Some(unit) = common_unit(rest).filter(|u| !matches!(*u, "月" | "年")) {
+        return Some(Quantity {
+            comparator: front,
+            number,
+            unit: Some(Cow::Borrowed(unit)),
+        });
+    }
+    quantity_after_general(front, number, integer, rest)
+}
+
+/// [`quantity_after`] without its shortcut for the common units.
+fn quantity_after_general(
+    front: Option<&'static str>,
+    number: Decimal,
+    integer: bool,
+    rest: &str,
+) -> Option<Quantity> {
     let (unit, qualifier) = suffix(trim(rest), number, integer)?;
     Some(Quantity {
         comparator: front.or(qualifier),
@@ -715,13 +871,69 @@ fn is_dash(c: char) -> bool {
 }
 
 fn span(body: &str) -> Option<Range> {
-    // A span has a dash after its first number: a cell with no dash anywhere is none,
-    // found by a scan cheaper than reading the number.
-    if !body.contains(is_dash) {
+    // A span starts with its number (`take_number` reads one only from a digit or a
+    // grouping comma when there is no sign): other cells, most words, are none without
+    // a scan. And it has a dash after its first number: a cell with no dash anywhere is
+    // none, found by a scan cheaper than reading the number.
+    if !may_start_number(body) || !body.contains(is_dash) {
         return None;
     }
     let (from, from_integer, rest) = take_number(body, false)?;
-    let dash = rest.find(is_dash)?;
+    span_after(from, from_integer, rest)
+}
+
+/// Whether `s` starts with what `take_number(s, false)` can read a number from: an
+/// ASCII or a full-width digit (`０`…`９`: `EF BC 90`…`99`), or a grouping comma (`,`,
+/// `，`: `EF BC 8C`; `,500` reads 500), by bytes. Anything else reads no number.
+fn may_start_number(s: &str) -> bool {
+    match s.as_bytes() {
+        [b, ..] if b.is_ascii_digit() || *b == b',' => true,
+        [0xEF, 0xBC, third, ..] => (0x90..=0x99).contains(third) || *third == 0x8C,
+        _ => false,
+    }
+}
+
+/// `s.find(is_dash)`, by bytes: the dashes are `-`, `~` and characters of three bytes
+/// (lead byte `E0`…`EF`), matched whole, a character of three bytes skipped whole. Other
+/// bytes are stepped over one at a time: continuation bytes (`80`…`BF`) are never a
+/// lead byte or ASCII, so a match is always at the start of a character, the dash
+/// there (a test compares the two on every character).
+fn find_dash(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while let Some(&lead) = b.get(i) {
+        match lead {
+            b'-' | b'~' => return Some(i),
+            0xE0..=0xEF => {
+                let dash = matches!(
+                    b.get(i..i + 3),
+                    // `—` `–` `―`: E2 80 94/93/95; `−`: E2 88 92; `〜`: E3 80 9C;
+                    // `到`: E5 88 B0; `至`: E8 87 B3; `－`: EF BC 8D; `～`: EF BD 9E.
+                    Some(
+                        [0xE2, 0x80, 0x93..=0x95]
+                            | [0xE2, 0x88, 0x92]
+                            | [0xE3, 0x80, 0x9C]
+                            | [0xE5, 0x88, 0xB0]
+                            | [0xE8, 0x87, 0xB3]
+                            | [0xEF, 0xBC, 0x8D]
+                            | [0xEF, 0xBD, 0x9E]
+                    )
+                );
+                if dash {
+                    return Some(i);
+                }
+                // A character of three bytes: none of them starts another.
+                i += 3;
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// [`span`] once its first number is read: `rest` is what follows it.
+fn span_after(from: Decimal, from_integer: bool, rest: &str) -> Option<Range> {
+    let dash = find_dash(rest)?;
     let first_unit = trim(&rest[..dash]);
     let rest = rest[dash..].trim_start_matches(|c: char| is_dash(c) || c.is_whitespace());
     let (to, to_integer, rest) = take_number(rest, false)?;
@@ -762,6 +974,19 @@ mod tests {
     }
 
     #[test]
+    fn comparator_ends_are_the_last_characters_of_the_comparators() {
+        let mut from_table: Vec<char> = COMPARATORS
+            .iter()
+            .filter_map(|(printed, _)| printed.chars().next_back())
+            .collect();
+        from_table.sort_unstable();
+        from_table.dedup();
+        let mut listed = COMPARATOR_ENDS.to_vec();
+        listed.sort_unstable();
+        assert_eq!(listed, from_table);
+    }
+
+    #[test]
     fn comparator_chars_match() {
         for c in COMPARATOR_CHARS.chars() {
             assert!(is_comparator_char(c), "{c}");
@@ -789,6 +1014,122 @@ mod tests {
             allow_sign: bool,
         ) {
             proptest::prop_assert_eq!(take_number(&s, allow_sign), take_number_general(&s, allow_sign));
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+        /// The byte-wise reading of a number gives `Decimal::from_str`'s decimal, to the
+        /// representation (scale too).
+        #[test]
+        fn take_number_reads_as_from_str(int in "[0-9]{1,22}", frac in proptest::option::of("[0-9]{0,22}"), tail in "[人%.]?") {
+            let printed = match frac {
+                Some(f) => format!("{int}.{f}"),
+                None => int,
+            };
+            let s = format!("{printed}{tail}");
+            let fast = take_number(&s, true).map(|(d, _, _)| d.serialize());
+            let number = printed.strip_suffix('.').unwrap_or(&printed);
+            let slow = Decimal::from_str(number).ok().map(|d| d.serialize());
+            proptest::prop_assert_eq!(fast, slow, "{}", s);
+        }
+
+        /// The reading of cells that start with a digit is the general one.
+        #[test]
+        fn number_first_is_span_then_quantity(s in "[0-9][0-9.,，．１２−+\\-—~至人%万元月年日以上内 ]{0,10}") {
+            let general = match span(&s) {
+                Some(range) => (Some(range), None),
+                None => (None, quantity(&s, comparator_prefix(&s))),
+            };
+            let (range, q) = number_first(&s);
+            let fast = (range, q.map(|q| (q.comparator, q.number.serialize(), q.unit)));
+            let general = (general.0, general.1.map(|q| (q.comparator, q.number.serialize(), q.unit)));
+            proptest::prop_assert_eq!(fast, general);
+        }
+
+        /// Cells that start with a comparator and a digit read as the general way does.
+        #[test]
+        fn comparator_then_digit_is_the_general_reading(
+            c in proptest::sample::select(COMPARATORS.iter().map(|(p, _)| *p).collect::<Vec<_>>()),
+            s in "[ ]?[0-9][0-9.,，人%万元月年日以上内—~ )]{0,8}",
+        ) {
+            let printed = format!("{c}{s}");
+            let fast = parse_value(&printed);
+            let cell = trim(&printed);
+            let front = comparator_prefix(cell);
+            let (text, unreadable) = split_unreadable(cell, front);
+            let front = if unreadable.is_none() { front } else { comparator_prefix(&text) };
+            let (range, quantity) = match span(&text) {
+                Some(range) => (Some(range), None),
+                None => (None, quantity(&text, front)),
+            };
+            let general = assemble(text, range, quantity, unreadable);
+            proptest::prop_assert_eq!(&fast, &general);
+            proptest::prop_assert_eq!(
+                fast.value.number.map(|n| n.0.serialize()),
+                general.value.number.map(|n| n.0.serialize())
+            );
+        }
+
+        /// The byte test before a span's scan reads no number only when `take_number`
+        /// reads none.
+        #[test]
+        fn may_start_number_is_exact(s in "[0-9,，．１２−+\\-—~人%a ]{0,6}") {
+            if !may_start_number(&s) {
+                proptest::prop_assert!(take_number(&s, false).is_none(), "{:?}", s);
+            }
+        }
+    }
+
+    #[test]
+    fn comparator_prefix_agrees_with_the_table_after_every_character() {
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            for s in [
+                format!("{c}"),
+                format!("{c}=5"),
+                format!("{c}＝ 5"),
+                format!("{c}于或等于"),
+            ] {
+                assert_eq!(
+                    comparator_prefix(&s),
+                    comparator_prefix_by_table(&s),
+                    "{s:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn common_units_read_as_the_general_suffix() {
+        let numbers = ["5", "1.5", "2024", "999", "10000"].map(|n| num(n).0);
+        for unit in COMMON_UNITS {
+            for rest in [unit.to_string(), format!(" {unit}"), format!("{unit}以上")] {
+                for front in [None, Some("≥")] {
+                    for &number in &numbers {
+                        for integer in [true, false] {
+                            let key = |q: Quantity| (q.comparator, q.number.serialize(), q.unit);
+                            assert_eq!(
+                                quantity_after(front, number, integer, &rest).map(key),
+                                quantity_after_general(front, number, integer, &rest).map(key),
+                                "{rest:?} {number}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn find_dash_is_find_is_dash() {
+        let chars: Vec<char> = (0..=0x10_FFFF).filter_map(char::from_u32).collect();
+        for &c in &chars {
+            for s in [format!("{c}"), format!("1{c}"), format!("人{c}2")] {
+                assert_eq!(find_dash(&s), s.find(is_dash), "{s:?}");
+            }
+        }
+        for s in ["", "1月—12月", "万元", "-", "至到", "12~", "甲乙－"] {
+            assert_eq!(find_dash(s), s.find(is_dash), "{s:?}");
         }
     }
 

@@ -340,6 +340,7 @@ pub(crate) fn source_line_into(
         // bytes that need nothing, which give it no flag.
         let cell_start = memchr::memrchr(b'\t', bytes.get(cell_from..i).unwrap_or_default())
             .map_or(cell_from, |k| cell_from + k + 1);
+        let first = i - cell_start;
         i += 1;
         // The rest of the cell: eight bytes a step while no tab, line end or control is
         // among them (the look-ups are independent), then byte by byte.
@@ -376,8 +377,9 @@ pub(crate) fn source_line_into(
         let flags = resolve(cell, flags);
         if flags != 0 {
             out.push_str(text.get(copied..cell_start).unwrap_or_default());
-            // Spaces and marks alone (most cells here): one pass, no scratch.
-            if flags != SPACING || !spacing_fast(cell, out) {
+            // Spaces and marks alone (most cells here): one pass, no scratch, and none over
+            // the bytes before `first`.
+            if flags != SPACING || !spacing_fast_from(cell, first, out) {
                 cell_with_flags(cell, flags, scratch, notes, out);
             }
             copied = i;
@@ -753,12 +755,21 @@ fn widen_open(out: &mut String, start: usize, at: usize) {
 /// markup, and what it writes is the cell's canonical form. A test holds the two paths to
 /// the same output.
 fn spacing_fast(s: &str, out: &mut String) -> bool {
+    spacing_fast_from(s, 0, out)
+}
+
+/// [`spacing_fast`] for a cell whose bytes before `from` are known to need nothing: each
+/// has no class in [`CLASS`] or is a lead byte that [`lead_needs_spacing`] turns down
+/// (the cells [`source_line_into`] hands on). Exact: on such bytes the loop below only
+/// steps over plain bytes ([`token_at`] gives [`Token::Plain`] for a lead byte that needs
+/// nothing: `EF BC 80` is the only one with `EF BC`), so starting past them changes nothing.
+fn spacing_fast_from(s: &str, from: usize, out: &mut String) -> bool {
     let bytes = s.as_bytes();
     let start = out.len();
     let mut opens = [Open::default(); FAST_DEPTH];
     let mut depth = 0;
     let mut copied = 0;
-    let mut i = 0;
+    let mut i = from;
     loop {
         i = skip_plain(&CLASS, bytes, i);
         let run_start = i;
@@ -1309,6 +1320,20 @@ mod tests {
             pieces in proptest::collection::vec(proptest::sample::select(FAST_PIECES), 0..24)
         ) {
             let s = pieces.concat();
+            let mut fast = String::from("x");
+            // Starting past the bytes that need nothing changes nothing.
+            let bytes = s.as_bytes();
+            let from = (0..bytes.len())
+                .find(|&k| {
+                    let class = CLASS[usize::from(bytes[k])];
+                    class != 0 && (class != LEAD || lead_needs_spacing(bytes, k))
+                })
+                .unwrap_or(bytes.len());
+            let mut from_fast = String::from("x");
+            let took = spacing_fast_from(&s, from, &mut from_fast);
+            if spacing_fast(&s, &mut fast) != took || fast != from_fast {
+                proptest::prop_assert!(false, "from {} differs on {:?}", from, s);
+            }
             let mut fast = String::from("x");
             if spacing_fast(&s, &mut fast) {
                 let mut general = String::from("x");

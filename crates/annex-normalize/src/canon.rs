@@ -275,8 +275,17 @@ fn resolve(s: &str, mut flags: u8) -> u8 {
 /// finds the cells that need work; the others (most: `绩效指标`, `14500`, `100%`) are
 /// copied in runs together with the tabs between them.
 pub(crate) fn line_into(line: &str, scratch: &mut Scratch, notes: &mut Notes, out: &mut String) {
-    // `CLASS` has neither `END` nor `CONTROL` bits, so the scan runs to the end of `line`.
-    let _ = cells_into::<false>(line, 0, scratch, notes, out);
+    cells_into(line, scratch, notes, out);
+}
+
+/// How [`source_line_into`] left a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SourceLine {
+    /// No cell needed work: the canonical line is `text[start..keep]` as it stands (trailing
+    /// tabs cut), and nothing was written to `out`.
+    Verbatim { end: usize, keep: usize },
+    /// The canonical line was appended to `out`.
+    Built { end: usize },
 }
 
 /// [`line_into`] of the source line of `text` that starts at byte `start`, found in the
@@ -285,17 +294,171 @@ pub(crate) fn line_into(line: &str, scratch: &mut Scratch, notes: &mut Notes, ou
 /// [`crate::normalize`] removes first (C0 other than tab, DEL, C1): then `out` and
 /// `notes` are partly written, and the caller starts over on the cleaned line.
 ///
-/// Exact: a line with no such character is the line [`line_into`] would get, and the bytes
-/// that end it or need a closer look have classes of their own ([`SOURCE_CLASS`]), so the
-/// cells and their flags are those [`line_into`] finds.
+/// The line is scanned for [`is_special`] bytes only, sixteen at a time, without looking
+/// at tabs: a cell with no such byte is canonical as it stands ([`scan`] gives it no
+/// flag) and is never looked at alone. At a special byte that needs work (a lead byte
+/// only when [`lead_needs_spacing`]) the cell around it is found (the last tab before it,
+/// the first tab or line end after it) and canonicalized as [`line_into`] does; the text
+/// between such cells, tabs included, is copied as is. Trailing empty cells are dropped by
+/// cutting the trailing tabs of the result: no canonical cell holds a tab (every white
+/// space becomes a space or goes), so those tabs are exactly the separators after the last
+/// non-empty cell. A proptest holds this to [`line_into`] on the cleaned line.
 pub(crate) fn source_line_into(
     text: &str,
     start: usize,
     scratch: &mut Scratch,
     notes: &mut Notes,
     out: &mut String,
-) -> Option<usize> {
-    cells_into::<true>(text, start, scratch, notes, out)
+) -> Option<SourceLine> {
+    let bytes = text.as_bytes();
+    // `text[copied..]` up to the next cell that needs work is canonical and not copied yet.
+    let mut copied = start;
+    // The start of the cell the scan is in.
+    let mut cell_from = start;
+    let mut i = start;
+    let end = loop {
+        i = next_special(bytes, i);
+        let Some(&b) = bytes.get(i) else {
+            break i;
+        };
+        let class = SOURCE_CLASS[usize::from(b)];
+        if class & END != 0 {
+            break i;
+        }
+        let mut flags = class & !CONTROL;
+        if class & CONTROL != 0 && (b != 0xC2 || matches!(bytes.get(i + 1), Some(0x80..=0x9F))) {
+            return None;
+        }
+        if flags == LEAD {
+            if !lead_needs_spacing(bytes, i) {
+                i += 1;
+                continue;
+            }
+            flags = SPACING;
+        }
+        // The cell around `i` needs work. Before `i` it holds no special byte but lead
+        // bytes that need nothing, which give it no flag.
+        let cell_start = memchr::memrchr(b'\t', bytes.get(cell_from..i).unwrap_or_default())
+            .map_or(cell_from, |k| cell_from + k + 1);
+        let first = i - cell_start;
+        i += 1;
+        // The rest of the cell: eight bytes a step while no tab, line end or control is
+        // among them (the look-ups are independent), then byte by byte.
+        while let Some(chunk) = bytes.get(i..).and_then(|rest| rest.first_chunk::<8>()) {
+            let classes = chunk
+                .iter()
+                .fold(0, |acc, &b| acc | SOURCE_CLASS[usize::from(b)]);
+            if classes & (TAB | END | CONTROL) != 0 {
+                break;
+            }
+            flags |= classes;
+            i += 8;
+        }
+        let mut at_tab = false;
+        while let Some(&b) = bytes.get(i) {
+            let class = SOURCE_CLASS[usize::from(b)];
+            if class & (TAB | END | CONTROL) != 0 {
+                if class & TAB != 0 {
+                    at_tab = true;
+                    break;
+                }
+                if class & END != 0 {
+                    break;
+                }
+                // `C2 A0`..`C2 BF` are no control characters; `C2 80`..`C2 9F` are.
+                if b != 0xC2 || matches!(bytes.get(i + 1), Some(0x80..=0x9F)) {
+                    return None;
+                }
+            }
+            flags |= class & !CONTROL;
+            i += 1;
+        }
+        let cell = text.get(cell_start..i).unwrap_or_default();
+        let flags = resolve(cell, flags);
+        if flags != 0 {
+            out.push_str(text.get(copied..cell_start).unwrap_or_default());
+            // Spaces and marks alone (most cells here): one pass, no scratch, and none over
+            // the bytes before `first`.
+            if flags != SPACING || !spacing_fast_from(cell, first, out) {
+                cell_with_flags(cell, flags, scratch, notes, out);
+            }
+            copied = i;
+        }
+        if !at_tab {
+            break i;
+        }
+        i += 1;
+        cell_from = i;
+    };
+    if copied == start {
+        let line = bytes.get(start..end).unwrap_or_default();
+        let kept = line.iter().rposition(|&b| b != b'\t').map_or(0, |k| k + 1);
+        return Some(SourceLine::Verbatim {
+            end,
+            keep: start + kept,
+        });
+    }
+    out.push_str(text.get(copied..end).unwrap_or_default());
+    let kept = out.trim_end_matches('\t').len();
+    out.truncate(kept);
+    Some(SourceLine::Built { end })
+}
+
+/// Whether byte `b` of a source line has a class in [`SOURCE_CLASS`] other than [`TAB`]:
+/// it ends the line, is or may start a character that needs work, or is a control. The
+/// same set as the table, written as comparisons so that [`next_special`] tests sixteen
+/// bytes at once; a test holds the two to each other for every byte.
+// Bitwise, not lazy: no branch per byte, so that sixteen of them make one vector test.
+#[allow(clippy::inline_always, clippy::needless_bitwise_bool)]
+#[inline(always)]
+fn is_special(b: u8) -> bool {
+    // C0 controls, line ends, the space and `!`, but not the tab; DEL.
+    let low = (b <= b'!') & (b != b'\t') | (b == 0x7F);
+    // The other switchable marks and the bytes that may start markup: `$` `&`, `(` `)`,
+    // `,`, `:` `;` `<`, `?`, `\`.
+    let marks = ((b & 0xFD) == b'$')
+        | ((b & 0xFE) == b'(')
+        | (b == b',')
+        | (b.wrapping_sub(b':') <= 2)
+        | (b == b'?')
+        | (b == b'\\');
+    // Lead bytes that need a closer look: `C2`, `E1`..`E3`, `EF`.
+    let leads = (b == 0xC2) | (b.wrapping_sub(0xE1) <= 2) | (b == 0xEF);
+    low | marks | leads
+}
+
+/// The first index at or after `i` whose byte [`is_special`], or `bytes.len()`.
+fn next_special(bytes: &[u8], mut i: usize) -> usize {
+    // Sixteen bytes a step, tested with no branch and no table look-up, which the compiler
+    // turns into one vector test; most bytes of a line (ideographs, digits, tabs) are not
+    // special. The position of a hit comes from the same vector, with no branch per byte.
+    while let Some(chunk) = bytes.get(i..).and_then(|rest| rest.first_chunk::<16>()) {
+        let hits = special_bytes(chunk);
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += 16;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if is_special(b) {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// The sixteen bytes of `chunk` as one number whose byte `k` is 1 when `chunk[k]`
+/// [`is_special`], else 0: the first special byte is the lowest set byte, found with no
+/// branch per byte.
+#[allow(clippy::inline_always)]
+#[inline(always)]
+fn special_bytes(chunk: &[u8; 16]) -> u128 {
+    let mut hits = [0u8; 16];
+    for (hit, &b) in hits.iter_mut().zip(chunk) {
+        *hit = u8::from(is_special(b));
+    }
+    u128::from_le_bytes(hits)
 }
 
 /// In [`SOURCE_CLASS`]: a byte that ends a source line (LF, CR, form feed).
@@ -324,31 +487,23 @@ const fn source_classes() -> [u8; 256] {
     t
 }
 
-/// [`line_into`] (`SOURCE` false: the cells of all of `text[start..]`) and
-/// [`source_line_into`] (`SOURCE` true: up to the line end) in one body.
-fn cells_into<const SOURCE: bool>(
-    text: &str,
-    start: usize,
-    scratch: &mut Scratch,
-    notes: &mut Notes,
-    out: &mut String,
-) -> Option<usize> {
-    let table = if SOURCE { &SOURCE_CLASS } else { &CLASS };
-    let bytes = text.as_bytes();
-    // `text[copied..cell_start]` is canonical already and waits to be copied.
-    let mut copied = start;
-    let mut cell_start = start;
+/// [`line_into`]: the cells of `line`, each looked at alone (the reference that
+/// [`source_line_into`] is held to).
+fn cells_into(line: &str, scratch: &mut Scratch, notes: &mut Notes, out: &mut String) {
+    let bytes = line.as_bytes();
+    // `line[copied..cell_start]` is canonical already and waits to be copied.
+    let mut copied = 0;
+    let mut cell_start = 0;
     // Where `out` ends after the last non-empty cell: trailing empty cells are dropped.
     let mut keep = out.len();
-    let mut i = start;
+    let mut i = 0;
     loop {
-        // The union of the byte classes of the cell: eight bytes a step while no tab (or
-        // line end, or control) is among them (the look-ups are independent), then byte by
-        // byte to the tab.
+        // The union of the byte classes of the cell: eight bytes a step while no tab is
+        // among them (the look-ups are independent), then byte by byte to the tab.
         let mut flags = 0;
         while let Some(chunk) = bytes.get(i..i + 8) {
-            let classes = chunk.iter().fold(0, |acc, &b| acc | table[usize::from(b)]);
-            if classes & (TAB | END | CONTROL) != 0 {
+            let classes = chunk.iter().fold(0, |acc, &b| acc | CLASS[usize::from(b)]);
+            if classes & TAB != 0 {
                 break;
             }
             flags |= classes;
@@ -356,34 +511,22 @@ fn cells_into<const SOURCE: bool>(
         }
         let mut at_tab = false;
         while let Some(&b) = bytes.get(i) {
-            let class = table[usize::from(b)];
-            if class & (TAB | END | CONTROL) != 0 {
-                if class & TAB != 0 {
-                    at_tab = true;
-                    break;
-                }
-                if class & END != 0 {
-                    break;
-                }
-                // `C2 A0`..`C2 BF` are no control characters; `C2 80`..`C2 9F` are.
-                if b == 0xC2 && !matches!(bytes.get(i + 1), Some(0x80..=0x9F)) {
-                    flags |= class & !CONTROL;
-                    i += 1;
-                    continue;
-                }
-                return None;
+            let class = CLASS[usize::from(b)];
+            if class & TAB != 0 {
+                at_tab = true;
+                break;
             }
             flags |= class;
             i += 1;
         }
-        let cell = text.get(cell_start..i).unwrap_or_default();
+        let cell = line.get(cell_start..i).unwrap_or_default();
         let flags = resolve(cell, flags);
         if flags == 0 {
             if !cell.is_empty() {
                 keep = out.len() + (i - copied);
             }
         } else {
-            out.push_str(text.get(copied..cell_start).unwrap_or_default());
+            out.push_str(line.get(copied..cell_start).unwrap_or_default());
             let before = out.len();
             // Spaces and marks alone (most cells here): one pass, no scratch.
             if flags != SPACING || !spacing_fast(cell, out) {
@@ -400,9 +543,8 @@ fn cells_into<const SOURCE: bool>(
         i += 1;
         cell_start = i;
     }
-    out.push_str(text.get(copied..i).unwrap_or_default());
+    out.push_str(line.get(copied..i).unwrap_or_default());
     out.truncate(keep);
-    Some(i)
 }
 
 /// The first index at or after `i` whose byte has a non-zero class in `table`.
@@ -623,12 +765,21 @@ fn widen_open(out: &mut String, start: usize, at: usize) {
 /// markup, and what it writes is the cell's canonical form. A test holds the two paths to
 /// the same output.
 fn spacing_fast(s: &str, out: &mut String) -> bool {
+    spacing_fast_from(s, 0, out)
+}
+
+/// [`spacing_fast`] for a cell whose bytes before `from` are known to need nothing: each
+/// has no class in [`CLASS`] or is a lead byte that [`lead_needs_spacing`] turns down
+/// (the cells [`source_line_into`] hands on). Exact: on such bytes the loop below only
+/// steps over plain bytes ([`token_at`] gives [`Token::Plain`] for a lead byte that needs
+/// nothing: `EF BC 80` is the only one with `EF BC`), so starting past them changes nothing.
+fn spacing_fast_from(s: &str, from: usize, out: &mut String) -> bool {
     let bytes = s.as_bytes();
     let start = out.len();
     let mut opens = [Open::default(); FAST_DEPTH];
     let mut depth = 0;
     let mut copied = 0;
-    let mut i = 0;
+    let mut i = from;
     loop {
         i = skip_plain(&CLASS, bytes, i);
         let run_start = i;
@@ -1180,6 +1331,20 @@ mod tests {
         ) {
             let s = pieces.concat();
             let mut fast = String::from("x");
+            // Starting past the bytes that need nothing changes nothing.
+            let bytes = s.as_bytes();
+            let from = (0..bytes.len())
+                .find(|&k| {
+                    let class = CLASS[usize::from(bytes[k])];
+                    class != 0 && (class != LEAD || lead_needs_spacing(bytes, k))
+                })
+                .unwrap_or(bytes.len());
+            let mut from_fast = String::from("x");
+            let took = spacing_fast_from(&s, from, &mut from_fast);
+            if spacing_fast(&s, &mut fast) != took || fast != from_fast {
+                proptest::prop_assert!(false, "from {} differs on {:?}", from, s);
+            }
+            let mut fast = String::from("x");
             if spacing_fast(&s, &mut fast) {
                 let mut general = String::from("x");
                 spacing_general(&s, &mut Scratch::default(), &mut general);
@@ -1230,6 +1395,130 @@ mod tests {
                 "U+{:04X}",
                 u32::from(c)
             );
+        }
+    }
+
+    /// [`is_special`] is the source table with the tab left out, for every byte.
+    #[test]
+    fn special_bytes_are_the_source_table() {
+        for b in 0..=255u8 {
+            let class = SOURCE_CLASS[usize::from(b)];
+            assert_eq!(is_special(b), class & !TAB != 0, "byte {b:#04X}");
+        }
+    }
+
+    /// [`next_special`] finds the first special byte wherever it stands in a chunk.
+    #[test]
+    fn next_special_finds_every_byte_in_every_lane() {
+        for b in 0..=255u8 {
+            for at in 0..40 {
+                // Plain bytes around: digits, an ideograph's bytes and tabs.
+                let mut bytes: Vec<u8> = b"12\t\xE5\xB9\xB4a"
+                    .iter()
+                    .copied()
+                    .cycle()
+                    .take(48)
+                    .collect();
+                bytes[at] = b;
+                for from in [0, 1, 7, 16, 17] {
+                    let want = (from..bytes.len())
+                        .find(|&k| is_special(bytes[k]))
+                        .unwrap_or(bytes.len());
+                    assert_eq!(
+                        next_special(&bytes, from),
+                        want,
+                        "byte {b:#04X} at {at} from {from}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// Pieces for [`source_line_matches_line_into`]: plain runs long enough for the vector
+    /// scan, tabs, characters whose lead byte needs a look, marks, spaces, markup, controls
+    /// and line ends.
+    const SOURCE_PIECES: &[&str] = &[
+        "部门项目支出预算绩效目标表",
+        "14500",
+        "100%",
+        "7.01亿元",
+        "年度",
+        "\t",
+        "\t\t",
+        " ",
+        "  ",
+        "。",
+        "、",
+        "—",
+        "≥",
+        "“",
+        "°",
+        "\u{A0}",
+        "\u{3000}",
+        "\u{200B}",
+        "\u{FEFF}",
+        "１",
+        "：",
+        "（",
+        "）",
+        ",",
+        ":",
+        "(",
+        ")",
+        "．",
+        "<p>",
+        "<br>",
+        "&#9;",
+        "&amp;",
+        "$\\geq 9$",
+        "$",
+        "\\",
+        "\0",
+        "\x7F",
+        "\u{85}",
+        "\n",
+        "\r",
+        "\x0C",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(8192))]
+        /// The scan of a source line gives what [`line_into`] gives on the line (up to its
+        /// end), and gives up exactly when the line holds a control character.
+        #[test]
+        fn source_line_matches_line_into(
+            pieces in proptest::collection::vec(proptest::sample::select(SOURCE_PIECES), 0..24),
+            prefix in proptest::sample::select(&["", "x\n", "\t年\r\n"][..]),
+        ) {
+            let text = format!("{prefix}{}", pieces.concat());
+            let start = prefix.len();
+            let mut out = String::from("x");
+            let mut notes = Notes::default();
+            let got = source_line_into(&text, start, &mut Scratch::default(), &mut notes, &mut out);
+            let end = text[start..]
+                .find(['\n', '\r', '\x0C'])
+                .map_or(text.len(), |k| start + k);
+            let line = &text[start..end];
+            let mut want = String::from("x");
+            let mut want_notes = Notes::default();
+            line_into(line, &mut Scratch::default(), &mut want_notes, &mut want);
+            let control = line.chars().any(|c| c.is_control() && c != '\t');
+            match got {
+                None => proptest::prop_assert!(control, "line {:?}", line),
+                Some(SourceLine::Verbatim { end: e, keep }) => {
+                    proptest::prop_assert!(!control);
+                    proptest::prop_assert_eq!(e, end);
+                    proptest::prop_assert_eq!(&out, "x");
+                    proptest::prop_assert_eq!(format!("x{}", &text[start..keep]), want);
+                    proptest::prop_assert_eq!(notes, want_notes);
+                }
+                Some(SourceLine::Built { end: e }) => {
+                    proptest::prop_assert!(!control);
+                    proptest::prop_assert_eq!(e, end);
+                    proptest::prop_assert_eq!(out, want);
+                    proptest::prop_assert_eq!(notes, want_notes);
+                }
+            }
         }
     }
 

@@ -54,7 +54,7 @@ use std::borrow::Cow;
 pub use decode::{Decoded, Replacement, decode, decode_borrowed};
 pub use warning::{Warning, WarningCode};
 
-use canon::Scratch;
+use canon::{Scratch, SourceLine};
 use markup::Notes;
 
 /// A normalized line: cells separated by `\t`, each cell in canonical text form.
@@ -116,7 +116,7 @@ pub fn normalize_text(text: &str, encoding: &'static str, replaced: &[Replacemen
     let mut warnings = Vec::new();
     let mut scratch = Scratch::default();
     let mut replaced = replaced.iter().peekable();
-    // Each line is built here, then copied once into a string of its exact size.
+    // A line that needs work is built here, then copied once into a string of its exact size.
     let mut out = String::new();
 
     // Pages are noted as they come; whether the text has any is known at its end (every
@@ -137,8 +137,16 @@ pub fn normalize_text(text: &str, encoding: &'static str, replaced: &[Replacemen
         // One scan finds the line end and canonicalizes the line, unless it holds a
         // control character: then the line is found, cleaned and canonicalized apart.
         let fast = canon::source_line_into(text, start, &mut scratch, &mut notes, &mut out);
-        let (end, removed) = if let Some(end) = fast {
-            (end, None)
+        // A line no cell of which needed work is taken from `text` as it stands.
+        let mut verbatim = None;
+        let (end, removed) = if let Some(fast) = fast {
+            match fast {
+                SourceLine::Verbatim { end, keep } => {
+                    verbatim = Some(text.get(start..keep).unwrap_or_default());
+                    (end, None)
+                }
+                SourceLine::Built { end } => (end, None),
+            }
         } else {
             let end = bytes
                 .get(start..)
@@ -195,7 +203,7 @@ pub fn normalize_text(text: &str, encoding: &'static str, replaced: &[Replacemen
         }
 
         lines.push(Line {
-            text: String::from(out.as_str()),
+            text: String::from(verbatim.unwrap_or(out.as_str())),
             first: number,
             last: number,
             page: Some(page),

@@ -15,7 +15,7 @@ use annex_grammar::{InputInfo, Parsed, Record};
 use sha2::{Digest, Sha256};
 
 use crate::args::Format;
-use crate::input::{self, Input};
+use crate::input;
 use crate::manifest::{self, Outcome, PARTIAL_CODES};
 use crate::output;
 use crate::run::{format_warning, warnings_in_source_order};
@@ -122,25 +122,54 @@ fn process_inner(job: Job, settings: &Settings) -> Done {
         stem,
         id,
     } = job;
-    let bytes = match source {
-        Source::File(path) => input::read(
-            &Input::File(path),
-            &mut std::io::empty(),
-            settings.max_bytes,
-        ),
-        Source::Read(read) => read,
-        Source::Failed(reason) => Err(reason),
-    };
-    let bytes = match bytes {
-        Ok(bytes) => bytes,
-        Err(reason) => {
+    // A file is read into this worker thread's scratch buffer, which goes back for the
+    // next input when this one is done (unless it grew very large).
+    let mut scratch = READ_BUFFER.take();
+    let owned;
+    let bytes: &[u8] = match source {
+        Source::File(path) => match input::read_file(&path, settings.max_bytes, &mut scratch) {
+            Ok(n) => &scratch[..n],
+            Err(reason) => {
+                return failed(settings, &label, id.as_ref(), None, Outcome::Error, &reason);
+            }
+        },
+        Source::Read(Ok(read)) => {
+            owned = read;
+            &owned
+        }
+        Source::Read(Err(reason)) | Source::Failed(reason) => {
             return failed(settings, &label, id.as_ref(), None, Outcome::Error, &reason);
         }
     };
-    let sha256 = hex(&Sha256::digest(&bytes));
+    let done = process_bytes(settings, &label, &stem, id.as_ref(), bytes);
+    if scratch.len() <= KEPT_READ_BUFFER {
+        READ_BUFFER.set(scratch);
+    }
+    done
+}
+
+thread_local! {
+    /// The buffer [`process_inner`] reads files into, kept by each worker thread from one
+    /// input to the next: no allocation, zeroing or freeing of the whole file per input.
+    static READ_BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Largest read buffer a worker thread keeps for the next input: real annexes are far
+/// smaller; a huge input's buffer is freed with it.
+const KEPT_READ_BUFFER: usize = 8 << 20;
+
+/// [`process_inner`] once the input's bytes are read.
+fn process_bytes(
+    settings: &Settings,
+    label: &str,
+    stem: &str,
+    id: Option<&serde_json::Value>,
+    bytes: &[u8],
+) -> Done {
+    let sha256 = hex(&Sha256::digest(bytes));
     let size = bytes.len() as u64;
 
-    if let Some(earlier) = already_done(settings, &label, &sha256) {
+    if let Some(earlier) = already_done(settings, label, &sha256) {
         return Done {
             line: earlier,
             skipped: true,
@@ -149,32 +178,25 @@ fn process_inner(job: Job, settings: &Settings) -> Done {
         };
     }
 
-    let is_pdf = input::is_pdf_name(label.as_ref()) || input::looks_like_pdf(&bytes);
+    let is_pdf = input::is_pdf_name(label.as_ref()) || input::looks_like_pdf(bytes);
     let mut explained = Vec::new();
     let parsed = if is_pdf {
-        match worker::read_pdf(&bytes, settings.limits) {
+        match worker::read_pdf(bytes, settings.limits) {
             Ok(pdf) => annex_grammar::parse_with_warnings(
                 &pdf.lines,
                 pdf.warnings,
                 &InputInfo {
-                    path: label.clone(),
+                    path: label.to_owned(),
                     sha256: sha256.clone(),
                     paged: true,
                 },
             ),
             Err((outcome, message)) => {
-                return failed(
-                    settings,
-                    &label,
-                    id.as_ref(),
-                    Some((sha256, size)),
-                    outcome,
-                    &message,
-                );
+                return failed(settings, label, id, Some((sha256, size)), outcome, &message);
             }
         }
     } else {
-        let (parsed, regions) = crate::extract_text(&label, sha256.clone(), &bytes, settings.shape);
+        let (parsed, regions) = crate::extract_text(label, sha256.clone(), bytes, settings.shape);
         if settings.explain {
             let forced = if settings.shape.is_some() {
                 "forced by --shape"
@@ -193,7 +215,7 @@ fn process_inner(job: Job, settings: &Settings) -> Done {
         }
         parsed
     };
-    let mut done = finish(settings, &label, id.as_ref(), &stem, sha256, size, &parsed);
+    let mut done = finish(settings, label, id, stem, sha256, size, &parsed);
     explained.append(&mut done.stderr);
     done.stderr = explained;
     done

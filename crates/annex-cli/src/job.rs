@@ -51,6 +51,49 @@ pub(crate) struct Settings {
     pub(crate) dir: Option<PathBuf>,
     /// Manifest lines of earlier runs, by path (batch mode).
     pub(crate) earlier: BTreeMap<String, manifest::Line>,
+    /// Output buffers written and handed back, for the next inputs' records.
+    pub(crate) spare: Spare,
+}
+
+/// Output buffers the writer thread hands back once it has written them, which the
+/// workers write the next inputs' JSON Lines into.
+///
+/// An input's JSON Lines are tens of KiB. Made afresh on a worker and freed on the writer
+/// thread, each such buffer was a large allocation (which makes glibc consolidate the
+/// worker's small free chunks first) and a large free on the writer thread, consolidating
+/// the worker's heap again from there, under its lock. Handed back, the same few buffers
+/// go round: as many as are in flight at once, which the engine's window bounds.
+#[derive(Debug, Default)]
+pub(crate) struct Spare(std::sync::Mutex<Vec<Vec<u8>>>);
+
+impl Spare {
+    /// More buffers than this are freed (the window keeps far fewer in flight).
+    const KEEP: usize = 64;
+    /// A buffer larger than this (a huge input's records) is freed rather than kept.
+    const MAX_CAPACITY: usize = 4 << 20;
+
+    fn list(&self) -> std::sync::MutexGuard<'_, Vec<Vec<u8>>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// An empty buffer, with room when one was handed back.
+    pub(crate) fn take(&self) -> Vec<u8> {
+        self.list().pop().unwrap_or_default()
+    }
+
+    /// Hand a buffer back (its bytes are dropped).
+    pub(crate) fn give(&self, mut buf: Vec<u8>) {
+        if buf.capacity() == 0 || buf.capacity() > Self::MAX_CAPACITY {
+            return;
+        }
+        buf.clear();
+        let mut list = self.list();
+        if list.len() < Self::KEEP {
+            list.push(buf);
+        }
+    }
 }
 
 /// Where an input's bytes come from.
@@ -332,7 +375,7 @@ fn write_records(
                 );
                 return Ok(());
             }
-            let (bytes, result) = canonical_lines(records);
+            let (bytes, result) = canonical_lines(records, settings.spare.take());
             done.stdout = bytes;
             result
         }
@@ -341,7 +384,7 @@ fn write_records(
             Ok(())
         }
         (Mode::Stream, ..) if !settings.pretty => {
-            let (bytes, result) = canonical_lines(records);
+            let (bytes, result) = canonical_lines(records, settings.spare.take());
             done.stdout = bytes;
             result
         }
@@ -388,15 +431,17 @@ fn write_records(
             let bytes = if format == Format::Csv {
                 crate::export::rows(records)
             } else {
-                let (bytes, result) = canonical_lines(records);
+                let (bytes, result) = canonical_lines(records, settings.spare.take());
                 result?;
                 bytes
             };
             let parts = dir.join(PARTS);
-            std::fs::create_dir_all(&parts)
+            let written = std::fs::create_dir_all(&parts)
                 .and_then(|()| output::write_atomic(&parts, &part_file(label, format), &bytes))
                 .map(|_| ())
-                .map_err(|e| format!("cannot write its part file: {}", input::describe_io(&e)))
+                .map_err(|e| format!("cannot write its part file: {}", input::describe_io(&e)));
+            settings.spare.give(bytes);
+            written
         }
         (Mode::Batch, _, None) => Ok(()),
     }
@@ -504,8 +549,13 @@ fn render(record: &Record, pretty: bool) -> Result<String, String> {
 /// written into one buffer rather than a string per record, and whether all were
 /// written. On an error the bytes are the lines of the records before the failing one,
 /// as when each was appended after rendering it.
-fn canonical_lines(records: &[Record]) -> (Vec<u8>, Result<(), String>) {
-    let mut text = String::with_capacity(records.iter().map(annex_emit::canonical_size_hint).sum());
+///
+/// `buf` is an empty buffer to write them into (one handed back: see [`Spare`]).
+fn canonical_lines(records: &[Record], mut buf: Vec<u8>) -> (Vec<u8>, Result<(), String>) {
+    buf.clear();
+    // An empty vector is valid UTF-8.
+    let mut text = String::from_utf8(buf).unwrap_or_default();
+    text.reserve(records.iter().map(annex_emit::canonical_size_hint).sum());
     let result = records.iter().try_for_each(|record| {
         annex_emit::write_canonical(&mut text, record).map_err(|e| error_chain(&e))?;
         // Canonical text never ends in a newline (it ends in `}`), so this is exactly

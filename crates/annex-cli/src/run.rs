@@ -253,6 +253,7 @@ fn extract(
         explain: args.explain,
         dir: args.output.clone(),
         earlier,
+        spare: job::Spare::default(),
     });
 
     let mut state = Emitter {
@@ -279,7 +280,9 @@ fn extract(
     if mode == Mode::Cluster {
         let mut lines = io::BufReader::new(stdin);
         let jobs = std::iter::from_fn(move || cluster_job(&mut lines));
-        engine::ordered(&pool, window, jobs, &work, |done| state.emit(&done));
+        engine::ordered(&pool, window, jobs, &work, |done| {
+            state.emit_and_recycle(done)
+        });
     } else {
         let inputs: Vec<_> = args
             .inputs
@@ -314,7 +317,9 @@ fn extract(
                 id: None,
             },
         });
-        engine::ordered(&pool, window, jobs, &work, |done| state.emit(&done));
+        engine::ordered(&pool, window, jobs, &work, |done| {
+            state.emit_and_recycle(done)
+        });
     }
     if let Some(bar) = state.bar.take() {
         bar.finish_and_clear();
@@ -372,6 +377,14 @@ struct Emitter<'a> {
 }
 
 impl Emitter<'_> {
+    /// [`Self::emit`], then hand the input's output buffer back to the workers (see
+    /// [`job::Spare`]).
+    fn emit_and_recycle(&mut self, done: Done) -> ControlFlow<()> {
+        let flow = self.emit(&done);
+        self.settings.spare.give(done.stdout);
+        flow
+    }
+
     fn emit(&mut self, done: &Done) -> ControlFlow<()> {
         if !done.stderr.is_empty() {
             let stderr = &mut *self.stderr;

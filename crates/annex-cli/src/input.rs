@@ -182,7 +182,11 @@ fn walk(
         };
         if kind.is_dir() {
             walk(root, &path, select, files, errors);
-        } else if select.takes(root, &path) && fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+        } else if select.takes(root, &path)
+            // A regular file is one (the directory entry says so, without a `stat`); a
+            // symbolic link is followed to see whether it leads to one.
+            && (kind.is_file() || fs::metadata(&path).is_ok_and(|m| m.is_file()))
+        {
             files.push(path);
         }
     }
@@ -400,6 +404,34 @@ mod tests {
             read_file(&dir, 1 << 20, &mut buf).err().as_deref(),
             Some("is a directory")
         );
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// A directory walk takes regular files (as the directory entry says) and symbolic
+    /// links to files, and does not follow links to directories or dangling links.
+    #[cfg(unix)]
+    #[test]
+    fn walk_takes_files_and_links_to_files() {
+        let dir = std::env::temp_dir().join(format!("annex-walk-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let sub = dir.join("sub");
+        fs::create_dir_all(&sub).unwrap_or_else(|e| panic!("{e}"));
+        fs::write(dir.join("a.txt"), "a").unwrap_or_else(|e| panic!("{e}"));
+        fs::write(sub.join("b.txt"), "b").unwrap_or_else(|e| panic!("{e}"));
+        let link = |target: &Path, name: &str| {
+            std::os::unix::fs::symlink(target, dir.join(name)).unwrap_or_else(|e| panic!("{e}"));
+        };
+        link(&dir.join("a.txt"), "c.txt");
+        link(&sub, "d.txt");
+        link(&dir.join("missing"), "e.txt");
+        let got: Vec<String> = expand(&dir, &Select::Extensions)
+            .into_iter()
+            .map(|r| match r {
+                Ok(Input::File(p)) => p.strip_prefix(&dir).unwrap_or(&p).display().to_string(),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(got, ["a.txt", "c.txt", "sub/b.txt"]);
         let _ = fs::remove_dir_all(&dir);
     }
 

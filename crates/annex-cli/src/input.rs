@@ -212,10 +212,11 @@ pub(crate) fn read(input: &Input, stdin: &mut dyn Read, max_bytes: u64) -> Resul
 /// how many bytes it holds: the file is `buf[..n]`.
 ///
 /// `buf` is a scratch buffer that a worker thread keeps from one input to the next: its
-/// length is whatever it grew to (zeroed once, when it grew, never again), and what lies
-/// past `n` is left over from earlier files. Reading into it directly takes one `read`
-/// per file and one more that says end of file, where `read_to_end` on a fresh vector
-/// grew it by doubling (a dozen reads and reallocations, each copying what was read).
+/// length is that of the longest file it held, and what lies past `n` is left over from
+/// earlier files. Reading into it directly takes one `read` per file and one more that
+/// says end of file, where `read_to_end` on a fresh vector grew it by doubling (a dozen
+/// reads and reallocations, each copying what was read). A file longer than the buffer
+/// is read into room reserved for it from the metadata's size.
 ///
 /// The size checks are [`read`]'s: the metadata up front, and the bytes read (a file
 /// that grew after its metadata was read is read on, up to `max_bytes` and one more byte).
@@ -236,7 +237,17 @@ pub(crate) fn read_file(path: &Path, max_bytes: u64, buf: &mut Vec<u8>) -> Resul
         .saturating_add(1)
         .min(limit);
     if buf.len() < want {
-        buf.resize(want, 0);
+        // Longer than every file this buffer held: read into new room, which needs no
+        // zeroing, as `read` does; the buffer's length is then this file's.
+        buf.clear();
+        buf.reserve(want);
+        file.take(max_bytes.saturating_add(1))
+            .read_to_end(buf)
+            .map_err(|e| describe_io(&e))?;
+        if buf.len() as u64 > max_bytes {
+            return Err(too_large(max_bytes));
+        }
+        return Ok(buf.len());
     }
     let mut n = 0;
     while n < limit {

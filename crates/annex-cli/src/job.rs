@@ -294,21 +294,24 @@ fn finish(
     size: u64,
     parsed: &Parsed,
 ) -> Done {
-    // Counted by the codes' static names (no allocation per warning), owned once per code.
-    let mut counts: BTreeMap<&'static str, u64> = BTreeMap::new();
-    let mut partial = false;
+    // Counted by code (no string compared or allocated per warning), with whether a
+    // record holds one; each code's name is owned once, and sorts the manifest's map.
+    let mut counts: BTreeMap<annex_normalize::WarningCode, (u64, bool)> = BTreeMap::new();
     for w in parsed.records.iter().flat_map(|r| &r.warnings) {
-        partial |= PARTIAL_CODES.contains(&w.code.as_str());
-        *counts.entry(w.code.as_str()).or_default() += 1;
+        let count = counts.entry(w.code).or_default();
+        *count = (count.0 + 1, true);
     }
     // Warnings outside every table count, but do not make an input partial: text around
     // the tables (notes, signatures) is expected to go unread.
     for w in &parsed.warnings {
-        *counts.entry(w.code.as_str()).or_default() += 1;
+        counts.entry(w.code).or_default().0 += 1;
     }
+    let partial = counts
+        .iter()
+        .any(|(code, &(_, in_record))| in_record && PARTIAL_CODES.contains(&code.as_str()));
     let codes: BTreeMap<String, u64> = counts
         .into_iter()
-        .map(|(code, n)| (code.to_owned(), n))
+        .map(|(code, (n, _))| (code.as_str().to_owned(), n))
         .collect();
     let tables = parsed.records.len() as u64;
     let outcome = match (tables, partial) {

@@ -182,7 +182,11 @@ fn walk(
         };
         if kind.is_dir() {
             walk(root, &path, select, files, errors);
-        } else if select.takes(root, &path) && fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+        } else if select.takes(root, &path)
+            // A regular file is one (the directory entry says so, without a `stat`); a
+            // symbolic link is followed to see whether it leads to one.
+            && (kind.is_file() || fs::metadata(&path).is_ok_and(|m| m.is_file()))
+        {
             files.push(path);
         }
     }
@@ -196,17 +200,74 @@ pub(crate) fn read(input: &Input, stdin: &mut dyn Read, max_bytes: u64) -> Resul
     match input {
         Input::Stdin => read_capped(stdin, max_bytes),
         Input::File(path) => {
-            let file = fs::File::open(path).map_err(|e| describe_io(&e))?;
-            let meta = file.metadata().map_err(|e| describe_io(&e))?;
-            if meta.is_dir() {
-                return Err("is a directory".to_owned());
-            }
-            if meta.len() > max_bytes {
-                return Err(too_large(max_bytes));
-            }
-            read_capped(file, max_bytes)
+            let mut buf = Vec::new();
+            let n = read_file(path, max_bytes, &mut buf)?;
+            buf.truncate(n);
+            Ok(buf)
         }
     }
+}
+
+/// Read the file at `path` whole into `buf`, refusing more than `max_bytes`, and return
+/// how many bytes it holds: the file is `buf[..n]`.
+///
+/// `buf` is a scratch buffer that a worker thread keeps from one input to the next: its
+/// length is that of the longest file it held, and what lies past `n` is left over from
+/// earlier files. Reading into it directly takes one `read` per file and one more that
+/// says end of file, where `read_to_end` on a fresh vector grew it by doubling (a dozen
+/// reads and reallocations, each copying what was read). A file longer than the buffer
+/// is read into room reserved for it from the metadata's size.
+///
+/// The size checks are [`read`]'s: the metadata up front, and the bytes read (a file
+/// that grew after its metadata was read is read on, up to `max_bytes` and one more byte).
+pub(crate) fn read_file(path: &Path, max_bytes: u64, buf: &mut Vec<u8>) -> Result<usize, String> {
+    let mut file = fs::File::open(path).map_err(|e| describe_io(&e))?;
+    let meta = file.metadata().map_err(|e| describe_io(&e))?;
+    if meta.is_dir() {
+        return Err("is a directory".to_owned());
+    }
+    if meta.len() > max_bytes {
+        return Err(too_large(max_bytes));
+    }
+    // One byte more than allowed tells "too large" from "exactly the limit"; one byte more
+    // than the metadata's size lets the first read end at the end of the file.
+    let limit = usize::try_from(max_bytes.saturating_add(1)).unwrap_or(usize::MAX);
+    let want = usize::try_from(meta.len())
+        .unwrap_or(usize::MAX)
+        .saturating_add(1)
+        .min(limit);
+    if buf.len() < want {
+        // Longer than every file this buffer held: read into new room, which needs no
+        // zeroing, as `read` does; the buffer's length is then this file's.
+        buf.clear();
+        buf.reserve(want);
+        file.take(max_bytes.saturating_add(1))
+            .read_to_end(buf)
+            .map_err(|e| describe_io(&e))?;
+        if buf.len() as u64 > max_bytes {
+            return Err(too_large(max_bytes));
+        }
+        return Ok(buf.len());
+    }
+    let mut n = 0;
+    while n < limit {
+        if n == buf.len() {
+            // The file grew since its metadata was read.
+            let more = n.saturating_mul(2).clamp(n + 1, limit);
+            buf.resize(more, 0);
+        }
+        let end = buf.len().min(limit);
+        match file.read(&mut buf[n..end]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(describe_io(&e)),
+        }
+    }
+    if n as u64 > max_bytes {
+        return Err(too_large(max_bytes));
+    }
+    Ok(n)
 }
 
 fn read_capped(reader: impl Read, max_bytes: u64) -> Result<Vec<u8>, String> {
@@ -318,6 +379,71 @@ mod tests {
         let mut big: &[u8] = b"123456";
         let err = read(&Input::Stdin, &mut big, 5).err().unwrap_or_default();
         assert!(err.contains("--max-bytes"), "{err}");
+    }
+
+    /// A file read into a scratch buffer longer than it (left over from a bigger file)
+    /// or shorter than it gives its bytes, as `fs::read` does; the cap holds either way.
+    #[test]
+    fn files_into_a_reused_buffer() {
+        let dir = std::env::temp_dir().join(format!("annex-read-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let mut buf = Vec::new();
+        for (name, len) in [
+            ("a", 5000usize),
+            ("b", 3),
+            ("c", 0),
+            ("d", 70_000),
+            ("e", 10),
+        ] {
+            let path = dir.join(name);
+            let bytes: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            fs::write(&path, &bytes).unwrap_or_else(|e| panic!("{e}"));
+            let n = read_file(&path, 1 << 20, &mut buf).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(&buf[..n], &bytes[..], "{name}");
+            assert_eq!(
+                read(&Input::File(path.clone()), &mut io::empty(), 1 << 20).as_deref(),
+                Ok(&bytes[..])
+            );
+            if len > 0 {
+                let capped = len as u64 - 1;
+                let err = read_file(&path, capped, &mut buf).err().unwrap_or_default();
+                assert!(err.contains("--max-bytes"), "{err}");
+                assert_eq!(read_file(&path, len as u64, &mut buf), Ok(len));
+            }
+        }
+        assert_eq!(
+            read_file(&dir, 1 << 20, &mut buf).err().as_deref(),
+            Some("is a directory")
+        );
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// A directory walk takes regular files (as the directory entry says) and symbolic
+    /// links to files, and does not follow links to directories or dangling links.
+    #[cfg(unix)]
+    #[test]
+    fn walk_takes_files_and_links_to_files() {
+        let dir = std::env::temp_dir().join(format!("annex-walk-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let sub = dir.join("sub");
+        fs::create_dir_all(&sub).unwrap_or_else(|e| panic!("{e}"));
+        fs::write(dir.join("a.txt"), "a").unwrap_or_else(|e| panic!("{e}"));
+        fs::write(sub.join("b.txt"), "b").unwrap_or_else(|e| panic!("{e}"));
+        let link = |target: &Path, name: &str| {
+            std::os::unix::fs::symlink(target, dir.join(name)).unwrap_or_else(|e| panic!("{e}"));
+        };
+        link(&dir.join("a.txt"), "c.txt");
+        link(&sub, "d.txt");
+        link(&dir.join("missing"), "e.txt");
+        let got: Vec<String> = expand(&dir, &Select::Extensions)
+            .into_iter()
+            .map(|r| match r {
+                Ok(Input::File(p)) => p.strip_prefix(&dir).unwrap_or(&p).display().to_string(),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(got, ["a.txt", "c.txt", "sub/b.txt"]);
+        let _ = fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use annex_grammar::{InputInfo, Parsed, Record};
 use sha2::{Digest, Sha256};
 
 use crate::args::Format;
-use crate::input::{self, Input};
+use crate::input;
 use crate::manifest::{self, Outcome, PARTIAL_CODES};
 use crate::output;
 use crate::run::{format_warning, warnings_in_source_order};
@@ -51,6 +51,49 @@ pub(crate) struct Settings {
     pub(crate) dir: Option<PathBuf>,
     /// Manifest lines of earlier runs, by path (batch mode).
     pub(crate) earlier: BTreeMap<String, manifest::Line>,
+    /// Output buffers written and handed back, for the next inputs' records.
+    pub(crate) spare: Spare,
+}
+
+/// Output buffers the writer thread hands back once it has written them, which the
+/// workers write the next inputs' JSON Lines into.
+///
+/// An input's JSON Lines are tens of KiB. Made afresh on a worker and freed on the writer
+/// thread, each such buffer was a large allocation (which makes glibc consolidate the
+/// worker's small free chunks first) and a large free on the writer thread, consolidating
+/// the worker's heap again from there, under its lock. Handed back, the same few buffers
+/// go round: as many as are in flight at once, which the engine's window bounds.
+#[derive(Debug, Default)]
+pub(crate) struct Spare(std::sync::Mutex<Vec<Vec<u8>>>);
+
+impl Spare {
+    /// More buffers than this are freed (the window keeps far fewer in flight).
+    const KEEP: usize = 64;
+    /// A buffer larger than this (a huge input's records) is freed rather than kept.
+    const MAX_CAPACITY: usize = 4 << 20;
+
+    fn list(&self) -> std::sync::MutexGuard<'_, Vec<Vec<u8>>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// An empty buffer, with room when one was handed back.
+    pub(crate) fn take(&self) -> Vec<u8> {
+        self.list().pop().unwrap_or_default()
+    }
+
+    /// Hand a buffer back (its bytes are dropped).
+    pub(crate) fn give(&self, mut buf: Vec<u8>) {
+        if buf.capacity() == 0 || buf.capacity() > Self::MAX_CAPACITY {
+            return;
+        }
+        buf.clear();
+        let mut list = self.list();
+        if list.len() < Self::KEEP {
+            list.push(buf);
+        }
+    }
 }
 
 /// Where an input's bytes come from.
@@ -122,25 +165,54 @@ fn process_inner(job: Job, settings: &Settings) -> Done {
         stem,
         id,
     } = job;
-    let bytes = match source {
-        Source::File(path) => input::read(
-            &Input::File(path),
-            &mut std::io::empty(),
-            settings.max_bytes,
-        ),
-        Source::Read(read) => read,
-        Source::Failed(reason) => Err(reason),
-    };
-    let bytes = match bytes {
-        Ok(bytes) => bytes,
-        Err(reason) => {
+    // A file is read into this worker thread's scratch buffer, which goes back for the
+    // next input when this one is done (unless it grew very large).
+    let mut scratch = READ_BUFFER.take();
+    let owned;
+    let bytes: &[u8] = match source {
+        Source::File(path) => match input::read_file(&path, settings.max_bytes, &mut scratch) {
+            Ok(n) => &scratch[..n],
+            Err(reason) => {
+                return failed(settings, &label, id.as_ref(), None, Outcome::Error, &reason);
+            }
+        },
+        Source::Read(Ok(read)) => {
+            owned = read;
+            &owned
+        }
+        Source::Read(Err(reason)) | Source::Failed(reason) => {
             return failed(settings, &label, id.as_ref(), None, Outcome::Error, &reason);
         }
     };
-    let sha256 = hex(&Sha256::digest(&bytes));
+    let done = process_bytes(settings, &label, &stem, id.as_ref(), bytes);
+    if scratch.len() <= KEPT_READ_BUFFER {
+        READ_BUFFER.set(scratch);
+    }
+    done
+}
+
+thread_local! {
+    /// The buffer [`process_inner`] reads files into, kept by each worker thread from one
+    /// input to the next: no allocation, zeroing or freeing of the whole file per input.
+    static READ_BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Largest read buffer a worker thread keeps for the next input: real annexes are far
+/// smaller; a huge input's buffer is freed with it.
+const KEPT_READ_BUFFER: usize = 8 << 20;
+
+/// [`process_inner`] once the input's bytes are read.
+fn process_bytes(
+    settings: &Settings,
+    label: &str,
+    stem: &str,
+    id: Option<&serde_json::Value>,
+    bytes: &[u8],
+) -> Done {
+    let sha256 = hex(&Sha256::digest(bytes));
     let size = bytes.len() as u64;
 
-    if let Some(earlier) = already_done(settings, &label, &sha256) {
+    if let Some(earlier) = already_done(settings, label, &sha256) {
         return Done {
             line: earlier,
             skipped: true,
@@ -149,32 +221,25 @@ fn process_inner(job: Job, settings: &Settings) -> Done {
         };
     }
 
-    let is_pdf = input::is_pdf_name(label.as_ref()) || input::looks_like_pdf(&bytes);
+    let is_pdf = input::is_pdf_name(label.as_ref()) || input::looks_like_pdf(bytes);
     let mut explained = Vec::new();
     let parsed = if is_pdf {
-        match worker::read_pdf(&bytes, settings.limits) {
+        match worker::read_pdf(bytes, settings.limits) {
             Ok(pdf) => annex_grammar::parse_with_warnings(
                 &pdf.lines,
                 pdf.warnings,
                 &InputInfo {
-                    path: label.clone(),
+                    path: label.to_owned(),
                     sha256: sha256.clone(),
                     paged: true,
                 },
             ),
             Err((outcome, message)) => {
-                return failed(
-                    settings,
-                    &label,
-                    id.as_ref(),
-                    Some((sha256, size)),
-                    outcome,
-                    &message,
-                );
+                return failed(settings, label, id, Some((sha256, size)), outcome, &message);
             }
         }
     } else {
-        let (parsed, regions) = crate::extract_text(&label, sha256.clone(), &bytes, settings.shape);
+        let (parsed, regions) = crate::extract_text(label, sha256.clone(), bytes, settings.shape);
         if settings.explain {
             let forced = if settings.shape.is_some() {
                 "forced by --shape"
@@ -193,7 +258,7 @@ fn process_inner(job: Job, settings: &Settings) -> Done {
         }
         parsed
     };
-    let mut done = finish(settings, &label, id.as_ref(), &stem, sha256, size, &parsed);
+    let mut done = finish(settings, label, id, stem, sha256, size, &parsed);
     explained.append(&mut done.stderr);
     done.stderr = explained;
     done
@@ -229,21 +294,24 @@ fn finish(
     size: u64,
     parsed: &Parsed,
 ) -> Done {
-    // Counted by the codes' static names (no allocation per warning), owned once per code.
-    let mut counts: BTreeMap<&'static str, u64> = BTreeMap::new();
-    let mut partial = false;
+    // Counted by code (no string compared or allocated per warning), with whether a
+    // record holds one; each code's name is owned once, and sorts the manifest's map.
+    let mut counts: BTreeMap<annex_normalize::WarningCode, (u64, bool)> = BTreeMap::new();
     for w in parsed.records.iter().flat_map(|r| &r.warnings) {
-        partial |= PARTIAL_CODES.contains(&w.code.as_str());
-        *counts.entry(w.code.as_str()).or_default() += 1;
+        let count = counts.entry(w.code).or_default();
+        *count = (count.0 + 1, true);
     }
     // Warnings outside every table count, but do not make an input partial: text around
     // the tables (notes, signatures) is expected to go unread.
     for w in &parsed.warnings {
-        *counts.entry(w.code.as_str()).or_default() += 1;
+        counts.entry(w.code).or_default().0 += 1;
     }
+    let partial = counts
+        .iter()
+        .any(|(code, &(_, in_record))| in_record && PARTIAL_CODES.contains(&code.as_str()));
     let codes: BTreeMap<String, u64> = counts
         .into_iter()
-        .map(|(code, n)| (code.to_owned(), n))
+        .map(|(code, (n, _))| (code.as_str().to_owned(), n))
         .collect();
     let tables = parsed.records.len() as u64;
     let outcome = match (tables, partial) {
@@ -310,7 +378,7 @@ fn write_records(
                 );
                 return Ok(());
             }
-            let (bytes, result) = canonical_lines(records);
+            let (bytes, result) = canonical_lines(records, settings.spare.take());
             done.stdout = bytes;
             result
         }
@@ -319,7 +387,7 @@ fn write_records(
             Ok(())
         }
         (Mode::Stream, ..) if !settings.pretty => {
-            let (bytes, result) = canonical_lines(records);
+            let (bytes, result) = canonical_lines(records, settings.spare.take());
             done.stdout = bytes;
             result
         }
@@ -366,15 +434,17 @@ fn write_records(
             let bytes = if format == Format::Csv {
                 crate::export::rows(records)
             } else {
-                let (bytes, result) = canonical_lines(records);
+                let (bytes, result) = canonical_lines(records, settings.spare.take());
                 result?;
                 bytes
             };
             let parts = dir.join(PARTS);
-            std::fs::create_dir_all(&parts)
+            let written = std::fs::create_dir_all(&parts)
                 .and_then(|()| output::write_atomic(&parts, &part_file(label, format), &bytes))
                 .map(|_| ())
-                .map_err(|e| format!("cannot write its part file: {}", input::describe_io(&e)))
+                .map_err(|e| format!("cannot write its part file: {}", input::describe_io(&e)));
+            settings.spare.give(bytes);
+            written
         }
         (Mode::Batch, _, None) => Ok(()),
     }
@@ -482,8 +552,13 @@ fn render(record: &Record, pretty: bool) -> Result<String, String> {
 /// written into one buffer rather than a string per record, and whether all were
 /// written. On an error the bytes are the lines of the records before the failing one,
 /// as when each was appended after rendering it.
-fn canonical_lines(records: &[Record]) -> (Vec<u8>, Result<(), String>) {
-    let mut text = String::with_capacity(records.iter().map(annex_emit::canonical_size_hint).sum());
+///
+/// `buf` is an empty buffer to write them into (one handed back: see [`Spare`]).
+fn canonical_lines(records: &[Record], mut buf: Vec<u8>) -> (Vec<u8>, Result<(), String>) {
+    buf.clear();
+    // An empty vector is valid UTF-8.
+    let mut text = String::from_utf8(buf).unwrap_or_default();
+    text.reserve(records.iter().map(annex_emit::canonical_size_hint).sum());
     let result = records.iter().try_for_each(|record| {
         annex_emit::write_canonical(&mut text, record).map_err(|e| error_chain(&e))?;
         // Canonical text never ends in a newline (it ends in `}`), so this is exactly

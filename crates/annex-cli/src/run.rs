@@ -253,6 +253,7 @@ fn extract(
         explain: args.explain,
         dir: args.output.clone(),
         earlier,
+        spare: job::Spare::default(),
     });
 
     let mut state = Emitter {
@@ -275,11 +276,18 @@ fn extract(
         let settings = Arc::clone(&settings);
         Arc::new(move |job: Job| job::process(job, &settings))
     };
-    let window = jobs * 4;
+    // How many inputs may be in flight or waiting to be written, and how many the writer
+    // waits for at a time. With one worker, four at a time while four more are queued: a
+    // wake-up of this thread per four inputs rather than per input (2.5 % less CPU time
+    // on the 500-file corpus). With more workers, each as it comes: batching there made
+    // a batch slower in wall time.
+    let (window, batch) = if jobs == 1 { (8, 4) } else { (jobs * 4, 1) };
     if mode == Mode::Cluster {
         let mut lines = io::BufReader::new(stdin);
         let jobs = std::iter::from_fn(move || cluster_job(&mut lines));
-        engine::ordered(&pool, window, jobs, &work, |done| state.emit(&done));
+        engine::ordered(&pool, window, batch, jobs, &work, |done| {
+            state.emit_and_recycle(done)
+        });
     } else {
         let inputs: Vec<_> = args
             .inputs
@@ -314,7 +322,9 @@ fn extract(
                 id: None,
             },
         });
-        engine::ordered(&pool, window, jobs, &work, |done| state.emit(&done));
+        engine::ordered(&pool, window, batch, jobs, &work, |done| {
+            state.emit_and_recycle(done)
+        });
     }
     if let Some(bar) = state.bar.take() {
         bar.finish_and_clear();
@@ -372,6 +382,14 @@ struct Emitter<'a> {
 }
 
 impl Emitter<'_> {
+    /// [`Self::emit`], then hand the input's output buffer back to the workers (see
+    /// [`job::Spare`]).
+    fn emit_and_recycle(&mut self, done: Done) -> ControlFlow<()> {
+        let flow = self.emit(&done);
+        self.settings.spare.give(done.stdout);
+        flow
+    }
+
     fn emit(&mut self, done: &Done) -> ControlFlow<()> {
         if !done.stderr.is_empty() {
             let stderr = &mut *self.stderr;

@@ -273,8 +273,11 @@ pub fn read(bytes: &[u8], shape: Option<Shape>) -> Shaped {
                     };
                     debug_assert_eq!(l.first, src.number);
                     let mut text = std::mem::take(&mut l.text);
-                    // Trailing empty cells dropped, a row left empty dropped (as `emit`).
-                    text.truncate(text.trim_end_matches('\t').len());
+                    // Trailing empty cells dropped, a row left empty dropped (as `emit`):
+                    // `trim_end_matches('\t')` on bytes, a tab being one byte that is in
+                    // no other character.
+                    let kept = text.bytes().rposition(|b| b != b'\t').map_or(0, |p| p + 1);
+                    text.truncate(kept);
                     if text.is_empty() {
                         continue;
                     }

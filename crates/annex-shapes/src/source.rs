@@ -21,18 +21,23 @@ impl SrcLine<'_> {
     }
 }
 
-/// `text.trim_start()`, with the usual first bytes decided without decoding a character:
-/// an ASCII byte other than `09..=0D` and the space, or the lead byte of an ideograph
-/// (`E4..=E9`, U+4000..=U+9FFF, none of them white space), starts no white space. Most
-/// lines start so.
+/// `text.trim_start()`, with the usual bytes decided without decoding a character: the
+/// ASCII white space (`09..=0D` and the space, each a whole character) is skipped byte by
+/// byte, and then an ASCII byte, or the lead byte of an ideograph (`E4..=E9`,
+/// U+4000..=U+9FFF, none of them white space), starts no white space. Most lines start
+/// so, or with tabs (the continuation rows of a tab-separated table) and then so.
 pub(crate) fn trim_start(text: &str) -> &str {
-    match text.as_bytes().first() {
-        Some(&b)
-            if (b.is_ascii() && !matches!(b, 0x09..=0x0D | b' ')) || (0xE4..=0xE9).contains(&b) =>
-        {
-            text
-        }
-        _ => text.trim_start(),
+    let b = text.as_bytes();
+    let skip = b
+        .iter()
+        .position(|c| !matches!(c, 0x09..=0x0D | b' '))
+        .unwrap_or(b.len());
+    // `skip` follows ASCII bytes only: a character boundary.
+    let rest = text.get(skip..).unwrap_or_default();
+    match rest.as_bytes().first() {
+        None => rest,
+        Some(&c) if c.is_ascii() || (0xE4..=0xE9).contains(&c) => rest,
+        _ => rest.trim_start(),
     }
 }
 
@@ -136,7 +141,12 @@ pub(crate) fn is_page_number(line: &str) -> bool {
 #[inline(never)]
 fn canonical_is_page_number(line: &str) -> bool {
     // Canonical first: full-width digits and spaces become the grammar's forms.
-    annex_grammar::vocab::is_page_number(&canonical_text(&line.replace('\t', " ")))
+    let canon = if line.contains('\t') {
+        canonical_text(&line.replace('\t', " "))
+    } else {
+        canonical_text(line)
+    };
+    annex_grammar::vocab::is_page_number(&canon)
 }
 
 /// A quick and exact "no" for [`is_page_number`], without canonicalizing: the line is
@@ -434,11 +444,20 @@ mod tests {
     #[test]
     fn trim_start_as_std() {
         for c in (0..=0x3_0000).filter_map(char::from_u32) {
-            for t in [format!("{c}"), format!("{c}x"), format!("{c} \u{3000}y")] {
+            for t in [
+                format!("{c}"),
+                format!("{c}x"),
+                format!("{c} \u{3000}y"),
+                format!("\t\t{c}"),
+                format!(" \t\r\n\x0B\x0C{c}\u{3000}z"),
+                format!("\t{c}\t"),
+            ] {
                 assert_eq!(trim_start(&t), t.trim_start(), "{:04X}", u32::from(c));
             }
         }
-        assert_eq!(trim_start(""), "");
+        for t in ["", " ", "\t\t", "\t \u{3000}", "\u{85}\t", " \u{A0}\ta"] {
+            assert_eq!(trim_start(t), t.trim_start(), "{t:?}");
+        }
     }
 
     #[test]

@@ -369,28 +369,25 @@ fn split_tabs<'t>(text: &'t str, mut f: impl FnMut(usize, &'t str)) {
     };
     let bytes = text.as_bytes();
     let (mut from, mut col) = (0usize, 0usize);
-    let mut cut = |at: usize, from: &mut usize, col: &mut usize| {
-        // An empty piece (two tabs in a row: most rows have several) is only counted.
-        if at > *from {
-            f(*col, &text[*from..at]);
+    // Visits the tabs flagged in one word that starts at byte `base`.
+    let mut cut_at = |mut flags: u64, base: usize, from: &mut usize, col: &mut usize| {
+        while flags != 0 {
+            let at = base + (flags.trailing_zeros() / 8) as usize;
+            // An empty piece (two tabs in a row: most rows have several) is only counted.
+            if at > *from {
+                f(*col, &text[*from..at]);
+            }
+            *from = at + 1;
+            *col += 1;
+            flags &= flags - 1;
         }
-        *from = at + 1;
-        *col += 1;
     };
     let mut words = bytes.chunks_exact(8);
     let mut base = 0;
     for chunk in words.by_ref() {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
-        let mut flags = tabs_in(u64::from_le_bytes(word));
-        while flags != 0 {
-            cut(
-                base + (flags.trailing_zeros() / 8) as usize,
-                &mut from,
-                &mut col,
-            );
-            flags &= flags - 1;
-        }
+        cut_at(tabs_in(u64::from_le_bytes(word)), base, &mut from, &mut col);
         base += 8;
     }
     let tail = words.remainder();
@@ -399,27 +396,12 @@ fn split_tabs<'t>(text: &'t str, mut f: impl FnMut(usize, &'t str)) {
         // flags are shifted out (a fixed-size read, where padding took a copy call).
         let mut word = [0u8; 8];
         word.copy_from_slice(&bytes[bytes.len() - 8..]);
-        let mut flags = tabs_in(u64::from_le_bytes(word)) >> (8 * (8 - tail.len()));
-        while flags != 0 {
-            cut(
-                base + (flags.trailing_zeros() / 8) as usize,
-                &mut from,
-                &mut col,
-            );
-            flags &= flags - 1;
-        }
+        let flags = tabs_in(u64::from_le_bytes(word)) >> (8 * (8 - tail.len()));
+        cut_at(flags, base, &mut from, &mut col);
     } else if !tail.is_empty() {
         let mut word = [0u8; 8];
         word[..tail.len()].copy_from_slice(tail);
-        let mut flags = tabs_in(u64::from_le_bytes(word));
-        while flags != 0 {
-            cut(
-                base + (flags.trailing_zeros() / 8) as usize,
-                &mut from,
-                &mut col,
-            );
-            flags &= flags - 1;
-        }
+        cut_at(tabs_in(u64::from_le_bytes(word)), base, &mut from, &mut col);
     }
     if from < bytes.len() {
         f(col, &text[from..]);

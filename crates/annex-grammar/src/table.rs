@@ -337,20 +337,31 @@ pub(crate) fn split_trailing_value(cell: &str) -> Option<(String, String)> {
     let bytes = cell.as_bytes();
     let last_digit = bytes.iter().rposition(u8::is_ascii_digit)?;
     let unit = &cell[last_digit + 1..];
-    let unit_ok = unit.trim() == "%"
-        || (unit.chars().count() <= 3
-            && !unit
-                .chars()
-                .any(|c| matches!(c, '，' | '。' | '；' | '、' | '）' | ')' | '年')));
-    if !unit_ok {
+    if !unit_may_follow_value(unit) {
         return None;
     }
     let mut start = last_digit;
     while start > 0 && matches!(bytes[start - 1], b'0'..=b'9' | b'.') {
         start -= 1;
     }
-    let mut pos = start;
-    let before = cell[..pos].trim_end();
+    split_before_number(cell, unit, start)
+}
+
+/// Can `unit` (what follows the last digit of a cell) end a value: `%`, or up to three
+/// characters with no sentence punctuation, closing bracket or 年?
+fn unit_may_follow_value(unit: &str) -> bool {
+    unit.trim() == "%"
+        || (unit.chars().count() <= 3
+            && !unit
+                .chars()
+                .any(|c| matches!(c, '，' | '。' | '；' | '、' | '）' | ')' | '年')))
+}
+
+/// The split of [`split_trailing_value`] once the number is found: it starts at byte
+/// `start` of `cell` and `unit` follows it. The split holds only when the number has a
+/// comparator before it, a percent sign after it, or an unmatched closing bracket before it.
+fn split_before_number(cell: &str, unit: &str, start: usize) -> Option<(String, String)> {
+    let before = cell[..start].trim_end();
     let mut has_cmp = false;
     let mut prefix = before;
     if let Some(p) = crate::value::strip_comparator_suffix(before) {
@@ -379,8 +390,7 @@ pub(crate) fn split_trailing_value(cell: &str) -> Option<(String, String)> {
     if name.is_empty() {
         return None;
     }
-    pos = name.len();
-    let value = cell[pos..].trim();
+    let value = cell[name.len()..].trim();
     Some((name.to_owned(), value.to_owned()))
 }
 
@@ -1221,55 +1231,20 @@ mod tests {
         }
     }
 
-    /// `split_trailing_value` as first written (characters collected): the reference.
+    /// `split_trailing_value` as first written (characters collected) for the number's
+    /// bounds, the part the proptest checks; the split itself is shared.
     fn split_trailing_value_reference(cell: &str) -> Option<(String, String)> {
         let chars: Vec<(usize, char)> = cell.char_indices().collect();
         let last_digit = chars.iter().rposition(|(_, c)| c.is_ascii_digit())?;
         let unit: String = chars[last_digit + 1..].iter().map(|(_, c)| *c).collect();
-        let unit_ok = unit.trim() == "%"
-            || (unit.chars().count() <= 3
-                && !unit
-                    .chars()
-                    .any(|c| matches!(c, '，' | '。' | '；' | '、' | '）' | ')' | '年')));
-        if !unit_ok {
+        if !unit_may_follow_value(&unit) {
             return None;
         }
         let mut start = last_digit;
         while start > 0 && matches!(chars[start - 1].1, '0'..='9' | '.') {
             start -= 1;
         }
-        let pos = chars[start].0;
-        let before = cell[..pos].trim_end();
-        let mut has_cmp = false;
-        let mut prefix = before;
-        if let Some(p) = crate::value::strip_comparator_suffix(before) {
-            prefix = p.trim_end();
-            has_cmp = true;
-        }
-        let mut has_mark = false;
-        if !has_cmp {
-            if let Some(c) = before.chars().last() {
-                let unmatched = match c {
-                    ')' => !before.contains('('),
-                    '）' => !before.contains('（'),
-                    ']' | '】' | '》' | '|' => true,
-                    _ => false,
-                };
-                if unmatched {
-                    prefix = &before[..before.len() - c.len_utf8()];
-                    has_mark = true;
-                }
-            }
-        }
-        if !(has_cmp || has_mark || unit.trim() == "%") {
-            return None;
-        }
-        let name = prefix.trim_end();
-        if name.is_empty() {
-            return None;
-        }
-        let value = cell[name.len()..].trim();
-        Some((name.to_owned(), value.to_owned()))
+        split_before_number(cell, &unit, chars[start].0)
     }
 
     /// `split_goals` as first written (markers collected, then cut): the reference.

@@ -119,8 +119,8 @@ pub(crate) fn is_all_html(lines: &[SrcLine<'_>], html: bool) -> bool {
 
 /// Does a new table start at line `i` (a form title followed by a 项目名称 label soon)?
 fn starts_table<'a>(lines: &[SrcLine<'a>], i: usize, titles: &mut Titles<'a>) -> bool {
-    let text = lines[i].text;
-    if !may_be_title(text, lines[i].angle) || !titles.is_title(text) {
+    let line = lines[i];
+    if line.flags & source::TITLE_CANDIDATE == 0 || !titles.is_title(line.text) {
         return false;
     }
     lines[i + 1..]
@@ -162,17 +162,19 @@ impl<'a> Titles<'a> {
 /// one look at their end.
 ///
 /// `angle` is whether `text` holds a `<` ([`SrcLine::angle`]).
-fn may_be_title(text: &str, angle: bool) -> bool {
+#[inline]
+pub(crate) fn may_be_title(text: &str, angle: bool) -> bool {
     if ends_in_table(text) {
-        return text.contains('绩');
+        return has_char(text, '绩');
     }
-    angle && text.contains('绩') && text.contains('表')
+    angle && has_char(text, '绩') && has_char(text, '表')
 }
 
 /// Does the line end in `表`, white space and `|#*` aside? The ASCII ones are stripped as
 /// bytes; then the last character decides: `表` yes, ASCII or an ideograph (lead byte
 /// `E4..=E9`, as most lines end) no, and anything else unless it is white space beyond
 /// ASCII (`U+3000` and kin), when the general test runs.
+#[inline]
 fn ends_in_table(text: &str) -> bool {
     let b = text.as_bytes();
     let mut end = b.len();
@@ -192,7 +194,13 @@ fn ends_in_table(text: &str) -> bool {
     if rest.last().is_none_or(u8::is_ascii) || ideograph {
         return false;
     }
-    let rest = text.get(..end).unwrap_or_default();
+    ends_in_table_slow(text.get(..end).unwrap_or_default())
+}
+
+/// The rest of [`ends_in_table`], for a line whose last character (trimmed as bytes) is
+/// neither ASCII nor an ideograph: out of line, as few lines get here.
+#[inline(never)]
+fn ends_in_table_slow(rest: &str) -> bool {
     rest.chars().next_back().is_some_and(char::is_whitespace)
         && rest
             .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '|' | '#' | '*'))
@@ -206,13 +214,24 @@ fn ends_in_table(text: &str) -> bool {
 /// ([`SrcLine::angle`]).
 fn bare_contains(text: &str, angle: bool, needle: &str) -> bool {
     // The first character alone turns most lines away.
-    if needle.chars().next().is_some_and(|c| !text.contains(c)) {
+    if needle.chars().next().is_some_and(|c| !has_char(text, c)) {
         return false;
     }
     if !angle && text.contains(needle) {
         return true;
     }
     needle.chars().all(|c| text.contains(c)) && bare(text).contains(needle)
+}
+
+/// `text.contains(c)`, a three-byte character (every ideograph asked here) looked for by
+/// [`source::contains3`]: in UTF-8 no character's encoding starts inside another's, so
+/// the bytes in a row are the character.
+fn has_char(text: &str, c: char) -> bool {
+    let mut buf = [0u8; 4];
+    match *c.encode_utf8(&mut buf).as_bytes() {
+        [a, b, d] => source::contains3(text.as_bytes(), [a, b, d]),
+        _ => text.contains(c),
+    }
 }
 
 /// Split source lines into table regions: a region starts at each form title that opens a
@@ -255,20 +274,21 @@ pub(crate) fn evidence(lines: &[SrcLine<'_>], html_possible: bool) -> Option<Sha
     let (mut n, mut piped, mut separator, mut tabbed) = (0usize, 0usize, false, 0usize);
     let mut tabs_enough = false;
     for l in lines {
-        let t = source::trim_start(l.text);
-        if t.is_empty() {
+        if l.flags & source::BLANK != 0 {
             continue;
         }
         n += 1;
-        if t.starts_with('|') {
-            let t = t.trim_end();
+        if l.flags & source::PIPED != 0 {
+            let t = source::trim_start(l.text).trim_end();
             if t.bytes().filter(|&b| b == b'|').count() >= 3 {
                 piped += 1;
             }
             separator = separator
                 || (t.contains("---") && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ')));
         }
-        if !tabs_enough && memchr::memchr(b'\t', t.trim_end().as_bytes()).is_some() {
+        if !tabs_enough
+            && memchr::memchr(b'\t', source::trim_start(l.text).trim_end().as_bytes()).is_some()
+        {
             tabbed += 1;
             tabs_enough = tabbed >= 2 && tabbed * 5 >= lines.len();
         }
@@ -435,6 +455,27 @@ mod tests {
             let old = old_evidence(&lines);
             assert_eq!(evidence(&lines, true), old, "{t:?}");
             assert_eq!(evidence(&lines, has_cell_markup(&t)), old, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn has_char_as_contains() {
+        let pieces = [
+            "绩",
+            "表",
+            "项",
+            "中",
+            "a",
+            "\u{7EE9}",
+            "\u{E7}",
+            "\u{20000}",
+            "é",
+            " ",
+        ];
+        for t in crate::random_texts(&pieces, 20_000, 40) {
+            for c in ['绩', '表', '项', 'a', 'é', '\u{20000}'] {
+                assert_eq!(has_char(&t, c), t.contains(c), "{t:?} {c}");
+            }
         }
     }
 

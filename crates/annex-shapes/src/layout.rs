@@ -1569,12 +1569,7 @@ mod tests {
     /// Lines 0-3 on page 1, 4-7 on page 2.
     fn two_pages() -> Vec<SrcLine<'static>> {
         (0..8u32)
-            .map(|i| SrcLine {
-                text: "x",
-                number: i + 1,
-                page: Some(1 + i / 4),
-                angle: false,
-            })
+            .map(|i| SrcLine::new("x", i + 1, Some(1 + i / 4), false))
             .collect()
     }
 

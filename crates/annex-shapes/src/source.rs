@@ -13,12 +13,100 @@ pub(crate) struct SrcLine<'a> {
     /// Whether `text` holds a `<` (can hold a tag): found while the line ends are, so
     /// the detection asks no line again. Most lines hold none.
     pub angle: bool,
+    /// What the page-noise filter, the region split and the shape evidence ask of every
+    /// line, told once when the line is split off ([`BLANK`], [`PAGE_CANDIDATE`],
+    /// [`TITLE_CANDIDATE`], [`PIPED`]): each of them looks at the line's first or last
+    /// bytes, which are at hand then.
+    pub flags: u8,
 }
 
-impl SrcLine<'_> {
-    pub fn is_blank(&self) -> bool {
-        trim_start(self.text).is_empty()
+/// In [`SrcLine::flags`]: the line is white space only (`trim_start` leaves nothing).
+pub(crate) const BLANK: u8 = 1;
+/// In [`SrcLine::flags`]: the line may be a page number ([`is_page_number`] without its
+/// canonicalizing tail: short enough, and not turned away by [`surely_not_page_number`]).
+pub(crate) const PAGE_CANDIDATE: u8 = 2;
+/// In [`SrcLine::flags`]: the line may be a form title (`detect::may_be_title`).
+pub(crate) const TITLE_CANDIDATE: u8 = 4;
+/// In [`SrcLine::flags`]: the line starts with `|`, leading white space aside.
+pub(crate) const PIPED: u8 = 8;
+/// In [`SrcLine::flags`], set by [`drop_page_noise`] on the lines it drops: a page number.
+const NUMBERED: u8 = 16;
+/// In [`SrcLine::flags`], set by [`drop_page_noise`] on the lines it drops: a running page
+/// header or footer.
+const DROPPED: u8 = 32;
+
+impl<'a> SrcLine<'a> {
+    /// A line and what its [`flags`](SrcLine::flags) say of it.
+    #[inline]
+    pub fn new(text: &'a str, number: u32, page: Option<u32>, angle: bool) -> Self {
+        SrcLine {
+            text,
+            number,
+            page,
+            angle,
+            flags: line_flags(text, angle),
+        }
     }
+
+    pub fn is_blank(&self) -> bool {
+        self.flags & BLANK != 0
+    }
+}
+
+/// [`SrcLine::flags`] of a line: each flag is the general test it stands for (tests hold
+/// them to each other).
+#[inline]
+fn line_flags(text: &str, angle: bool) -> u8 {
+    let b = text.as_bytes();
+    let skip = b
+        .iter()
+        .position(|c| !matches!(c, 0x09..=0x0D | b' '))
+        .unwrap_or(b.len());
+    // Most lines (every table row) start with an ideograph other than `第页共`, after
+    // tabs or spaces at most: then the line is not blank, not piped, and surely no page
+    // number (that ideograph comes before any byte that can start markup, the bytes
+    // before it being ASCII white space: see [`surely_not_page_number`]).
+    let ideograph_first = matches!(b.get(skip), Some(0xE4..=0xE9))
+        && !matches!(
+            b.get(skip..skip + 3),
+            Some(b"\xE7\xAC\xAC" | b"\xE9\xA1\xB5" | b"\xE5\x85\xB1")
+        );
+    let mut flags = 0;
+    if !ideograph_first {
+        // `skip` follows ASCII bytes only: a character boundary.
+        let t = trim_start(text.get(skip..).unwrap_or_default());
+        match t.as_bytes().first() {
+            None => flags |= BLANK,
+            Some(b'|') => flags |= PIPED,
+            Some(_) => {}
+        }
+        if text.len() <= MAX_EDGE_LINE && !surely_not_page_number(text) {
+            flags |= PAGE_CANDIDATE;
+        }
+    }
+    if crate::detect::may_be_title(text, angle) {
+        flags |= TITLE_CANDIDATE;
+    }
+    flags
+}
+
+/// Whether `hay` holds the three bytes `n` in a row (in UTF-8 text and for the encoding
+/// of a three-byte character: whether the text holds that character). Sixteen starting
+/// positions a step, tested with no branch per byte, which the compiler makes a vector
+/// test; lines are short, and this is what turns most of them away.
+pub(crate) fn contains3(hay: &[u8], n: [u8; 3]) -> bool {
+    let mut i = 0;
+    while let Some(w) = hay.get(i..).and_then(|r| r.first_chunk::<18>()) {
+        let mut hit = 0u8;
+        for k in 0..16 {
+            hit |= u8::from(w[k] == n[0]) & u8::from(w[k + 1] == n[1]) & u8::from(w[k + 2] == n[2]);
+        }
+        if hit != 0 {
+            return true;
+        }
+        i += 16;
+    }
+    hay.get(i..).unwrap_or_default().windows(3).any(|w| w == n)
 }
 
 /// `text.trim_start()`, with the usual bytes decided without decoding a character: the
@@ -75,12 +163,12 @@ fn any_lines(text: &str, paged: bool) -> Vec<SrcLine<'_>> {
             }
         };
         let line = text.get(pos..end).unwrap_or_default();
-        out.push(SrcLine {
-            text: line,
+        out.push(SrcLine::new(
+            line,
             number,
-            page: paged.then_some(page),
-            angle: memchr::memchr(b'<', line.as_bytes()).is_some(),
-        });
+            paged.then_some(page),
+            memchr::memchr(b'<', line.as_bytes()).is_some(),
+        ));
         if bytes.get(end) == Some(&0x0C) {
             page = page.saturating_add(1);
         }
@@ -100,23 +188,23 @@ fn lf_lines(text: &str) -> Vec<SrcLine<'_>> {
             angle = true;
             continue;
         }
-        out.push(SrcLine {
-            text: text.get(start..end).unwrap_or_default(),
+        out.push(SrcLine::new(
+            text.get(start..end).unwrap_or_default(),
             number,
-            page: None,
+            None,
             angle,
-        });
+        ));
         number = number.saturating_add(1);
         start = end + 1;
         angle = false;
     }
     if start < text.len() {
-        out.push(SrcLine {
-            text: text.get(start..).unwrap_or_default(),
+        out.push(SrcLine::new(
+            text.get(start..).unwrap_or_default(),
             number,
-            page: None,
+            None,
             angle,
-        });
+        ));
     }
     out
 }
@@ -134,6 +222,11 @@ pub(crate) fn is_page_number(line: &str) -> bool {
         return false;
     }
     canonical_is_page_number(line)
+}
+
+/// [`is_page_number`] of a source line, whose quick "no" is in its flags.
+fn is_page_line(line: &SrcLine<'_>) -> bool {
+    line.flags & PAGE_CANDIDATE != 0 && canonical_is_page_number(line.text)
 }
 
 /// The rest of [`is_page_number`], for the few lines the quick "no" lets through: kept
@@ -161,13 +254,18 @@ fn canonical_is_page_number(line: &str) -> bool {
 /// only from those four full-width forms, so the ideograph is still in the canonical
 /// text, before any markup, round after round. `vocab::is_page_number` accepts no
 /// ideograph but `第页共`. Most lines (every table row) are rejected at their first
-/// ideograph.
+/// ideograph. The same holds for `%`, `≥` and `≤` (the mapping makes them no other
+/// character, and no page number holds them), which turn away rows of a value alone.
 fn surely_not_page_number(line: &str) -> bool {
     let b = line.as_bytes();
     let mut i = 0;
     while let Some(&c) = b.get(i) {
         match c {
             b'<' | b'&' | b'$' | b'\\' => return false,
+            // `%`, `≥` (E2 89 A5) and `≤` (E2 89 A4): kept as they are, like an ideograph,
+            // and in no page number (`-3%`, `≥90%` rows of values).
+            b'%' => return true,
+            0xE2 if matches!(b.get(i + 1..i + 3), Some([0x89, 0xA4 | 0xA5])) => return true,
             // ＄ U+FF04, ＆ U+FF06, ＜ U+FF1C, ＼ U+FF3C.
             0xEF if matches!(b.get(i + 1..i + 3), Some([0xBC, 0x84 | 0x86 | 0x9C | 0xBC])) => {
                 return false;
@@ -216,18 +314,22 @@ pub(crate) fn drop_page_noise<'a>(
     mut lines: Vec<SrcLine<'a>>,
     warnings: &mut Vec<Warning>,
 ) -> Vec<SrcLine<'a>> {
-    let numbered: Vec<bool> = lines.iter().map(|l| is_page_number(l.text)).collect();
     // Page heads (the first non-blank line of the text and every one after a boundary)
     // and page feet (every one before a boundary), kept apart: a running header repeats
     // among heads. A boundary between two non-blank lines that are no page numbers is a
-    // page change or a page number between them. One pass: `prev` is the last such line,
-    // `numbered_since` whether a page number stood after it.
+    // page change or a page number between them. One pass, which also marks the page
+    // numbers ([`NUMBERED`]): `prev` is the last such line, `numbered_since` whether a
+    // page number stood after it.
     let mut heads: Vec<(usize, bool)> = Vec::new(); // (line index, after a boundary)
     let mut feet: Vec<usize> = Vec::new();
-    let fits = |i: usize| lines[i].text.len() <= MAX_EDGE_LINE;
+    let fits = |l: &SrcLine<'_>| l.text.len() <= MAX_EDGE_LINE;
     let (mut prev, mut numbered_since): (Option<usize>, bool) = (None, false);
-    for (i, line) in lines.iter().enumerate() {
-        if numbered[i] {
+    let mut dropped = false;
+    for i in 0..lines.len() {
+        let line = lines[i];
+        if is_page_line(&line) {
+            lines[i].flags |= NUMBERED;
+            dropped = true;
             numbered_since = true;
             continue;
         }
@@ -235,12 +337,12 @@ pub(crate) fn drop_page_noise<'a>(
             continue;
         }
         match prev {
-            None if fits(i) => heads.push((i, false)),
+            None if fits(&line) => heads.push((i, false)),
             Some(p) if lines[p].page != line.page || numbered_since => {
-                if fits(p) {
+                if fits(&lines[p]) {
                     feet.push(p);
                 }
-                if fits(i) {
+                if fits(&line) {
                     heads.push((i, true));
                 }
             }
@@ -257,7 +359,7 @@ pub(crate) fn drop_page_noise<'a>(
             canonical_text(t)
         }
     };
-    let mut drop = vec![false; lines.len()];
+    let mut drop: Vec<usize> = Vec::new();
     // Repeated on at least two pages and on at least half of them: a table row that
     // happens to end two pages (the same row in two tables) is not a running footer.
     // Each edge's key is made once, and whether the grammar reads it as a page header is
@@ -278,22 +380,28 @@ pub(crate) fn drop_page_noise<'a>(
                 && *n * 2 >= edges.len()
                 && !*header.get_or_insert_with(|| grammar_page_header(k))
             {
-                drop[i] = true;
+                drop.push(i);
             }
         }
     };
     mark(&heads);
     mark(&feet.iter().map(|&i| (i, true)).collect::<Vec<_>>());
-    let mut i = 0;
-    lines.retain(|line| {
-        let k = i;
-        i += 1;
-        if !numbered[k] && !drop[k] {
-            return true;
+    for i in drop {
+        if let Some(l) = lines.get_mut(i) {
+            l.flags |= DROPPED;
+            dropped = true;
         }
-        warnings.push(furniture_warning(line, numbered[k]));
-        false
-    });
+    }
+    // Most texts have page numbers, but when nothing goes, the lines stay as they are.
+    if dropped {
+        lines.retain(|line| {
+            if line.flags & (NUMBERED | DROPPED) == 0 {
+                return true;
+            }
+            warnings.push(furniture_warning(line, line.flags & NUMBERED != 0));
+            false
+        });
+    }
     lines
 }
 
@@ -335,6 +443,37 @@ mod tests {
                 assert_eq!(l.angle, l.text.contains('<'), "{text:?}: {:?}", l.text);
             }
         }
+    }
+
+    /// Each flag of a source line is the general test it stands for.
+    #[test]
+    fn flags_as_general_tests() {
+        let pieces = [
+            "a", "中", "\n", "\n", "\t", " ", "\r", "\x0C", "\u{3000}", "|", "表", "绩", "<", "第",
+            "3", "页", "—", "\x0B", "%", "\u{85}", "#",
+        ];
+        let mut seen = [0usize; 4];
+        let pages = ["第", "3", "页", "共", "—", " ", "\n", "-", "中"];
+        let texts = crate::random_texts(&pieces, 40_000, 10)
+            .into_iter()
+            .chain(crate::random_texts(&pages, 20_000, 6));
+        for t in texts {
+            for l in source_lines(&t) {
+                let blank = l.text.trim_start().is_empty();
+                assert_eq!(l.is_blank(), blank, "{:?}", l.text);
+                assert_eq!(l.flags & BLANK != 0, blank, "{:?}", l.text);
+                let piped = l.text.trim_start().starts_with('|');
+                assert_eq!(l.flags & PIPED != 0, piped, "{:?}", l.text);
+                let page = is_page_number(l.text);
+                assert_eq!(is_page_line(&l), page, "{:?}", l.text);
+                let title = crate::detect::may_be_title(l.text, l.text.contains('<'));
+                assert_eq!(l.flags & TITLE_CANDIDATE != 0, title, "{:?}", l.text);
+                for (k, yes) in [blank, piped, page, title].into_iter().enumerate() {
+                    seen[k] += usize::from(yes);
+                }
+            }
+        }
+        assert!(seen.iter().all(|&n| n > 100), "{seen:?}");
     }
 
     /// The forms themselves are tested with `annex_grammar::vocab::is_page_number`; this
@@ -409,6 +548,12 @@ mod tests {
             "%",
             ".",
             "Ｘ",
+            "≥",
+            "≤",
+            "％",
+            "≧",
+            "&ge;",
+            "9%",
         ];
         let slow =
             |l: &str| annex_grammar::vocab::is_page_number(&canonical_text(&l.replace('\t', " ")));
@@ -462,9 +607,23 @@ mod tests {
 
     #[test]
     fn lf_lines_as_any_lines() {
-        let pieces = ["a", "中", "\n", "\n", "\t", " ", "\r", "\x0C", "\r\n"];
+        let pieces = ["a", "中", "\n", "\n", "\t", " ", "\r", "\x0C", "\r\n", "<"];
+        let long = [
+            "a",
+            "中",
+            "\n",
+            "\t",
+            "<",
+            "abcdefghijklmn",
+            "中中中中中",
+            "\n\n",
+            "\r",
+        ];
         let mut fast = 0;
-        for t in crate::random_texts(&pieces, 20_000, 8) {
+        let texts = crate::random_texts(&pieces, 20_000, 8)
+            .into_iter()
+            .chain(crate::random_texts(&long, 20_000, 40));
+        for t in texts {
             let general = any_lines(&t, t.contains('\x0C'));
             assert_eq!(source_lines(&t), general, "{t:?}");
             if !t.contains(['\r', '\x0C']) {

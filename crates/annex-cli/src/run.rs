@@ -279,9 +279,16 @@ fn extract(
     // How many inputs may be in flight or waiting to be written, and how many the writer
     // waits for at a time. With one worker, four at a time while four more are queued: a
     // wake-up of this thread per four inputs rather than per input (2.5 % less CPU time
-    // on the 500-file corpus). With more workers, each as it comes: batching there made
-    // a batch slower in wall time.
-    let (window, batch) = if jobs == 1 { (8, 4) } else { (jobs * 4, 1) };
+    // on the 500-file corpus). With N workers, 2N at a time while 2N more are queued: with
+    // two workers on two cores, each wake-up of this thread takes a core from a worker
+    // (two context switches); woken per input, that was about 1,000 context switches on
+    // the 500-file corpus, now about 270, and 6 % less CPU time (task-clock medians of 25
+    // interleaved runs, 235.7 -> 222.2 ms).
+    let (window, batch) = if jobs == 1 {
+        (8, 4)
+    } else {
+        (jobs * 4, jobs * 2)
+    };
     if mode == Mode::Cluster {
         let mut lines = io::BufReader::new(stdin);
         let jobs = std::iter::from_fn(move || cluster_job(&mut lines));

@@ -313,7 +313,9 @@ pub(crate) fn evidence(lines: &[SrcLine<'_>], html_possible: bool) -> Option<Sha
 fn evidence_rest(nonblank: &[&str]) -> Option<Shape> {
     let n = nonblank.len().max(1);
     let share = |k: usize| k * 5 >= n; // at least a fifth of the lines
-    // The indicator column-header row says the most about how cells are separated.
+    // The indicator column-header row says the most about how cells are separated. Each
+    // line's bare text is kept for the last rule.
+    let mut bares = Vec::with_capacity(nonblank.len());
     for l in nonblank {
         let b = bare(l);
         if b.contains("一级指标二级指标") || b.contains("三级指标指标值") {
@@ -326,6 +328,7 @@ fn evidence_rest(nonblank: &[&str]) -> Option<Shape> {
                 Shape::Layout
             });
         }
+        bares.push(b);
     }
     let alone_header = nonblank.iter().any(|l| {
         let t = l.trim().trim_end_matches('|').trim();
@@ -342,8 +345,7 @@ fn evidence_rest(nonblank: &[&str]) -> Option<Shape> {
     if gapped >= 2 && share(gapped) {
         return Some(Shape::Layout);
     }
-    let glued = nonblank.iter().any(|l| {
-        let b = bare(l);
+    let glued = bares.iter().any(|b| {
         vocab::LEVEL1.iter().any(|l1| {
             b.strip_prefix(l1)
                 .is_some_and(|r| r.chars().count() > 4 && vocab::classify_label(r).is_none())

@@ -1,5 +1,7 @@
 //! Decoded text → source lines (number, page), and the page-break noise filter.
 
+use std::collections::BTreeMap;
+
 use annex_normalize::{Warning, WarningCode, canonical_text};
 
 /// One source line of the decoded text, as printed (spacing kept: layout needs it).
@@ -179,11 +181,22 @@ fn any_lines(text: &str, paged: bool) -> Vec<SrcLine<'_>> {
 }
 
 /// [`source_lines`] of text with no CR and no form feed: only LF ends a line, and one
-/// `memchr2` pass over the text finds them all, and the `<` of each line on the way.
+/// `memchr2` pass over the text finds them all, and the `<` of each line on the way. With
+/// AVX2 its searcher is made once here rather than looked up and made again at each of
+/// the tens of thousands of calls that its iterator makes (one per line end).
 fn lf_lines(text: &str) -> Vec<SrcLine<'_>> {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(two) = memchr::arch::x86_64::avx2::memchr::Two::new(b'\n', b'<') {
+        return lf_lines_at(text, two.iter(text.as_bytes()));
+    }
+    lf_lines_at(text, memchr::memchr2_iter(b'\n', b'<', text.as_bytes()))
+}
+
+/// [`lf_lines`], given the positions of every `\n` and `<` of the text, in order.
+fn lf_lines_at(text: &str, stops: impl Iterator<Item = usize>) -> Vec<SrcLine<'_>> {
     let mut out = Vec::with_capacity(text.len() / 48 + 1);
     let (mut start, mut number, mut angle) = (0, 1u32, false);
-    for end in memchr::memchr2_iter(b'\n', b'<', text.as_bytes()) {
+    for end in stops {
         if text.as_bytes().get(end) == Some(&b'<') {
             angle = true;
             continue;
@@ -224,7 +237,9 @@ pub(crate) fn is_page_number(line: &str) -> bool {
     canonical_is_page_number(line)
 }
 
-/// [`is_page_number`] of a source line, whose quick "no" is in its flags.
+/// [`is_page_number`] of a source line, whose quick "no" is in its flags (what
+/// [`drop_page_noise`] asks, remembering the verdicts).
+#[cfg(test)]
 fn is_page_line(line: &SrcLine<'_>) -> bool {
     line.flags & PAGE_CANDIDATE != 0 && canonical_is_page_number(line.text)
 }
@@ -325,9 +340,17 @@ pub(crate) fn drop_page_noise<'a>(
     let fits = |l: &SrcLine<'_>| l.text.len() <= MAX_EDGE_LINE;
     let (mut prev, mut numbered_since): (Option<usize>, bool) = (None, false);
     let mut dropped = false;
+    // The verdict of each page-number candidate's text, remembered: it depends on the
+    // text alone, and the few texts that get this far repeat (`— 3 —`, a heading in
+    // markup on every page), each costing a canonical text.
+    let mut verdicts: BTreeMap<&str, bool> = BTreeMap::new();
     for i in 0..lines.len() {
         let line = lines[i];
-        if is_page_line(&line) {
+        let numbered = line.flags & PAGE_CANDIDATE != 0
+            && *verdicts
+                .entry(line.text)
+                .or_insert_with(|| canonical_is_page_number(line.text));
+        if numbered {
             lines[i].flags |= NUMBERED;
             dropped = true;
             numbered_since = true;
@@ -351,13 +374,19 @@ pub(crate) fn drop_page_noise<'a>(
         prev = Some(i);
         numbered_since = false;
     }
-    let key = |i: usize| {
+    // Each edge's key, made once per distinct text (a running header repeats as is).
+    let mut made: BTreeMap<&str, String> = BTreeMap::new();
+    let mut key = |i: usize| {
         let t = lines[i].text;
-        if t.contains('\t') {
-            canonical_text(&t.replace('\t', " "))
-        } else {
-            canonical_text(t)
-        }
+        made.entry(t)
+            .or_insert_with(|| {
+                if t.contains('\t') {
+                    canonical_text(&t.replace('\t', " "))
+                } else {
+                    canonical_text(t)
+                }
+            })
+            .clone()
     };
     let mut drop: Vec<usize> = Vec::new();
     // Repeated on at least two pages and on at least half of them: a table row that
@@ -366,8 +395,7 @@ pub(crate) fn drop_page_noise<'a>(
     // asked once per distinct key (it depends on the key alone).
     let mut mark = |edges: &[(usize, bool)]| {
         let keys: Vec<String> = edges.iter().map(|&(i, _)| key(i)).collect();
-        let mut counts: std::collections::BTreeMap<&str, (usize, Option<bool>)> =
-            std::collections::BTreeMap::new();
+        let mut counts: BTreeMap<&str, (usize, Option<bool>)> = BTreeMap::new();
         for k in &keys {
             counts.entry(k.as_str()).or_default().0 += 1;
         }
@@ -629,6 +657,8 @@ mod tests {
             if !t.contains(['\r', '\x0C']) {
                 fast += 1;
                 assert_eq!(lf_lines(&t), general, "{t:?}");
+                let portable = memchr::memchr2_iter(b'\n', b'<', t.as_bytes());
+                assert_eq!(lf_lines_at(&t, portable), general, "{t:?}");
             }
         }
         assert!(fast > 1000, "{fast}");

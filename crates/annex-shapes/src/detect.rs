@@ -286,9 +286,7 @@ pub(crate) fn evidence(lines: &[SrcLine<'_>], html_possible: bool) -> Option<Sha
             separator = separator
                 || (t.contains("---") && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ')));
         }
-        if !tabs_enough
-            && memchr::memchr(b'\t', source::trim_start(l.text).trim_end().as_bytes()).is_some()
-        {
+        if !tabs_enough && holds_inner_tab(l.text) {
             tabbed += 1;
             tabs_enough = tabbed >= 2 && tabbed * 5 >= lines.len();
         }
@@ -307,6 +305,16 @@ pub(crate) fn evidence(lines: &[SrcLine<'_>], html_possible: bool) -> Option<Sha
         .map(|l| l.text.trim_end())
         .collect();
     evidence_rest(&nonblank)
+}
+
+/// Whether the line holds a tab once trimmed at both ends (`memchr(b'\t',
+/// trim_start(line).trim_end())`), without trimming its end: the trimmed line holds a tab
+/// exactly when something other than white space follows the first tab after its start
+/// (a tab after the last such character is trimmed, and one before it is not).
+fn holds_inner_tab(line: &str) -> bool {
+    let t = source::trim_start(line);
+    memchr::memchr(b'\t', t.as_bytes())
+        .is_some_and(|p| !source::trim_start(t.get(p + 1..).unwrap_or_default()).is_empty())
 }
 
 /// The rules after the tab-separated one, on the region's non-blank lines (end-trimmed).
@@ -457,6 +465,17 @@ mod tests {
             let old = old_evidence(&lines);
             assert_eq!(evidence(&lines, true), old, "{t:?}");
             assert_eq!(evidence(&lines, has_cell_markup(&t)), old, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn inner_tab_as_trimmed() {
+        let pieces = [
+            "\t", " ", "a", "中", "\u{3000}", "\u{85}", "\n", "\x0B", "|",
+        ];
+        for t in crate::random_texts(&pieces, 40_000, 8) {
+            let general = t.trim_start().trim_end().contains('\t');
+            assert_eq!(holds_inner_tab(&t), general, "{t:?}");
         }
     }
 

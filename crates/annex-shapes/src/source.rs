@@ -57,7 +57,8 @@ impl<'a> SrcLine<'a> {
 
 /// [`SrcLine::flags`] of a line: each flag is the general test it stands for (tests hold
 /// them to each other).
-#[inline]
+#[allow(clippy::inline_always)]
+#[inline(always)]
 fn line_flags(text: &str, angle: bool) -> u8 {
     let b = text.as_bytes();
     let skip = b
@@ -97,8 +98,17 @@ fn line_flags(text: &str, angle: bool) -> u8 {
 /// positions a step, tested with no branch per byte, which the compiler makes a vector
 /// test; lines are short, and this is what turns most of them away.
 pub(crate) fn contains3(hay: &[u8], n: [u8; 3]) -> bool {
+    let len = hay.len();
+    if len < 18 {
+        return hay.windows(3).any(|w| w == n);
+    }
+    // Windows of 18 bytes test the 16 starts `i..i + 16`; the last one is moved back to
+    // end at the end (starts tested twice do no harm), so no byte is left to a slow tail.
     let mut i = 0;
-    while let Some(w) = hay.get(i..).and_then(|r| r.first_chunk::<18>()) {
+    loop {
+        let Some(w) = hay.get(i..).and_then(|r| r.first_chunk::<18>()) else {
+            return false;
+        };
         let mut hit = 0u8;
         for k in 0..16 {
             hit |= u8::from(w[k] == n[0]) & u8::from(w[k + 1] == n[1]) & u8::from(w[k + 2] == n[2]);
@@ -106,9 +116,11 @@ pub(crate) fn contains3(hay: &[u8], n: [u8; 3]) -> bool {
         if hit != 0 {
             return true;
         }
-        i += 16;
+        if i + 18 >= len {
+            return false;
+        }
+        i = (i + 16).min(len - 18);
     }
-    hay.get(i..).unwrap_or_default().windows(3).any(|w| w == n)
 }
 
 /// `text.trim_start()`, with the usual bytes decided without decoding a character: the

@@ -162,7 +162,8 @@ impl<'a> Titles<'a> {
 /// one look at their end.
 ///
 /// `angle` is whether `text` holds a `<` ([`SrcLine::angle`]).
-#[inline]
+#[allow(clippy::inline_always)]
+#[inline(always)]
 pub(crate) fn may_be_title(text: &str, angle: bool) -> bool {
     if ends_in_table(text) {
         return has_char(text, '绩');
@@ -174,7 +175,8 @@ pub(crate) fn may_be_title(text: &str, angle: bool) -> bool {
 /// bytes; then the last character decides: `表` yes, ASCII or an ideograph (lead byte
 /// `E4..=E9`, as most lines end) no, and anything else unless it is white space beyond
 /// ASCII (`U+3000` and kin), when the general test runs.
-#[inline]
+#[allow(clippy::inline_always)]
+#[inline(always)]
 fn ends_in_table(text: &str) -> bool {
     let b = text.as_bytes();
     let mut end = b.len();
@@ -220,7 +222,7 @@ fn bare_contains(text: &str, angle: bool, needle: &str) -> bool {
     if !angle && text.contains(needle) {
         return true;
     }
-    needle.chars().all(|c| text.contains(c)) && bare(text).contains(needle)
+    needle.chars().all(|c| has_char(text, c)) && bare(text).contains(needle)
 }
 
 /// `text.contains(c)`, a three-byte character (every ideograph asked here) looked for by

@@ -447,6 +447,8 @@ pub(crate) fn drop_page_noise<'a>(
 
 /// The `page_furniture` warning for a line [`drop_page_noise`] drops: a page number, or a
 /// running page header or footer.
+#[cold]
+#[inline(never)]
 fn furniture_warning(line: &SrcLine<'_>, page_number: bool) -> Warning {
     let what = if page_number {
         "page number"

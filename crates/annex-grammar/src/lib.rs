@@ -186,24 +186,21 @@ impl<'a> Lead<'a> {
         // The three readers answer only for cells starting with their own first
         // characters, and those sets are disjoint (a test checks both): the first
         // character picks the one reader that can answer.
-        match c.chars().next() {
-            Some('名' | '一' | '二' | '三' | '指') => Lead {
+        match vocab::start_of(c) {
+            vocab::Start::ColumnHeader => Lead {
                 column_header: vocab::is_column_header(c),
                 ..Lead::default()
             },
-            Some(
-                '产' | '效' | '满' | '成' | '数' | '质' | '时' | '经' | '社' | '生' | '可' | '服'
-                | '绩',
-            ) => Lead {
+            vocab::Start::Label => Lead {
                 label: vocab::classify(c),
                 ..Lead::default()
             },
-            Some('项' | '主' | '实' | '年' | '资' | '其' | '财' | '总') => Lead {
+            vocab::Start::Header => Lead {
                 header: vocab::header_label_ref(c)
                     .map(|(l, _, rest)| (std::mem::discriminant(&l), rest.is_empty())),
                 ..Lead::default()
             },
-            _ => Lead::default(),
+            vocab::Start::Other => Lead::default(),
         }
     }
 
@@ -717,7 +714,7 @@ mod tests {
         /// The one-pass split is `split('\t')` without its empty pieces, with the column
         /// of each piece; the cuts are where the tab search finds them.
         #[test]
-        fn split_tabs_is_split_at_tabs(text in "[\t\u{8}\n a表\u{89}\u{3000}1]{0,40}") {
+        fn split_tabs_is_split_at_tabs(text in "[\t\u{8}\n a表\u{89}\u{3000}1]{0,90}") {
             let mut got: Vec<(usize, &str)> = Vec::new();
             split_tabs(&text, |col, cell| got.push((col, cell)));
             let pieces: Vec<(usize, &str)> = text.split('\t').enumerate().collect();

@@ -160,7 +160,6 @@ fn bracketed_fast(i: &str) -> Option<(&str, &str)> {
 
 /// The first characters of the header labels (the vocabulary tests fail if one is
 /// missing: a label would no longer be read).
-#[cfg(test)]
 pub(crate) const HEADER_LABEL_STARTS: [char; 8] = ['项', '主', '实', '年', '资', '其', '财', '总'];
 
 /// The rest of `cell` after the first of `words` it starts with.
@@ -241,14 +240,93 @@ pub(crate) fn header_label_ref(cell: &str) -> Option<(HeaderLabel, Option<&str>,
     Some((label, unit, rest.trim_start()))
 }
 
-/// `cell.starts_with(HEADER_LABEL_STARTS)`, as one `match` on the first character (a
-/// test checks it against [`HEADER_LABEL_STARTS`] for every character).
+/// `cell.starts_with(HEADER_LABEL_STARTS)`, by one lookup of the first character
+/// ([`start_of`]; a test checks it against [`HEADER_LABEL_STARTS`] for every character).
 #[inline]
 fn starts_like_header_label(cell: &str) -> bool {
-    matches!(
-        cell.chars().next(),
-        Some('项' | '主' | '实' | '年' | '资' | '其' | '财' | '总')
-    )
+    start_of(cell) == Start::Header
+}
+
+/// Which of the first-cell readers a cell's first character lets answer: the column
+/// header (`is_column_header`), the taxonomy (`classify`, `label_prefix_ref`) or the
+/// header labels (`header_label_ref`). Their first characters are disjoint (a test
+/// checks it), so one lookup picks the one reader that can match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Start {
+    /// None of the readers matches the cell.
+    Other,
+    /// `名`, `一`, `二`, `三`, `指`: maybe a column header.
+    ColumnHeader,
+    /// One of [`LABEL_STARTS`]: maybe a taxonomy label or the cut start of one.
+    Label,
+    /// One of the header labels' first characters: maybe a header label.
+    Header,
+}
+
+/// The first characters of the column headers (`名称`, `一级指标`, …, `指标名称`).
+const COLUMN_HEADER_STARTS: [char; 5] = ['名', '一', '二', '三', '指'];
+
+/// The three UTF-8 bytes of `c` (U+0800…U+FFFF) as the low bytes of a `u32`, first
+/// byte highest.
+const fn utf8_key3(c: char) -> u32 {
+    let c = c as u32;
+    ((0xE0 | (c >> 12)) << 16) | ((0x80 | ((c >> 6) & 0x3F)) << 8) | (0x80 | (c & 0x3F))
+}
+
+/// The slot of [`START_TABLE`] for a character whose second and third bytes are `b1`, `b2`.
+#[inline]
+const fn start_slot(b1: u8, b2: u8) -> usize {
+    (b1 as usize * 4 + b2 as usize) & 127
+}
+
+/// Every first character of [`Start`] other than `Other`, at the slot its second and
+/// third bytes hash to, with its three bytes (to tell it from the characters that share
+/// the slot). All are three-byte characters, and no two share a slot: building the table
+/// fails to compile otherwise.
+static START_TABLE: [(u32, Start); 128] = {
+    let mut t = [(0u32, Start::Other); 128];
+    let groups: [(&[char], Start); 3] = [
+        (&COLUMN_HEADER_STARTS, Start::ColumnHeader),
+        (&LABEL_STARTS, Start::Label),
+        (&HEADER_LABEL_STARTS, Start::Header),
+    ];
+    let mut g = 0;
+    while g < groups.len() {
+        let (chars, kind) = groups[g];
+        let mut k = 0;
+        while k < chars.len() {
+            let c = chars[k];
+            assert!(c as u32 >= 0x800 && c as u32 <= 0xFFFF);
+            let key = utf8_key3(c);
+            #[allow(clippy::cast_possible_truncation)]
+            let slot = start_slot((key >> 8) as u8, key as u8);
+            assert!(t[slot].0 == 0, "two first characters share a slot");
+            t[slot] = (key, kind);
+            k += 1;
+        }
+        g += 1;
+    }
+    t
+};
+
+/// What the first character of `cell` lets it be ([`Start`]): one table lookup on its
+/// first three bytes, where a `match` on the decoded character is a chain of compares.
+///
+/// Exact: every listed character is three bytes long, so a cell starting with one has
+/// at least three bytes and its first three are that character's; and three bytes equal
+/// to a listed character's encoding start the cell with that character (a `str` is valid
+/// UTF-8, whose encodings are prefix-free).
+#[inline]
+pub(crate) fn start_of(cell: &str) -> Start {
+    let [b0, b1, b2, ..] = *cell.as_bytes() else {
+        return Start::Other;
+    };
+    let (key, kind) = START_TABLE[start_slot(b1, b2)];
+    if key == (u32::from(b0) << 16 | u32::from(b1) << 8 | u32::from(b2)) {
+        kind
+    } else {
+        Start::Other
+    }
 }
 
 /// Is this cell part of the indicator column-header row (`名称 一级指标 二级指标 三级指标 指标值`)?
@@ -336,33 +414,15 @@ const LEVEL2_LABELS_LONGEST_FIRST: [&str; 12] = [
 ];
 
 /// The first characters of [`ALL_LABELS`] (a test checks it against the list).
-#[cfg(test)]
 pub(crate) const LABEL_STARTS: [char; 13] = [
     '产', '效', '满', '成', '数', '质', '时', '经', '社', '生', '可', '服', '绩',
 ];
 
-/// `cell.starts_with(LABEL_STARTS)`, as one `match` on the first character (a decision
-/// tree rather than thirteen compares in a row: it runs on most cells). A test checks it
-/// against [`LABEL_STARTS`] for every character.
+/// `cell.starts_with(LABEL_STARTS)`, by one lookup of the first character ([`start_of`]:
+/// it runs on most cells). A test checks it against [`LABEL_STARTS`] for every character.
 #[inline]
 pub(crate) fn starts_like_label(cell: &str) -> bool {
-    matches!(
-        cell.chars().next(),
-        Some(
-            '产' | '效'
-                | '满'
-                | '成'
-                | '数'
-                | '质'
-                | '时'
-                | '经'
-                | '社'
-                | '生'
-                | '可'
-                | '服'
-                | '绩'
-        )
-    )
+    start_of(cell) == Start::Label
 }
 
 /// Byte length of the shortest label (four CJK characters): a shorter cell is no label.
@@ -436,7 +496,7 @@ pub(crate) fn classify(cell: &str) -> Option<LabelRef<'_>> {
     // starts with `绩`, the 一级 labels with `产`, `效`, `满` and `成`, the 二级 labels
     // with `成` and the other starts (`level2_label_start`). `成本指标` is both: the 二级
     // reading comes first, as in the nom grammar (a test compares the two).
-    if cell.len() < SHORTEST_LABEL {
+    if cell.len() < SHORTEST_LABEL || start_of(cell) != Start::Label {
         return None;
     }
     match cell.chars().next()? {
@@ -1019,6 +1079,29 @@ mod tests {
         for cell in vocabulary_cells() {
             assert_eq!(level2_label_start(&cell), search(&cell), "{cell:?}");
         }
+    }
+
+    #[test]
+    fn start_of_is_the_listed_first_characters() {
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            let mut b = [0u8; 4];
+            let s = c.encode_utf8(&mut b);
+            let want = if COLUMN_HEADER_STARTS.contains(&c) {
+                Start::ColumnHeader
+            } else if LABEL_STARTS.contains(&c) {
+                Start::Label
+            } else if HEADER_LABEL_STARTS.contains(&c) {
+                Start::Header
+            } else {
+                Start::Other
+            };
+            assert_eq!(start_of(s), want, "{c:?}");
+            assert_eq!(start_of(&format!("{s}x")), want, "{c:?}");
+            assert_eq!(start_of(&format!("{s}级指标")), want, "{c:?}");
+        }
+        assert_eq!(start_of(""), Start::Other);
+        assert_eq!(start_of("a"), Start::Other);
+        assert_eq!(start_of("ab"), Start::Other);
     }
 
     #[test]

@@ -190,11 +190,9 @@ pub(crate) fn parse_table(
         }
         // Inside the indicator section a header label counts only as a whole cell: a
         // 三级指标 such as `财政拨款到位率` merely starts like one.
-        let is_header = lead
-            .header
-            .is_some_and(|(_, alone)| !st.in_indicators || alone);
+        let is_header = lead.header.is_some_and(|h| !st.in_indicators || h.alone());
         if is_header && !starts_indicators {
-            st.header_line(idx, line, cs);
+            st.header_line(idx, line, cs, lead.header);
         } else if st.in_indicators {
             st.indicator_line(idx, lines, cs, lead.label, lead.column_header);
         } else {
@@ -404,12 +402,24 @@ impl<'a> State<'a> {
         });
     }
 
-    fn header_line(&mut self, idx: usize, line: &Line, cs: &[Cell<'_>]) {
+    /// `first`: the first cell's header label, as the line's `Lead` read it.
+    fn header_line(
+        &mut self,
+        idx: usize,
+        line: &Line,
+        cs: &[Cell<'_>],
+        first: Option<crate::HeaderLead<'_>>,
+    ) {
         // Labels are read without their `Funds` unit (`assign` does not look at it): the
         // unit goes straight to `funds.unit`, and the label is neither copied nor cloned.
         let mut current: Option<HeaderLabel> = None;
-        for cell in cs {
-            if let Some((label, unit, rest)) = vocab::header_label_ref(cell.text) {
+        for (k, cell) in cs.iter().enumerate() {
+            // The first cell was read by the line's `Lead` (the same reader).
+            let read = match first {
+                Some(h) if k == 0 => Some(h.read()),
+                _ => vocab::header_label_ref(cell.text),
+            };
+            if let Some((label, unit, rest)) = read {
                 if let HeaderLabel::Funds(_) = &label {
                     self.funds.unit = unit.map(str::to_owned);
                 }

@@ -228,6 +228,27 @@ pub fn header_label(cell: &str) -> Option<(HeaderLabel, &str)> {
     Some((label, rest))
 }
 
+/// The header label of kind `kind`, as [`header_label_ref`] returns it (a `Funds`
+/// label without its unit). A test checks every kind.
+pub(crate) fn header_label_of(kind: std::mem::Discriminant<HeaderLabel>) -> HeaderLabel {
+    use std::mem::discriminant;
+    const UNIT_LABELS: [HeaderLabel; 9] = [
+        HeaderLabel::Name,
+        HeaderLabel::Department,
+        HeaderLabel::ImplementingUnit,
+        HeaderLabel::Attribute,
+        HeaderLabel::Period,
+        HeaderLabel::Total,
+        HeaderLabel::Fiscal,
+        HeaderLabel::Other,
+        HeaderLabel::Goals,
+    ];
+    UNIT_LABELS
+        .into_iter()
+        .find(|l| discriminant(l) == kind)
+        .unwrap_or(HeaderLabel::Funds(None))
+}
+
 /// [`header_label`] without allocating: a `Funds` label comes back as `Funds(None)`,
 /// with the unit printed in it (borrowed) beside it.
 pub(crate) fn header_label_ref(cell: &str) -> Option<(HeaderLabel, Option<&str>, &str)> {
@@ -1105,6 +1126,33 @@ mod tests {
         }
         for cell in vocabulary_cells() {
             assert_eq!(level2_label_start(&cell), search(&cell), "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn header_label_of_gives_back_the_label_of_its_kind() {
+        let cells = [
+            "项目名称",
+            "主管部门",
+            "实施单位",
+            "项目属性",
+            "项目期",
+            "项目资金（万元）",
+            "年度资金总额",
+            "财政拨款",
+            "其他资金",
+            "年度总体目标",
+        ];
+        for cell in cells {
+            let label = header_label_ref(cell).map(|(l, _, _)| l);
+            assert!(label.is_some(), "{cell}");
+            assert_eq!(
+                label
+                    .as_ref()
+                    .map(|l| header_label_of(std::mem::discriminant(l))),
+                label,
+                "{cell}"
+            );
         }
     }
 

@@ -103,6 +103,7 @@ pub fn parse_with_warnings(lines: &[Line], earlier: Vec<Warning>, info: &InputIn
             None => parsed.warnings.push(w),
         }
     }
+    let mut scratch = table::Scratch::default();
     for (k, (seg, stray)) in segments.into_iter().zip(per_table).enumerate() {
         let ctx = table::TableContext {
             path: &info.path,
@@ -117,6 +118,7 @@ pub fn parse_with_warnings(lines: &[Line], earlier: Vec<Warning>, info: &InputIn
             &view,
             stray,
             ctx,
+            &mut scratch,
         ));
     }
     table::sort_by_position(&mut parsed.warnings);

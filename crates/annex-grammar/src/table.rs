@@ -103,11 +103,14 @@ struct State<'a> {
 /// the input) does. Never fails.
 ///
 /// `view` holds the same lines split into cells (shared with segmentation).
-pub(crate) fn parse_table(
+/// `scratch` lends the vectors of rows and labels, emptied, and gets them back emptied
+/// (an input's tables reuse their room rather than allocating and freeing it per table).
+pub(crate) fn parse_table<'a>(
     lines: &[Line],
-    view: &View<'_, '_>,
+    view: &View<'_, 'a>,
     stray: Vec<Warning>,
     ctx: TableContext<'_>,
+    scratch: &mut Scratch<'a>,
 ) -> Record {
     // Room for what a table usually holds, so that the vectors do not grow step by step:
     // at most one row per line, a few labels and warnings.
@@ -118,10 +121,16 @@ pub(crate) fn parse_table(
         w.reserve(8);
         w
     };
+    let mut rows = std::mem::take(&mut scratch.rows);
+    rows.clear();
+    rows.reserve(lines.len());
+    let mut labels = std::mem::take(&mut scratch.labels);
+    labels.clear();
+    labels.reserve(16);
     let mut st = State {
         warnings,
-        rows: Vec::with_capacity(lines.len()),
-        labels: Vec::with_capacity(16),
+        labels,
+        rows,
         ..State::default()
     };
     let form = if lines.is_empty() {
@@ -199,7 +208,15 @@ pub(crate) fn parse_table(
             st.header_continuation(line, cs, &view.joined(idx));
         }
     }
-    st.finish(lines, form, last_nonblank, ctx)
+    st.finish(lines, form, last_nonblank, ctx, scratch)
+}
+
+/// The vectors a table parse fills and empties, kept from one table of an input to the
+/// next ([`parse_table`]).
+#[derive(Debug, Default)]
+pub(crate) struct Scratch<'a> {
+    rows: Vec<Row<'a>>,
+    labels: Vec<LabelSeen<'static>>,
 }
 
 /// `parts` joined into a `String` of exactly their length: what `format!` writes for
@@ -897,6 +914,7 @@ impl<'a> State<'a> {
         form: String,
         last: usize,
         ctx: TableContext<'_>,
+        scratch: &mut Scratch<'a>,
     ) -> Record {
         if let Some((head, at)) = self.pending_note.take() {
             self.warn(
@@ -912,9 +930,9 @@ impl<'a> State<'a> {
                 format!("label `{head}` completed to `{full}` (its tail was not found)"),
             );
         }
-        let rows = std::mem::take(&mut self.rows);
+        let mut rows = std::mem::take(&mut self.rows);
         let mut indicators = Vec::with_capacity(rows.len());
-        for mut row in rows {
+        for mut row in rows.drain(..) {
             if row.joined {
                 row.name = canonical_text(&row.name);
             }
@@ -1027,6 +1045,8 @@ impl<'a> State<'a> {
             &goal_numbers,
             self.labels.iter().copied(),
         );
+        scratch.rows = rows;
+        scratch.labels = std::mem::take(&mut self.labels);
         let (l, p) = span(lines, 0, last);
         let mut warnings = self.warnings;
         sort_by_position(&mut warnings);

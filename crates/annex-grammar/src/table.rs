@@ -1,7 +1,6 @@
 //! One project table: header fields, goals, and the indicator section, read by vocabulary.
 
 use std::borrow::Cow;
-use std::str::FromStr;
 
 use annex_normalize::{Line, Warning, WarningCode, canonical_text};
 use rust_decimal::Decimal;
@@ -252,7 +251,7 @@ fn parse_amount(cell: &str) -> Option<Decimal> {
         while let Some(rest) = t.strip_suffix("万元") {
             t = rest;
         }
-        Decimal::from_str(t.trim_end_matches('元')).ok()
+        crate::value::decimal_from_str(t.trim_end_matches('元'))
     };
     // Most amounts print no separator: read in place, without a copy.
     if !cell.contains([',', '，', ' ']) {
@@ -1219,6 +1218,7 @@ pub(crate) fn split_goals(text: &str, canonical: bool) -> (Vec<String>, Vec<Opti
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::str::FromStr;
 
     #[test]
     fn department_codes_before_or_after_the_name() {

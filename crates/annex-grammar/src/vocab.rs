@@ -735,12 +735,15 @@ pub(crate) fn ends_maybe_whitespace(b: &[u8]) -> bool {
     if last < 0x80 {
         return true;
     }
-    // The lead byte: the last byte that is no continuation byte (`10xxxxxx`).
-    b.iter()
-        .rev()
-        .take(4)
-        .find(|&&x| x & 0xC0 != 0x80)
-        .is_some_and(|&lead| may_be_whitespace(lead))
+    // The lead byte: the last byte that is no continuation byte (`10xxxxxx`), one to
+    // three bytes before the last (a `str` is valid UTF-8, and `last` is a continuation
+    // byte: it can end white space and is not ASCII).
+    let n = b.len();
+    let lead = [n.wrapping_sub(2), n.wrapping_sub(3), n.wrapping_sub(4)]
+        .into_iter()
+        .map(|i| b.get(i).copied().unwrap_or(0))
+        .find(|&x| x & 0xC0 != 0x80);
+    lead.is_some_and(may_be_whitespace)
 }
 
 /// `s.trim()`, without decoding a character at either end that cannot be white space

@@ -281,18 +281,27 @@ fn span(lines: &[Line], first: usize, last: usize) -> (Span, Option<Span>) {
     (by_line, by_page)
 }
 
-/// The notes the forms print after a 二级指标, borrowed by [`note_text`].
+/// The notes the forms print after a 二级指标, borrowed by the labels that print one.
 const COMMON_NOTES: &[&str] = &["必填", "必填硬性指标", "必填指标", "选填", "硬性指标"];
+
+/// Whether each of [`COMMON_NOTES`] holds `必填` (a test checks it).
+const COMMON_NOTES_REQUIRED: [bool; 5] = [true, true, true, false, false];
 
 /// A 二级 note as the record holds it: borrowed when it is one of [`COMMON_NOTES`]
 /// (the same text either way), else copied.
+#[cfg(test)]
 fn note_text(note: &str) -> Cow<'static, str> {
     common_note(note).map_or_else(|| Cow::Owned(note.to_owned()), Cow::Borrowed)
 }
 
 /// `note` as one of [`COMMON_NOTES`], if it is one.
 fn common_note(note: &str) -> Option<&'static str> {
-    COMMON_NOTES.iter().find(|n| **n == note).copied()
+    common_note_index(note).map(|k| COMMON_NOTES[k])
+}
+
+/// The index of `note` in [`COMMON_NOTES`], if it is one.
+fn common_note_index(note: &str) -> Option<usize> {
+    COMMON_NOTES.iter().position(|n| *n == note)
 }
 
 /// `read(cs[k])` where a cut label can be: not in a row's last cell, and only in a cell
@@ -769,14 +778,24 @@ impl<'a> State<'a> {
                 self.note = None;
             }
             LabelRef::Level2 { name, note } => {
+                // A common note is looked up once, for its text and whether it holds
+                // `必填` (known per common note, a test checks it).
+                let (text, required) = match note.map(|n| (n, common_note_index(n))) {
+                    None => (None, false),
+                    Some((_, Some(k))) => (
+                        Some(Cow::Borrowed(COMMON_NOTES[k])),
+                        COMMON_NOTES_REQUIRED[k],
+                    ),
+                    Some((n, None)) => (Some(Cow::Owned(n.to_owned())), n.contains("必填")),
+                };
                 self.labels.push(LabelSeen {
                     level1: self.level1.unwrap_or_default(),
                     level2: name,
-                    required: note.is_some_and(|n| n.contains("必填")),
+                    required,
                     line: Some(line.first),
                 });
                 self.level2 = Some(name);
-                self.note = note.map(note_text);
+                self.note = text;
             }
         }
     }
@@ -1219,6 +1238,16 @@ pub(crate) fn split_goals(text: &str, canonical: bool) -> (Vec<String>, Vec<Opti
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    #[test]
+    fn common_notes_required_says_which_hold_bi_tian() {
+        assert_eq!(COMMON_NOTES.len(), COMMON_NOTES_REQUIRED.len());
+        for (note, required) in COMMON_NOTES.iter().zip(COMMON_NOTES_REQUIRED) {
+            assert_eq!(note.contains("必填"), required, "{note}");
+            assert_eq!(note_text(note), Cow::Borrowed(*note));
+        }
+        assert_eq!(note_text("其他"), Cow::<str>::Owned("其他".to_owned()));
+    }
 
     #[test]
     fn department_codes_before_or_after_the_name() {

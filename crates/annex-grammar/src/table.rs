@@ -1161,6 +1161,37 @@ fn attribute(text: &str) -> Attribute {
     }
 }
 
+/// The byte positions of `text` where a goal marker can start, in order: every byte
+/// below `40` (ASCII: the digits, `(`, and what else is below `@`) and every `E2` and
+/// `EF` (the lead bytes of `①`…`⑳` and `（`). Every character [`may_start_goal_marker`]
+/// accepts starts with such a byte, and each such byte starts a character (ASCII or a
+/// lead byte), so a loop over these positions that asks `may_start_goal_marker` of the
+/// character there sees the same markers as a loop over every character.
+///
+/// Eight bytes are looked at at once (a `u64`): `!(((y & 0x7F…) + 0x7F…) | y | 0x7F…)`
+/// flags exactly the zero bytes of `y` (no carry crosses a byte), here of
+/// `x & 0xC0…` (bytes below `40`), `x ^ 0xE2…` and `x ^ 0xEF…`; a word of CJK text
+/// without such bytes is passed over whole.
+fn goal_marker_candidates(text: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let zeros = |y: u64| !(((y & LOW7) + LOW7) | y | LOW7);
+    text.chunks(8).enumerate().flat_map(move |(k, chunk)| {
+        let mut word = [0xFFu8; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        let mut flags =
+            zeros(x & (ONES * 0xC0)) | zeros(x ^ (ONES * 0xE2)) | zeros(x ^ (ONES * 0xEF));
+        std::iter::from_fn(move || {
+            (flags != 0).then(|| {
+                let at = k * 8 + (flags.trailing_zeros() / 8) as usize;
+                flags &= flags - 1;
+                at
+            })
+        })
+    })
+}
+
 /// Whether `vocab::goal_marker` can read anything at a `c` (a test checks every
 /// character).
 fn may_start_goal_marker(c: char) -> bool {
@@ -1194,8 +1225,16 @@ pub(crate) fn split_goals(text: &str, canonical: bool) -> (Vec<String>, Vec<Opti
     };
     // The goal being read: where its text starts, and its number.
     let mut open: Option<(usize, u32)> = None;
-    let mut prev: Option<char> = None;
-    for (i, c) in text.char_indices() {
+    for i in goal_marker_candidates(text.as_bytes()) {
+        // `i` starts a character (see `goal_marker_candidates`); the characters that
+        // start no marker are passed over as the loop over every character did.
+        let (Some(rest), Some(before)) = (text.get(i..), text.get(..i)) else {
+            continue;
+        };
+        let Some(c) = rest.chars().next() else {
+            continue;
+        };
+        let prev = before.chars().next_back();
         // No white space lies past U+3000 (a test checks it): the CJK characters of
         // the text are not looked up. And only where a marker can start (what
         // `goal_marker` reads first: a digit, an opening bracket, or ①…⑳) is the
@@ -1220,7 +1259,6 @@ pub(crate) fn split_goals(text: &str, canonical: bool) -> (Vec<String>, Vec<Opti
                 }
             }
         }
-        prev = Some(c);
     }
     let Some((from, m)) = open else {
         let t = vocab::trim(&text);
@@ -1359,6 +1397,14 @@ mod tests {
             text in "[1-3.、．（）()①⑳。；;！？!? \t\u{3000}目标x]{0,24}"
         ) {
             proptest::prop_assert_eq!(split_goals(&text, false), split_goals_reference(&text));
+            let want: Vec<usize> = text
+                .bytes()
+                .enumerate()
+                .filter(|&(_, b)| b < 0x40 || b == 0xE2 || b == 0xEF)
+                .map(|(i, _)| i)
+                .collect();
+            let got: Vec<usize> = goal_marker_candidates(text.as_bytes()).collect();
+            proptest::prop_assert_eq!(got, want);
         }
 
         /// Name and value split in place as the character-collecting version splits them.

@@ -103,6 +103,7 @@ pub fn parse_with_warnings(lines: &[Line], earlier: Vec<Warning>, info: &InputIn
             None => parsed.warnings.push(w),
         }
     }
+    let mut scratch = table::Scratch::default();
     for (k, (seg, stray)) in segments.into_iter().zip(per_table).enumerate() {
         let ctx = table::TableContext {
             path: &info.path,
@@ -117,6 +118,7 @@ pub fn parse_with_warnings(lines: &[Line], earlier: Vec<Warning>, info: &InputIn
             &view,
             stray,
             ctx,
+            &mut scratch,
         ));
     }
     table::sort_by_position(&mut parsed.warnings);
@@ -167,14 +169,44 @@ pub(crate) struct Prepared<'a> {
     leads: Vec<Lead<'a>>,
 }
 
+/// `vocab::header_label_ref(cell)` in a `Copy` form: the label's kind, the unit printed
+/// in a `Funds` label, and the rest of the cell after the label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct HeaderLead<'a> {
+    pub kind: std::mem::Discriminant<vocab::HeaderLabel>,
+    pub unit: Option<&'a str>,
+    pub rest: &'a str,
+}
+
+impl<'a> HeaderLead<'a> {
+    fn of(cell: &'a str) -> Option<Self> {
+        vocab::header_label_ref(cell).map(|(label, unit, rest)| HeaderLead {
+            kind: std::mem::discriminant(&label),
+            unit,
+            rest,
+        })
+    }
+
+    /// Whether the cell holds the label and nothing else.
+    pub(crate) fn alone(self) -> bool {
+        self.rest.is_empty()
+    }
+
+    /// What `vocab::header_label_ref` returned for the cell.
+    pub(crate) fn read(self) -> (vocab::HeaderLabel, Option<&'a str>, &'a str) {
+        (vocab::header_label_of(self.kind), self.unit, self.rest)
+    }
+}
+
 /// What a line's first cell is in the vocabulary: `vocab::is_column_header`,
 /// `vocab::classify` and `vocab::header_label`, asked once per line.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Lead<'a> {
     pub column_header: bool,
     pub label: Option<vocab::LabelRef<'a>>,
-    /// The header label's kind, and whether the cell holds nothing else.
-    pub header: Option<(std::mem::Discriminant<vocab::HeaderLabel>, bool)>,
+    /// The header label the cell starts with, as `vocab::header_label_ref` reads it
+    /// (the header line's reader takes it from here rather than reading it again).
+    pub header: Option<HeaderLead<'a>>,
 }
 
 impl<'a> Lead<'a> {
@@ -186,24 +218,20 @@ impl<'a> Lead<'a> {
         // The three readers answer only for cells starting with their own first
         // characters, and those sets are disjoint (a test checks both): the first
         // character picks the one reader that can answer.
-        match c.chars().next() {
-            Some('名' | '一' | '二' | '三' | '指') => Lead {
+        match vocab::start_of(c) {
+            vocab::Start::ColumnHeader => Lead {
                 column_header: vocab::is_column_header(c),
                 ..Lead::default()
             },
-            Some(
-                '产' | '效' | '满' | '成' | '数' | '质' | '时' | '经' | '社' | '生' | '可' | '服'
-                | '绩',
-            ) => Lead {
+            vocab::Start::Label => Lead {
                 label: vocab::classify(c),
                 ..Lead::default()
             },
-            Some('项' | '主' | '实' | '年' | '资' | '其' | '财' | '总') => Lead {
-                header: vocab::header_label_ref(c)
-                    .map(|(l, _, rest)| (std::mem::discriminant(&l), rest.is_empty())),
+            vocab::Start::Header => Lead {
+                header: HeaderLead::of(c),
                 ..Lead::default()
             },
-            _ => Lead::default(),
+            vocab::Start::Other => Lead::default(),
         }
     }
 
@@ -217,8 +245,7 @@ impl<'a> Lead<'a> {
         Lead {
             column_header: vocab::is_column_header(c),
             label: vocab::classify(c),
-            header: vocab::header_label_ref(c)
-                .map(|(l, _, rest)| (std::mem::discriminant(&l), rest.is_empty())),
+            header: HeaderLead::of(c),
         }
     }
 }
@@ -253,7 +280,7 @@ const NO_FURNITURE: Furniture = Furniture {
     year: None,
 };
 
-/// Whether the joined text of `cells` (non-empty, trimmed) can be a title, a page
+/// Whether the joined text of `cells` (non-empty, trimmed; one cell or several) can be a title, a page
 /// number, a 年度 line or an annex heading, by the first test each of those makes; when
 /// false, none is (a test compares with the readers themselves). The joined text starts
 /// with the first cell's first character and ends with the last cell's last one, and
@@ -289,8 +316,10 @@ impl<'a> Prepared<'a> {
             });
             let cs = &cells[c0..];
             let (kept, f) = match cs {
-                [] => (None, Furniture::of("")),
-                [one] => (None, Furniture::of(one.text)),
+                [one] if may_be_furniture(cs) => (None, Furniture::of(one.text)),
+                // An empty text is none of them (a test checks it), nor is a cell that
+                // `may_be_furniture` rules out.
+                [] | [_] => (None, NO_FURNITURE),
                 many if may_be_furniture(many) => {
                     let j0 = joined.len();
                     for c in many {
@@ -513,7 +542,7 @@ fn opens(lead: Lead<'_>) -> Option<Opens> {
     {
         return Some(Opens::Indicators);
     }
-    lead.header.map(|(d, _)| Opens::Header(d))
+    lead.header.map(|h| Opens::Header(h.kind))
 }
 
 /// After a title at `i` inside a table that already has a body: is it a page header of
@@ -619,6 +648,15 @@ fn segment(lines: &[Line], prepared: &Prepared<'_>, outside: &mut Vec<Warning>) 
 mod tests {
     use super::{Lead, find_tab, may_be_furniture, split_tabs, table, vocab};
 
+    /// An empty line is no furniture: what `Prepared::new` records for it without asking.
+    #[test]
+    fn empty_text_is_no_furniture() {
+        let f = super::Furniture::of("");
+        assert!(!f.title && !f.page_number && f.year.is_none());
+        let n = super::NO_FURNITURE;
+        assert!(!n.title && !n.page_number && n.year.is_none());
+    }
+
     /// Every character: the readers of a line's first cell answer only for their own
     /// first characters, which `Lead::of` dispatches on.
     #[test]
@@ -689,13 +727,13 @@ mod tests {
             proptest::prop_assert_eq!(a.header, b.header);
         }
 
-        /// A line of several cells that `may_be_furniture` rules out is none of what
-        /// its joined text is matched against.
+        /// A line of one cell or several that `may_be_furniture` rules out is none of
+        /// what its joined text is matched against.
         #[test]
         fn ruled_out_lines_are_no_furniture(
             raw in proptest::collection::vec(
                 "[部门项目支出预算绩效目标表附件第页共2：年度（）() \t\u{3000}x0-9—]{0,8}",
-                2..5,
+                1..5,
             )
         ) {
             let cells: Vec<table::Cell<'_>> = raw
@@ -706,7 +744,7 @@ mod tests {
                 .map(|(col, text)| table::Cell { col, text })
                 .collect();
             let joined: String = cells.iter().map(|c| c.text).collect();
-            if cells.len() > 1 && !may_be_furniture(&cells) {
+            if !cells.is_empty() && !may_be_furniture(&cells) {
                 proptest::prop_assert!(!vocab::is_form_title(&joined), "{joined:?}");
                 proptest::prop_assert!(!vocab::is_page_number(&joined), "{joined:?}");
                 proptest::prop_assert!(vocab::fiscal_year(&joined).is_none(), "{joined:?}");
@@ -717,7 +755,7 @@ mod tests {
         /// The one-pass split is `split('\t')` without its empty pieces, with the column
         /// of each piece; the cuts are where the tab search finds them.
         #[test]
-        fn split_tabs_is_split_at_tabs(text in "[\t\u{8}\n a表\u{89}\u{3000}1]{0,40}") {
+        fn split_tabs_is_split_at_tabs(text in "[\t\u{8}\n a表\u{89}\u{3000}1]{0,90}") {
             let mut got: Vec<(usize, &str)> = Vec::new();
             split_tabs(&text, |col, cell| got.push((col, cell)));
             let pieces: Vec<(usize, &str)> = text.split('\t').enumerate().collect();

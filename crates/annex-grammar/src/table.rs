@@ -1,7 +1,6 @@
 //! One project table: header fields, goals, and the indicator section, read by vocabulary.
 
 use std::borrow::Cow;
-use std::str::FromStr;
 
 use annex_normalize::{Line, Warning, WarningCode, canonical_text};
 use rust_decimal::Decimal;
@@ -103,11 +102,14 @@ struct State<'a> {
 /// the input) does. Never fails.
 ///
 /// `view` holds the same lines split into cells (shared with segmentation).
-pub(crate) fn parse_table(
+/// `scratch` lends the vectors of rows and labels, emptied, and gets them back emptied
+/// (an input's tables reuse their room rather than allocating and freeing it per table).
+pub(crate) fn parse_table<'a>(
     lines: &[Line],
-    view: &View<'_, '_>,
+    view: &View<'_, 'a>,
     stray: Vec<Warning>,
     ctx: TableContext<'_>,
+    scratch: &mut Scratch<'a>,
 ) -> Record {
     // Room for what a table usually holds, so that the vectors do not grow step by step:
     // at most one row per line, a few labels and warnings.
@@ -118,10 +120,16 @@ pub(crate) fn parse_table(
         w.reserve(8);
         w
     };
+    let mut rows = std::mem::take(&mut scratch.rows);
+    rows.clear();
+    rows.reserve(lines.len());
+    let mut labels = std::mem::take(&mut scratch.labels);
+    labels.clear();
+    labels.reserve(16);
     let mut st = State {
         warnings,
-        rows: Vec::with_capacity(lines.len()),
-        labels: Vec::with_capacity(16),
+        labels,
+        rows,
         ..State::default()
     };
     let form = if lines.is_empty() {
@@ -190,18 +198,24 @@ pub(crate) fn parse_table(
         }
         // Inside the indicator section a header label counts only as a whole cell: a
         // 三级指标 such as `财政拨款到位率` merely starts like one.
-        let is_header = lead
-            .header
-            .is_some_and(|(_, alone)| !st.in_indicators || alone);
+        let is_header = lead.header.is_some_and(|h| !st.in_indicators || h.alone());
         if is_header && !starts_indicators {
-            st.header_line(idx, line, cs);
+            st.header_line(idx, line, cs, lead.header);
         } else if st.in_indicators {
             st.indicator_line(idx, lines, cs, lead.label, lead.column_header);
         } else {
             st.header_continuation(line, cs, &view.joined(idx));
         }
     }
-    st.finish(lines, form, last_nonblank, ctx)
+    st.finish(lines, form, last_nonblank, ctx, scratch)
+}
+
+/// The vectors a table parse fills and empties, kept from one table of an input to the
+/// next ([`parse_table`]).
+#[derive(Debug, Default)]
+pub(crate) struct Scratch<'a> {
+    rows: Vec<Row<'a>>,
+    labels: Vec<LabelSeen<'static>>,
 }
 
 /// `parts` joined into a `String` of exactly their length: what `format!` writes for
@@ -237,7 +251,7 @@ fn parse_amount(cell: &str) -> Option<Decimal> {
         while let Some(rest) = t.strip_suffix("万元") {
             t = rest;
         }
-        Decimal::from_str(t.trim_end_matches('元')).ok()
+        crate::value::decimal_from_str(t.trim_end_matches('元'))
     };
     // Most amounts print no separator: read in place, without a copy.
     if !cell.contains([',', '，', ' ']) {
@@ -267,18 +281,27 @@ fn span(lines: &[Line], first: usize, last: usize) -> (Span, Option<Span>) {
     (by_line, by_page)
 }
 
-/// The notes the forms print after a 二级指标, borrowed by [`note_text`].
+/// The notes the forms print after a 二级指标, borrowed by the labels that print one.
 const COMMON_NOTES: &[&str] = &["必填", "必填硬性指标", "必填指标", "选填", "硬性指标"];
+
+/// Whether each of [`COMMON_NOTES`] holds `必填` (a test checks it).
+const COMMON_NOTES_REQUIRED: [bool; 5] = [true, true, true, false, false];
 
 /// A 二级 note as the record holds it: borrowed when it is one of [`COMMON_NOTES`]
 /// (the same text either way), else copied.
+#[cfg(test)]
 fn note_text(note: &str) -> Cow<'static, str> {
     common_note(note).map_or_else(|| Cow::Owned(note.to_owned()), Cow::Borrowed)
 }
 
 /// `note` as one of [`COMMON_NOTES`], if it is one.
 fn common_note(note: &str) -> Option<&'static str> {
-    COMMON_NOTES.iter().find(|n| **n == note).copied()
+    common_note_index(note).map(|k| COMMON_NOTES[k])
+}
+
+/// The index of `note` in [`COMMON_NOTES`], if it is one.
+fn common_note_index(note: &str) -> Option<usize> {
+    COMMON_NOTES.iter().position(|n| *n == note)
 }
 
 /// `read(cs[k])` where a cut label can be: not in a row's last cell, and only in a cell
@@ -404,12 +427,24 @@ impl<'a> State<'a> {
         });
     }
 
-    fn header_line(&mut self, idx: usize, line: &Line, cs: &[Cell<'_>]) {
+    /// `first`: the first cell's header label, as the line's `Lead` read it.
+    fn header_line(
+        &mut self,
+        idx: usize,
+        line: &Line,
+        cs: &[Cell<'_>],
+        first: Option<crate::HeaderLead<'_>>,
+    ) {
         // Labels are read without their `Funds` unit (`assign` does not look at it): the
         // unit goes straight to `funds.unit`, and the label is neither copied nor cloned.
         let mut current: Option<HeaderLabel> = None;
-        for cell in cs {
-            if let Some((label, unit, rest)) = vocab::header_label_ref(cell.text) {
+        for (k, cell) in cs.iter().enumerate() {
+            // The first cell was read by the line's `Lead` (the same reader).
+            let read = match first {
+                Some(h) if k == 0 => Some(h.read()),
+                _ => vocab::header_label_ref(cell.text),
+            };
+            if let Some((label, unit, rest)) = read {
                 if let HeaderLabel::Funds(_) = &label {
                     self.funds.unit = unit.map(str::to_owned);
                 }
@@ -743,14 +778,24 @@ impl<'a> State<'a> {
                 self.note = None;
             }
             LabelRef::Level2 { name, note } => {
+                // A common note is looked up once, for its text and whether it holds
+                // `必填` (known per common note, a test checks it).
+                let (text, required) = match note.map(|n| (n, common_note_index(n))) {
+                    None => (None, false),
+                    Some((_, Some(k))) => (
+                        Some(Cow::Borrowed(COMMON_NOTES[k])),
+                        COMMON_NOTES_REQUIRED[k],
+                    ),
+                    Some((n, None)) => (Some(Cow::Owned(n.to_owned())), n.contains("必填")),
+                };
                 self.labels.push(LabelSeen {
                     level1: self.level1.unwrap_or_default(),
                     level2: name,
-                    required: note.is_some_and(|n| n.contains("必填")),
+                    required,
                     line: Some(line.first),
                 });
                 self.level2 = Some(name);
-                self.note = note.map(note_text);
+                self.note = text;
             }
         }
     }
@@ -887,6 +932,7 @@ impl<'a> State<'a> {
         form: String,
         last: usize,
         ctx: TableContext<'_>,
+        scratch: &mut Scratch<'a>,
     ) -> Record {
         if let Some((head, at)) = self.pending_note.take() {
             self.warn(
@@ -902,9 +948,9 @@ impl<'a> State<'a> {
                 format!("label `{head}` completed to `{full}` (its tail was not found)"),
             );
         }
-        let rows = std::mem::take(&mut self.rows);
+        let mut rows = std::mem::take(&mut self.rows);
         let mut indicators = Vec::with_capacity(rows.len());
-        for mut row in rows {
+        for mut row in rows.drain(..) {
             if row.joined {
                 row.name = canonical_text(&row.name);
             }
@@ -1017,6 +1063,8 @@ impl<'a> State<'a> {
             &goal_numbers,
             self.labels.iter().copied(),
         );
+        scratch.rows = rows;
+        scratch.labels = std::mem::take(&mut self.labels);
         let (l, p) = span(lines, 0, last);
         let mut warnings = self.warnings;
         sort_by_position(&mut warnings);
@@ -1113,6 +1161,37 @@ fn attribute(text: &str) -> Attribute {
     }
 }
 
+/// The byte positions of `text` where a goal marker can start, in order: every byte
+/// below `40` (ASCII: the digits, `(`, and what else is below `@`) and every `E2` and
+/// `EF` (the lead bytes of `①`…`⑳` and `（`). Every character [`may_start_goal_marker`]
+/// accepts starts with such a byte, and each such byte starts a character (ASCII or a
+/// lead byte), so a loop over these positions that asks `may_start_goal_marker` of the
+/// character there sees the same markers as a loop over every character.
+///
+/// Eight bytes are looked at at once (a `u64`): `!(((y & 0x7F…) + 0x7F…) | y | 0x7F…)`
+/// flags exactly the zero bytes of `y` (no carry crosses a byte), here of
+/// `x & 0xC0…` (bytes below `40`), `x ^ 0xE2…` and `x ^ 0xEF…`; a word of CJK text
+/// without such bytes is passed over whole.
+fn goal_marker_candidates(text: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let zeros = |y: u64| !(((y & LOW7) + LOW7) | y | LOW7);
+    text.chunks(8).enumerate().flat_map(move |(k, chunk)| {
+        let mut word = [0xFFu8; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        let mut flags =
+            zeros(x & (ONES * 0xC0)) | zeros(x ^ (ONES * 0xE2)) | zeros(x ^ (ONES * 0xEF));
+        std::iter::from_fn(move || {
+            (flags != 0).then(|| {
+                let at = k * 8 + (flags.trailing_zeros() / 8) as usize;
+                flags &= flags - 1;
+                at
+            })
+        })
+    })
+}
+
 /// Whether `vocab::goal_marker` can read anything at a `c` (a test checks every
 /// character).
 fn may_start_goal_marker(c: char) -> bool {
@@ -1146,8 +1225,16 @@ pub(crate) fn split_goals(text: &str, canonical: bool) -> (Vec<String>, Vec<Opti
     };
     // The goal being read: where its text starts, and its number.
     let mut open: Option<(usize, u32)> = None;
-    let mut prev: Option<char> = None;
-    for (i, c) in text.char_indices() {
+    for i in goal_marker_candidates(text.as_bytes()) {
+        // `i` starts a character (see `goal_marker_candidates`); the characters that
+        // start no marker are passed over as the loop over every character did.
+        let (Some(rest), Some(before)) = (text.get(i..), text.get(..i)) else {
+            continue;
+        };
+        let Some(c) = rest.chars().next() else {
+            continue;
+        };
+        let prev = before.chars().next_back();
         // No white space lies past U+3000 (a test checks it): the CJK characters of
         // the text are not looked up. And only where a marker can start (what
         // `goal_marker` reads first: a digit, an opening bracket, or ①…⑳) is the
@@ -1172,7 +1259,6 @@ pub(crate) fn split_goals(text: &str, canonical: bool) -> (Vec<String>, Vec<Opti
                 }
             }
         }
-        prev = Some(c);
     }
     let Some((from, m)) = open else {
         let t = vocab::trim(&text);
@@ -1189,6 +1275,17 @@ pub(crate) fn split_goals(text: &str, canonical: bool) -> (Vec<String>, Vec<Opti
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn common_notes_required_says_which_hold_bi_tian() {
+        assert_eq!(COMMON_NOTES.len(), COMMON_NOTES_REQUIRED.len());
+        for (note, required) in COMMON_NOTES.iter().zip(COMMON_NOTES_REQUIRED) {
+            assert_eq!(note.contains("必填"), required, "{note}");
+            assert_eq!(note_text(note), Cow::Borrowed(*note));
+        }
+        assert_eq!(note_text("其他"), Cow::<str>::Owned("其他".to_owned()));
+    }
 
     #[test]
     fn department_codes_before_or_after_the_name() {
@@ -1300,6 +1397,14 @@ mod tests {
             text in "[1-3.、．（）()①⑳。；;！？!? \t\u{3000}目标x]{0,24}"
         ) {
             proptest::prop_assert_eq!(split_goals(&text, false), split_goals_reference(&text));
+            let want: Vec<usize> = text
+                .bytes()
+                .enumerate()
+                .filter(|&(_, b)| b < 0x40 || b == 0xE2 || b == 0xEF)
+                .map(|(i, _)| i)
+                .collect();
+            let got: Vec<usize> = goal_marker_candidates(text.as_bytes()).collect();
+            proptest::prop_assert_eq!(got, want);
         }
 
         /// Name and value split in place as the character-collecting version splits them.

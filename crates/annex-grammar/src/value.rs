@@ -500,6 +500,24 @@ fn plain_decimal(printed: &str, mantissa: u64, digits: usize, scale: usize) -> O
     Some(Decimal::new(mantissa, scale))
 }
 
+/// `Decimal::from_str(s).ok()`, read in place when `s` is ASCII digits with at most one
+/// `.` between digits (most amounts): then it is [`plain_decimal`], which is exact; any
+/// other text goes to `from_str` itself. A proptest compares the two.
+pub(crate) fn decimal_from_str(s: &str) -> Option<Decimal> {
+    let b = s.as_bytes();
+    let (int_end, mantissa) = ascii_digits(b, 0, 0);
+    let (end, mantissa) = match b.get(int_end) {
+        Some(b'.') => ascii_digits(b, int_end + 1, mantissa),
+        _ => (int_end, mantissa),
+    };
+    let plain = int_end > 0 && end == b.len() && (end == int_end || end > int_end + 1);
+    if !plain {
+        return Decimal::from_str(s).ok();
+    }
+    let scale = end.saturating_sub(int_end + 1);
+    plain_decimal(s, mantissa, end - usize::from(scale > 0), scale)
+}
+
 /// [`take_number`] for every form: signs, full-width digits and points, grouping commas.
 fn take_number_general(s: &str, allow_sign: bool) -> Option<(Decimal, bool, &str)> {
     // Byte positions, decoding one character at a time: this runs on every value cell,
@@ -1019,6 +1037,19 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+        /// `decimal_from_str` is `Decimal::from_str(..).ok()`, representation and all.
+        #[test]
+        fn decimal_from_str_is_from_str(s in "[0-9]{0,21}[.]?[0-9]{0,21}[.x元 ]?") {
+            let want = Decimal::from_str(&s).ok();
+            let got = decimal_from_str(&s);
+            proptest::prop_assert_eq!(got, want, "{:?}", s);
+            proptest::prop_assert_eq!(
+                got.map(|d| (d.mantissa(), d.scale())),
+                want.map(|d| (d.mantissa(), d.scale())),
+                "{:?}", s
+            );
+        }
+
         /// The byte-wise reading of a number gives `Decimal::from_str`'s decimal, to the
         /// representation (scale too).
         #[test]

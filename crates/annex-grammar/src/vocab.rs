@@ -8,12 +8,12 @@ use nom::{
     branch::alt,
     bytes::complete::{tag, take_while_m_n, take_while1},
     character::complete::{char, digit1, space0},
-    combinator::{all_consuming, map_res, opt, recognize},
+    combinator::{map_res, opt, recognize},
     sequence::{delimited, terminated},
 };
 #[cfg(test)]
 use nom::{
-    combinator::{map, value},
+    combinator::{all_consuming, map, value},
     sequence::preceded,
 };
 
@@ -160,7 +160,6 @@ fn bracketed_fast(i: &str) -> Option<(&str, &str)> {
 
 /// The first characters of the header labels (the vocabulary tests fail if one is
 /// missing: a label would no longer be read).
-#[cfg(test)]
 pub(crate) const HEADER_LABEL_STARTS: [char; 8] = ['项', '主', '实', '年', '资', '其', '财', '总'];
 
 /// The rest of `cell` after the first of `words` it starts with.
@@ -229,6 +228,27 @@ pub fn header_label(cell: &str) -> Option<(HeaderLabel, &str)> {
     Some((label, rest))
 }
 
+/// The header label of kind `kind`, as [`header_label_ref`] returns it (a `Funds`
+/// label without its unit). A test checks every kind.
+pub(crate) fn header_label_of(kind: std::mem::Discriminant<HeaderLabel>) -> HeaderLabel {
+    use std::mem::discriminant;
+    const UNIT_LABELS: [HeaderLabel; 9] = [
+        HeaderLabel::Name,
+        HeaderLabel::Department,
+        HeaderLabel::ImplementingUnit,
+        HeaderLabel::Attribute,
+        HeaderLabel::Period,
+        HeaderLabel::Total,
+        HeaderLabel::Fiscal,
+        HeaderLabel::Other,
+        HeaderLabel::Goals,
+    ];
+    UNIT_LABELS
+        .into_iter()
+        .find(|l| discriminant(l) == kind)
+        .unwrap_or(HeaderLabel::Funds(None))
+}
+
 /// [`header_label`] without allocating: a `Funds` label comes back as `Funds(None)`,
 /// with the unit printed in it (borrowed) beside it.
 pub(crate) fn header_label_ref(cell: &str) -> Option<(HeaderLabel, Option<&str>, &str)> {
@@ -241,14 +261,93 @@ pub(crate) fn header_label_ref(cell: &str) -> Option<(HeaderLabel, Option<&str>,
     Some((label, unit, rest.trim_start()))
 }
 
-/// `cell.starts_with(HEADER_LABEL_STARTS)`, as one `match` on the first character (a
-/// test checks it against [`HEADER_LABEL_STARTS`] for every character).
+/// `cell.starts_with(HEADER_LABEL_STARTS)`, by one lookup of the first character
+/// ([`start_of`]; a test checks it against [`HEADER_LABEL_STARTS`] for every character).
 #[inline]
 fn starts_like_header_label(cell: &str) -> bool {
-    matches!(
-        cell.chars().next(),
-        Some('项' | '主' | '实' | '年' | '资' | '其' | '财' | '总')
-    )
+    start_of(cell) == Start::Header
+}
+
+/// Which of the first-cell readers a cell's first character lets answer: the column
+/// header (`is_column_header`), the taxonomy (`classify`, `label_prefix_ref`) or the
+/// header labels (`header_label_ref`). Their first characters are disjoint (a test
+/// checks it), so one lookup picks the one reader that can match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Start {
+    /// None of the readers matches the cell.
+    Other,
+    /// `名`, `一`, `二`, `三`, `指`: maybe a column header.
+    ColumnHeader,
+    /// One of [`LABEL_STARTS`]: maybe a taxonomy label or the cut start of one.
+    Label,
+    /// One of the header labels' first characters: maybe a header label.
+    Header,
+}
+
+/// The first characters of the column headers (`名称`, `一级指标`, …, `指标名称`).
+const COLUMN_HEADER_STARTS: [char; 5] = ['名', '一', '二', '三', '指'];
+
+/// The three UTF-8 bytes of `c` (U+0800…U+FFFF) as the low bytes of a `u32`, first
+/// byte highest.
+const fn utf8_key3(c: char) -> u32 {
+    let c = c as u32;
+    ((0xE0 | (c >> 12)) << 16) | ((0x80 | ((c >> 6) & 0x3F)) << 8) | (0x80 | (c & 0x3F))
+}
+
+/// The slot of [`START_TABLE`] for a character whose second and third bytes are `b1`, `b2`.
+#[inline]
+const fn start_slot(b1: u8, b2: u8) -> usize {
+    (b1 as usize * 4 + b2 as usize) & 127
+}
+
+/// Every first character of [`Start`] other than `Other`, at the slot its second and
+/// third bytes hash to, with its three bytes (to tell it from the characters that share
+/// the slot). All are three-byte characters, and no two share a slot: building the table
+/// fails to compile otherwise.
+static START_TABLE: [(u32, Start); 128] = {
+    let mut t = [(0u32, Start::Other); 128];
+    let groups: [(&[char], Start); 3] = [
+        (&COLUMN_HEADER_STARTS, Start::ColumnHeader),
+        (&LABEL_STARTS, Start::Label),
+        (&HEADER_LABEL_STARTS, Start::Header),
+    ];
+    let mut g = 0;
+    while g < groups.len() {
+        let (chars, kind) = groups[g];
+        let mut k = 0;
+        while k < chars.len() {
+            let c = chars[k];
+            assert!(c as u32 >= 0x800 && c as u32 <= 0xFFFF);
+            let key = utf8_key3(c);
+            #[allow(clippy::cast_possible_truncation)]
+            let slot = start_slot((key >> 8) as u8, key as u8);
+            assert!(t[slot].0 == 0, "two first characters share a slot");
+            t[slot] = (key, kind);
+            k += 1;
+        }
+        g += 1;
+    }
+    t
+};
+
+/// What the first character of `cell` lets it be ([`Start`]): one table lookup on its
+/// first three bytes, where a `match` on the decoded character is a chain of compares.
+///
+/// Exact: every listed character is three bytes long, so a cell starting with one has
+/// at least three bytes and its first three are that character's; and three bytes equal
+/// to a listed character's encoding start the cell with that character (a `str` is valid
+/// UTF-8, whose encodings are prefix-free).
+#[inline]
+pub(crate) fn start_of(cell: &str) -> Start {
+    let [b0, b1, b2, ..] = *cell.as_bytes() else {
+        return Start::Other;
+    };
+    let (key, kind) = START_TABLE[start_slot(b1, b2)];
+    if key == (u32::from(b0) << 16 | u32::from(b1) << 8 | u32::from(b2)) {
+        kind
+    } else {
+        Start::Other
+    }
 }
 
 /// Is this cell part of the indicator column-header row (`名称 一级指标 二级指标 三级指标 指标值`)?
@@ -336,33 +435,15 @@ const LEVEL2_LABELS_LONGEST_FIRST: [&str; 12] = [
 ];
 
 /// The first characters of [`ALL_LABELS`] (a test checks it against the list).
-#[cfg(test)]
 pub(crate) const LABEL_STARTS: [char; 13] = [
     '产', '效', '满', '成', '数', '质', '时', '经', '社', '生', '可', '服', '绩',
 ];
 
-/// `cell.starts_with(LABEL_STARTS)`, as one `match` on the first character (a decision
-/// tree rather than thirteen compares in a row: it runs on most cells). A test checks it
-/// against [`LABEL_STARTS`] for every character.
+/// `cell.starts_with(LABEL_STARTS)`, by one lookup of the first character ([`start_of`]:
+/// it runs on most cells). A test checks it against [`LABEL_STARTS`] for every character.
 #[inline]
 pub(crate) fn starts_like_label(cell: &str) -> bool {
-    matches!(
-        cell.chars().next(),
-        Some(
-            '产' | '效'
-                | '满'
-                | '成'
-                | '数'
-                | '质'
-                | '时'
-                | '经'
-                | '社'
-                | '生'
-                | '可'
-                | '服'
-                | '绩'
-        )
-    )
+    start_of(cell) == Start::Label
 }
 
 /// Byte length of the shortest label (four CJK characters): a shorter cell is no label.
@@ -436,7 +517,7 @@ pub(crate) fn classify(cell: &str) -> Option<LabelRef<'_>> {
     // starts with `绩`, the 一级 labels with `产`, `效`, `满` and `成`, the 二级 labels
     // with `成` and the other starts (`level2_label_start`). `成本指标` is both: the 二级
     // reading comes first, as in the nom grammar (a test compares the two).
-    if cell.len() < SHORTEST_LABEL {
+    if cell.len() < SHORTEST_LABEL || start_of(cell) != Start::Label {
         return None;
     }
     match cell.chars().next()? {
@@ -570,6 +651,8 @@ fn close_paren(i: &str) -> IResult<&str, char> {
     alt((char('）'), char(')'))).parse(i)
 }
 
+/// The 年度 line as a nom parser: the definition [`year_line_fast`] is tested against.
+#[cfg(test)]
 fn year_line(i: &str) -> IResult<&str, i32> {
     let year = map_res(
         take_while_m_n(4, 4, |c: char| c.is_ascii_digit()),
@@ -652,12 +735,15 @@ pub(crate) fn ends_maybe_whitespace(b: &[u8]) -> bool {
     if last < 0x80 {
         return true;
     }
-    // The lead byte: the last byte that is no continuation byte (`10xxxxxx`).
-    b.iter()
-        .rev()
-        .take(4)
-        .find(|&&x| x & 0xC0 != 0x80)
-        .is_some_and(|&lead| may_be_whitespace(lead))
+    // The lead byte: the last byte that is no continuation byte (`10xxxxxx`), one to
+    // three bytes before the last (a `str` is valid UTF-8, and `last` is a continuation
+    // byte: it can end white space and is not ASCII).
+    let n = b.len();
+    let lead = [n.wrapping_sub(2), n.wrapping_sub(3), n.wrapping_sub(4)]
+        .into_iter()
+        .map(|i| b.get(i).copied().unwrap_or(0))
+        .find(|&x| x & 0xC0 != 0x80);
+    lead.is_some_and(may_be_whitespace)
 }
 
 /// `s.trim()`, without decoding a character at either end that cannot be white space
@@ -696,7 +782,32 @@ pub fn fiscal_year(line: &str) -> Option<i32> {
     {
         return None;
     }
-    year_line(t).ok().map(|(_, y)| y)
+    year_line_fast(t)
+}
+
+/// `year_line(t)`'s year, read by hand (the nom parser took about a thousand
+/// instructions a line): an optional opening bracket, spaces or tabs (`space0`), exactly
+/// four ASCII digits, `space0`, `年`, an optional `度`, `space0`, an optional closing
+/// bracket, and nothing after. Each step is what the parser's step takes: `opt` and
+/// `space0` take what they can and never give it back, and `take_while_m_n(4, 4, …)`
+/// takes four digits (a fifth digit then fails the `年`). A proptest compares the two.
+fn year_line_fast(t: &str) -> Option<i32> {
+    let spaces = |s: &str| s.trim_start_matches([' ', '\t']).len();
+    let r = t.strip_prefix(['（', '(']).unwrap_or(t);
+    let r = &r[r.len() - spaces(r)..];
+    let (digits, r) = (r.get(..4)?, &r[4..]);
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let year = digits
+        .bytes()
+        .fold(0i32, |y, b| y * 10 + i32::from(b - b'0'));
+    let r = &r[r.len() - spaces(r)..];
+    let r = r.strip_prefix('年')?;
+    let r = r.strip_prefix('度').unwrap_or(r);
+    let r = &r[r.len() - spaces(r)..];
+    let r = r.strip_prefix(['）', ')']).unwrap_or(r);
+    r.is_empty().then_some(year)
 }
 
 /// Is this line the form's title (`部门项目支出预算绩效目标表` and its close spellings)?
@@ -1022,6 +1133,56 @@ mod tests {
     }
 
     #[test]
+    fn header_label_of_gives_back_the_label_of_its_kind() {
+        let cells = [
+            "项目名称",
+            "主管部门",
+            "实施单位",
+            "项目属性",
+            "项目期",
+            "项目资金（万元）",
+            "年度资金总额",
+            "财政拨款",
+            "其他资金",
+            "年度总体目标",
+        ];
+        for cell in cells {
+            let label = header_label_ref(cell).map(|(l, _, _)| l);
+            assert!(label.is_some(), "{cell}");
+            assert_eq!(
+                label
+                    .as_ref()
+                    .map(|l| header_label_of(std::mem::discriminant(l))),
+                label,
+                "{cell}"
+            );
+        }
+    }
+
+    #[test]
+    fn start_of_is_the_listed_first_characters() {
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            let mut b = [0u8; 4];
+            let s = c.encode_utf8(&mut b);
+            let want = if COLUMN_HEADER_STARTS.contains(&c) {
+                Start::ColumnHeader
+            } else if LABEL_STARTS.contains(&c) {
+                Start::Label
+            } else if HEADER_LABEL_STARTS.contains(&c) {
+                Start::Header
+            } else {
+                Start::Other
+            };
+            assert_eq!(start_of(s), want, "{c:?}");
+            assert_eq!(start_of(&format!("{s}x")), want, "{c:?}");
+            assert_eq!(start_of(&format!("{s}级指标")), want, "{c:?}");
+        }
+        assert_eq!(start_of(""), Start::Other);
+        assert_eq!(start_of("a"), Start::Other);
+        assert_eq!(start_of("ab"), Start::Other);
+    }
+
+    #[test]
     fn first_character_matches_are_the_listed_starts() {
         for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
             let mut b = [0u8; 4];
@@ -1204,6 +1365,22 @@ mod tests {
             proptest::prop_assert_eq!(header_label(&cell), header_label_nom(&cell));
             proptest::prop_assert_eq!(classify_label(&cell), classify_label_nom(&cell));
             proptest::prop_assert_eq!(level2_open_note(&cell), level2_open_note_nom(&cell));
+        }
+
+        /// The hand-written 年度 reader is the nom parser, on strings shaped like 年度
+        /// lines and on any string.
+        #[test]
+        fn year_line_fast_is_year_line(
+            shaped in "[（(]?[ \t]{0,2}[0-9x]{3,5}[ \t]{0,2}年?度?[ \t]{0,2}[）)]?[x ]?",
+            any in "\\PC{0,12}",
+        ) {
+            for t in [&shaped, &any] {
+                proptest::prop_assert_eq!(
+                    year_line_fast(t),
+                    year_line(t).ok().map(|(_, y)| y),
+                    "{:?}", t
+                );
+            }
         }
 
         /// `trim` is `str::trim`.

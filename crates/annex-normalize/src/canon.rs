@@ -296,8 +296,8 @@ pub(crate) enum SourceLine {
 /// [`crate::normalize`] removes first (C0 other than tab, DEL, C1): then `out` and
 /// `notes` are partly written, and the caller starts over on the cleaned line.
 ///
-/// Most lines need nothing but spaces and switchable marks fixed: [`fast_line`] does
-/// those in one scan. Any other line is left to [`source_line_cells`], which looks at
+/// Most lines need nothing but spaces and switchable marks fixed (and full-width forms
+/// made ASCII): [`fast_line`] does those in one scan. Any other line is left to [`source_line_cells`], which looks at
 /// each cell that needs work alone.
 pub(crate) fn source_line_into(
     text: &str,
@@ -426,20 +426,26 @@ fn source_line_cells(
     Some(SourceLine::Built { end })
 }
 
-/// [`source_line_into`] in one scan for a line whose cells need nothing but what
-/// [`spacing_fast`] does (ASCII spaces and switchable marks fixed), the lines most often
-/// met. `None`, with `out` partly written, at the first byte that needs more: markup, a
-/// control character, other white space, a full-width form, `．`, a bracket
-/// [`spacing_fast`] gives up on; the caller then starts the line over a cell at a time.
+/// [`source_line_into`] in one scan for a line whose cells need nothing but ASCII spaces
+/// and switchable marks fixed and full-width forms made ASCII, the lines most often met.
+/// `None`, with `out` partly written, at the first byte that needs more: markup, a
+/// control character, other white space, `．`, a full-width `＜` `＆` `＄` `＼`, a
+/// bracket [`spacing_fast`] gives up on; the caller then starts the line over a cell at a
+/// time.
 ///
-/// Exact: a line this path takes has only plain text, tabs, ASCII spaces and switchable
-/// marks, so [`source_line_cells`] would copy each cell with no space or mark as it
-/// stands and give each other one to [`spacing_fast_from`]. That decides each run of
-/// spaces and marks from the characters just outside it within its cell, and brackets
-/// within the cell; the same code runs here on the run where the scan finds it, with the
-/// cell's ends read off the bytes beside the run (a tab, a line end or the line start
-/// mean none), and the scan stops at tabs while a bracket is open, so that the cell's
-/// open brackets are checked at its end. The text between runs is copied as it stands,
+/// Exact: a line this path takes has only plain text, tabs, ASCII spaces, switchable
+/// marks and full-width forms that map to ASCII, none of which makes markup. So
+/// [`source_line_cells`] would copy each cell with none of these as it stands and give
+/// each other one to [`spacing_fast_from`] or, with a full-width form, to
+/// [`spacing_general`], which maps it first and then decides on the mapped text exactly
+/// as [`spacing_fast_from`] does on text with nothing to map: each run of spaces and
+/// marks from the characters just outside it within its cell (as mapped), brackets
+/// within the cell, a pair with neither run near CJK by the CJK between (left to the
+/// cell path here unless only ASCII stands between). The same code runs here on the run
+/// where the scan finds it, with the cell's ends read off the bytes beside the run (a
+/// tab, a line end or the line start mean none) and its neighbours mapped; the scan
+/// stops at tabs while a bracket is open, so that the cell's open brackets are checked
+/// at its end. The text between runs is copied as it stands (a full-width form mapped),
 /// tabs included, and trailing tabs are cut as there. A proptest holds the two paths
 /// equal.
 fn fast_line(
@@ -497,16 +503,26 @@ fn fast_line(
                 i += 1;
                 continue;
             }
+            // A full-width form that becomes ASCII (`１` → `1`).
+            if let Some(ascii) = full_width_form(bytes, i) {
+                out.push_str(text.get(copied..i).unwrap_or_default());
+                out.push(char::from(ascii));
+                i += 3;
+                copied = i;
+                continue;
+            }
             return None;
         }
-        // The run's neighbours within its cell.
+        // The run's neighbours within its cell, as mapped.
         let left = match run_start.checked_sub(1).map(|k| bytes.get(k)) {
-            Some(Some(&b)) if b != b'\t' && run_start > start => char_before(text, run_start),
+            Some(Some(&b)) if b != b'\t' && run_start > start => {
+                char_before(text, run_start).map(mapped_form)
+            }
             _ => None,
         };
         let right = match bytes.get(i) {
             None | Some(b'\t' | b'\n' | b'\r' | 0x0C) => None,
-            Some(_) => char_after(text, i),
+            Some(_) => char_after(text, i).map(mapped_form),
         };
         if !marks {
             // Only spaces: they fold into one space, kept between two non-CJK
@@ -604,6 +620,39 @@ fn fast_line(
     let kept = out.trim_end_matches('\t').len();
     out.truncate(kept);
     Some(SourceLine::Built { end })
+}
+
+/// The ASCII form of the full-width form at byte `i` of `bytes` (`EF BC 81`..`EF BD 9E`,
+/// U+FF01..U+FF5E) when [`fast_line`] maps it in place: not a switchable mark (a run),
+/// not `．` (decided by its neighbours), and not `＜` `＆` `＄` `＼`, which make bytes
+/// that may start markup and need the markup pass again.
+fn full_width_form(bytes: &[u8], i: usize) -> Option<u8> {
+    if bytes.get(i) != Some(&0xEF) {
+        return None;
+    }
+    let low = match (bytes.get(i + 1)?, bytes.get(i + 2)?) {
+        // U+FF01..U+FF3F: `!`..`?` plus 0x20.
+        (0xBC, &b @ 0x81..=0xBF) => 0x20 + (b & 0x3F),
+        // U+FF40..U+FF5E: `` ` ``..`~`.
+        (0xBD, &b @ 0x80..=0x9E) => 0x60 + (b & 0x3F),
+        _ => return None,
+    };
+    let keeps_own_rule = matches!(
+        low,
+        b',' | b':' | b';' | b'(' | b')' | b'?' | b'!' | b'.' | b'<' | b'&' | b'$' | b'\\'
+    );
+    (!keeps_own_rule).then_some(low)
+}
+
+/// A neighbour as [`spacing_general`] sees it, after mapping: a full-width form that
+/// becomes ASCII is that ASCII character.
+fn mapped_form(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' if switchable(c).is_none() && c != '．' => {
+            char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c)
+        }
+        c => c,
+    }
 }
 
 /// Whether the brackets a cell leaves open (the first `depth` of `opens`) were each
@@ -1877,7 +1926,9 @@ mod tests {
     const FAST_LINE_PIECES: &[&str] = &[
         "年度", "中", "14500", "a", "%", "≥", "≤", "\t", "\t\t", " ", "  ", "(", ")", "（", "）",
         ",", "，", ":", "：", ";", "；", "?", "？", "!", "！", "。", "、", "—", "“", "°", "·",
-        "\"", "=", ">", "×", "\u{800}", "\u{3000}", "．", "Ａ", "<p>", "\0", "\n", "\r\n",
+        "\"", "=", ">", "×", "\u{800}", "\u{3000}", "．", "Ａ", "<p>", "\0", "\n", "\r\n", "１",
+        "２", "％", "ｚ", "～", "＂", "＝", "＜", "＆", "＄", "＼", "\u{FF5F}", "\u{FF00}", "｀",
+        "１ ",
     ];
 
     proptest::proptest! {

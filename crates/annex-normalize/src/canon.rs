@@ -296,8 +296,8 @@ pub(crate) enum SourceLine {
 /// [`crate::normalize`] removes first (C0 other than tab, DEL, C1): then `out` and
 /// `notes` are partly written, and the caller starts over on the cleaned line.
 ///
-/// Most lines need nothing but spaces and switchable marks fixed (and full-width forms
-/// made ASCII): [`fast_line`] does those in one scan. Any other line is left to [`source_line_cells`], which looks at
+/// Most lines need nothing but spaces and switchable marks fixed (full-width forms made
+/// ASCII, plain HTML tags removed): [`fast_line`] does those in one scan. Any other line is left to [`source_line_cells`], which looks at
 /// each cell that needs work alone.
 pub(crate) fn source_line_into(
     text: &str,
@@ -427,27 +427,32 @@ fn source_line_cells(
 }
 
 /// [`source_line_into`] in one scan for a line whose cells need nothing but ASCII spaces
-/// and switchable marks fixed and full-width forms made ASCII, the lines most often met.
-/// `None`, with `out` partly written, at the first byte that needs more: markup, a
-/// control character, other white space, `．`, a full-width `＜` `＆` `＄` `＼`, a
-/// bracket [`spacing_fast`] gives up on; the caller then starts the line over a cell at a
-/// time.
+/// and switchable marks fixed, full-width forms made ASCII and plain HTML tags removed,
+/// the lines most often met. `None`, with `out` partly written, at the first byte that
+/// needs more: other markup (entities, LaTeX, a comment, a tag the markup pass would not
+/// take or warn about), a control character, other white space, `．`, a full-width `＜`
+/// `＆` `＄` `＼`, a bracket [`spacing_fast`] gives up on; the caller then starts the
+/// line over a cell at a time.
 ///
 /// Exact: a line this path takes has only plain text, tabs, ASCII spaces, switchable
-/// marks and full-width forms that map to ASCII, none of which makes markup. So
-/// [`source_line_cells`] would copy each cell with none of these as it stands and give
-/// each other one to [`spacing_fast_from`] or, with a full-width form, to
+/// marks, full-width forms that map to ASCII and tags that [`markup::simple_tag`] reads
+/// as the markup pass does, none of which makes markup. So [`source_line_cells`] would
+/// copy each cell with none of these as it stands, and hand each other one to
+/// [`cell_with_flags`]: its markup pass only removes those tags (a block tag becomes a
+/// space, an inline one nothing; with no `$` or `\` it is in no math and no group), and
+/// what is left goes to [`spacing_fast_from`] or, with a full-width form, to
 /// [`spacing_general`], which maps it first and then decides on the mapped text exactly
 /// as [`spacing_fast_from`] does on text with nothing to map: each run of spaces and
 /// marks from the characters just outside it within its cell (as mapped), brackets
 /// within the cell, a pair with neither run near CJK by the CJK between (left to the
-/// cell path here unless only ASCII stands between). The same code runs here on the run
-/// where the scan finds it, with the cell's ends read off the bytes beside the run (a
-/// tab, a line end or the line start mean none) and its neighbours mapped; the scan
-/// stops at tabs while a bracket is open, so that the cell's open brackets are checked
-/// at its end. The text between runs is copied as it stands (a full-width form mapped),
-/// tabs included, and trailing tabs are cut as there. A proptest holds the two paths
-/// equal.
+/// cell path here unless only ASCII stands between); its output holds no markup, so
+/// there is no second round. The same code runs here on the run where the scan finds it,
+/// a tag taken into its run as the space or nothing it becomes, with the cell's ends read
+/// off the bytes beside the run (a tab, a line end or the line start mean none) and its
+/// neighbours mapped; the scan stops at tabs while a bracket is open, so that the cell's
+/// open brackets are checked at its end. The text between runs is copied as it stands (a
+/// full-width form mapped), tabs included, and trailing tabs are cut as there. A
+/// proptest holds the two paths equal.
 fn fast_line(
     text: &str,
     start: usize,
@@ -482,15 +487,23 @@ fn fast_line(
             i += 1;
             continue;
         }
-        // A run of spaces and switchable marks.
+        // A run of spaces, switchable marks and tags (a block tag is a space, an inline
+        // one nothing).
         let run_start = i;
         let mut marks = false;
+        let mut spaces = false;
         while let Some(&b) = bytes.get(i) {
             if b == b' ' {
+                spaces = true;
                 i += 1;
             } else if let Some((_, len)) = mark_at(bytes, i) {
                 marks = true;
                 i += len;
+            } else if let Some((end, block)) =
+                (b == b'<').then(|| markup::simple_tag(bytes, i)).flatten()
+            {
+                spaces |= block;
+                i = end;
             } else {
                 break;
             }
@@ -527,7 +540,7 @@ fn fast_line(
         if !marks {
             // Only spaces: they fold into one space, kept between two non-CJK
             // characters. A lone space that stays is the input itself.
-            let keep = keep_space(left, right);
+            let keep = spaces && keep_space(left, right);
             if keep && i == run_start + 1 {
                 continue;
             }
@@ -548,8 +561,17 @@ fn fast_line(
         let mut pos = run_start;
         while pos < i {
             let Some((mark, len)) = mark_at(bytes, pos) else {
-                space = true;
-                pos += 1;
+                // A space, or a tag: the run holds nothing else.
+                if let Some((end, block)) = (bytes.get(pos) == Some(&b'<'))
+                    .then(|| markup::simple_tag(bytes, pos))
+                    .flatten()
+                {
+                    space |= block;
+                    pos = end;
+                } else {
+                    space = true;
+                    pos += 1;
+                }
                 continue;
             };
             let printed_full = len == 3;
@@ -1924,11 +1946,77 @@ mod tests {
     /// nothing else), brackets to nest and leave open across cells, and a few bytes that
     /// make it give up.
     const FAST_LINE_PIECES: &[&str] = &[
-        "年度", "中", "14500", "a", "%", "≥", "≤", "\t", "\t\t", " ", "  ", "(", ")", "（", "）",
-        ",", "，", ":", "：", ";", "；", "?", "？", "!", "！", "。", "、", "—", "“", "°", "·",
-        "\"", "=", ">", "×", "\u{800}", "\u{3000}", "．", "Ａ", "<p>", "\0", "\n", "\r\n", "１",
-        "２", "％", "ｚ", "～", "＂", "＝", "＜", "＆", "＄", "＼", "\u{FF5F}", "\u{FF00}", "｀",
+        "年度",
+        "中",
+        "14500",
+        "a",
+        "%",
+        "≥",
+        "≤",
+        "\t",
+        "\t\t",
+        " ",
+        "  ",
+        "(",
+        ")",
+        "（",
+        "）",
+        ",",
+        "，",
+        ":",
+        "：",
+        ";",
+        "；",
+        "?",
+        "？",
+        "!",
+        "！",
+        "。",
+        "、",
+        "—",
+        "“",
+        "°",
+        "·",
+        "\"",
+        "=",
+        ">",
+        "×",
+        "\u{800}",
+        "\u{3000}",
+        "．",
+        "Ａ",
+        "<p>",
+        "\0",
+        "\n",
+        "\r\n",
+        "１",
+        "２",
+        "％",
+        "ｚ",
+        "～",
+        "＂",
+        "＝",
+        "＜",
+        "＆",
+        "＄",
+        "＼",
+        "\u{FF5F}",
+        "\u{FF00}",
+        "｀",
         "１ ",
+        "</p>",
+        "<p> ",
+        "<b>",
+        "</b>",
+        "<h2 style=\"margin: 0;\">",
+        "<br/>",
+        "<BR>",
+        "<p",
+        "<x>",
+        "<!-- c -->",
+        "<1>",
+        "<span\t>",
+        "&amp;",
     ];
 
     proptest::proptest! {

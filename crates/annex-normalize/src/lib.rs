@@ -111,8 +111,10 @@ pub fn normalize_decoded(decoded: &Decoded) -> Normalized {
 /// ```
 pub fn normalize_text(text: &str, encoding: &'static str, replaced: &[Replacement]) -> Normalized {
     let bytes = text.as_bytes();
-    // One line per LF and the last: the vector is sized once (a vectorized count).
-    let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
+    // Sized for lines of 48 bytes on average, without a pass to count them (budget tables
+    // average nearer 60): most texts fit without growing, and one of much longer lines
+    // gives the room back at the end.
+    let mut lines = Vec::with_capacity(bytes.len() / 48 + 1);
     let mut warnings = Vec::new();
     let mut scratch = Scratch::default();
     let mut notes = Notes::default();
@@ -217,6 +219,9 @@ pub fn normalize_text(text: &str, encoding: &'static str, replaced: &[Replacemen
         }
         number = number.saturating_add(1);
         pos = end + if crlf { 2 } else { 1 };
+    }
+    if lines.capacity() > 2 * lines.len() + 16 {
+        lines.shrink_to_fit();
     }
     if page > 1 {
         // The text has pages: what was left without one is on page 1.

@@ -23,6 +23,8 @@ pub(crate) struct Scratch {
     events: Vec<Event>,
     /// Indices into `events` of the opening brackets not matched yet.
     opens: Vec<usize>,
+    /// The opening brackets [`fast_line`] has not matched yet in the cell it is in.
+    fast_opens: [Open; FAST_DEPTH],
 }
 
 /// A character of [`Scratch::mapped`] that [`spacing_into`] decides on: a space, a
@@ -294,6 +296,26 @@ pub(crate) enum SourceLine {
 /// [`crate::normalize`] removes first (C0 other than tab, DEL, C1): then `out` and
 /// `notes` are partly written, and the caller starts over on the cleaned line.
 ///
+/// Most lines need nothing but spaces and switchable marks fixed (full-width forms made
+/// ASCII, plain HTML tags removed): [`fast_line`] does those in one scan. Any other line is left to [`source_line_cells`], which looks at
+/// each cell that needs work alone.
+pub(crate) fn source_line_into(
+    text: &str,
+    start: usize,
+    scratch: &mut Scratch,
+    notes: &mut Notes,
+    out: &mut String,
+) -> Option<SourceLine> {
+    let before = out.len();
+    if let Some(line) = fast_line(text, start, &mut scratch.fast_opens, out) {
+        return Some(line);
+    }
+    out.truncate(before);
+    source_line_cells(text, start, scratch, notes, out)
+}
+
+/// [`source_line_into`] for every line, a cell at a time.
+///
 /// The line is scanned for [`is_special`] bytes only, sixteen at a time, without looking
 /// at tabs: a cell with no such byte is canonical as it stands ([`scan`] gives it no
 /// flag) and is never looked at alone. At a special byte that needs work (a lead byte
@@ -303,7 +325,7 @@ pub(crate) enum SourceLine {
 /// cutting the trailing tabs of the result: no canonical cell holds a tab (every white
 /// space becomes a space or goes), so those tabs are exactly the separators after the last
 /// non-empty cell. A proptest holds this to [`line_into`] on the cleaned line.
-pub(crate) fn source_line_into(
+fn source_line_cells(
     text: &str,
     start: usize,
     scratch: &mut Scratch,
@@ -404,6 +426,291 @@ pub(crate) fn source_line_into(
     Some(SourceLine::Built { end })
 }
 
+/// [`source_line_into`] in one scan for a line whose cells need nothing but ASCII spaces
+/// and switchable marks fixed, full-width forms made ASCII and plain HTML tags removed,
+/// the lines most often met. `None`, with `out` partly written, at the first byte that
+/// needs more: other markup (entities, LaTeX, a comment, a tag the markup pass would not
+/// take or warn about), a control character, other white space, `．`, a full-width `＜`
+/// `＆` `＄` `＼`, a bracket [`spacing_fast`] gives up on; the caller then starts the
+/// line over a cell at a time.
+///
+/// Exact: a line this path takes has only plain text, tabs, ASCII spaces, switchable
+/// marks, full-width forms that map to ASCII and tags that [`markup::simple_tag`] reads
+/// as the markup pass does, none of which makes markup. So [`source_line_cells`] would
+/// copy each cell with none of these as it stands, and hand each other one to
+/// [`cell_with_flags`]: its markup pass only removes those tags (a block tag becomes a
+/// space, an inline one nothing; with no `$` or `\` it is in no math and no group), and
+/// what is left goes to [`spacing_fast_from`] or, with a full-width form, to
+/// [`spacing_general`], which maps it first and then decides on the mapped text exactly
+/// as [`spacing_fast_from`] does on text with nothing to map: each run of spaces and
+/// marks from the characters just outside it within its cell (as mapped), brackets
+/// within the cell, a pair with neither run near CJK by the CJK between (left to the
+/// cell path here unless only ASCII stands between); its output holds no markup, so
+/// there is no second round. The same code runs here on the run where the scan finds it,
+/// a tag taken into its run as the space or nothing it becomes, with the cell's ends read
+/// off the bytes beside the run (a tab, a line end or the line start mean none) and its
+/// neighbours mapped; the scan stops at tabs while a bracket is open, so that the cell's
+/// open brackets are checked at its end. The text between runs is copied as it stands (a
+/// full-width form mapped), tabs included, and trailing tabs are cut as there. A
+/// proptest holds the two paths equal.
+fn fast_line(
+    text: &str,
+    start: usize,
+    opens: &mut [Open; FAST_DEPTH],
+    out: &mut String,
+) -> Option<SourceLine> {
+    let bytes = text.as_bytes();
+    // Where this line starts in `out`: a bracket widened at it has no space before it.
+    let out_start = out.len();
+    // `text[copied..]` up to the next run that changes is canonical and not copied yet.
+    let mut copied = start;
+    let mut depth = 0usize;
+    let mut i = start;
+    let end = loop {
+        i = if depth == 0 {
+            next_fast_stop::<false>(bytes, i)
+        } else {
+            next_fast_stop::<true>(bytes, i)
+        };
+        let Some(&b) = bytes.get(i) else {
+            break i;
+        };
+        if matches!(b, b'\n' | b'\r' | 0x0C) {
+            break i;
+        }
+        if b == b'\t' {
+            // Only met with a bracket open: the cell ends here.
+            if !opens_keep_width(opens, depth) {
+                return None;
+            }
+            depth = 0;
+            i += 1;
+            continue;
+        }
+        // A run of spaces, switchable marks and tags (a block tag is a space, an inline
+        // one nothing).
+        let run_start = i;
+        let mut marks = false;
+        let mut spaces = false;
+        while let Some(&b) = bytes.get(i) {
+            if b == b' ' {
+                spaces = true;
+                i += 1;
+            } else if let Some((_, len)) = mark_at(bytes, i) {
+                marks = true;
+                i += len;
+            } else if let Some((end, block)) =
+                (b == b'<').then(|| markup::simple_tag(bytes, i)).flatten()
+            {
+                spaces |= block;
+                i = end;
+            } else {
+                break;
+            }
+        }
+        if i == run_start {
+            // A byte [`is_fast_stop`] takes in for a cheaper test, or a lead byte that
+            // needs nothing, is stepped over; anything else needs the cell path.
+            let class = CLASS[usize::from(b)];
+            if class == 0 || (class == LEAD && !lead_needs_spacing(bytes, i)) {
+                i += 1;
+                continue;
+            }
+            // A full-width form that becomes ASCII (`１` → `1`).
+            if let Some(ascii) = full_width_form(bytes, i) {
+                out.push_str(text.get(copied..i).unwrap_or_default());
+                out.push(char::from(ascii));
+                i += 3;
+                copied = i;
+                continue;
+            }
+            return None;
+        }
+        // The run's neighbours within its cell, as mapped.
+        let left = match run_start.checked_sub(1).map(|k| bytes.get(k)) {
+            Some(Some(&b)) if b != b'\t' && run_start > start => {
+                char_before(text, run_start).map(mapped_form)
+            }
+            _ => None,
+        };
+        let right = match bytes.get(i) {
+            None | Some(b'\t' | b'\n' | b'\r' | 0x0C) => None,
+            Some(_) => char_after(text, i).map(mapped_form),
+        };
+        if !marks {
+            // Only spaces: they fold into one space, kept between two non-CJK
+            // characters. A lone space that stays is the input itself.
+            let keep = spaces && keep_space(left, right);
+            if keep && i == run_start + 1 {
+                continue;
+            }
+            out.push_str(text.get(copied..run_start).unwrap_or_default());
+            copied = i;
+            if keep {
+                out.push(' ');
+            }
+            continue;
+        }
+        let near = left.is_some_and(is_cjk) || right.is_some_and(is_cjk);
+        out.push_str(text.get(copied..run_start).unwrap_or_default());
+        copied = i;
+        // As in `spacing_fast_from`: spaces fold, each mark takes the run's width, a
+        // bracket pair switches together.
+        let mut prev = left;
+        let mut space = false;
+        let mut pos = run_start;
+        while pos < i {
+            let Some((mark, len)) = mark_at(bytes, pos) else {
+                // A space, or a tag: the run holds nothing else.
+                if let Some((end, block)) = (bytes.get(pos) == Some(&b'<'))
+                    .then(|| markup::simple_tag(bytes, pos))
+                    .flatten()
+                {
+                    space |= block;
+                    pos = end;
+                } else {
+                    space = true;
+                    pos += 1;
+                }
+                continue;
+            };
+            let printed_full = len == 3;
+            let mut full = near;
+            let ok = match mark {
+                b'(' => depth < FAST_DEPTH,
+                b')' => match depth.checked_sub(1) {
+                    Some(d) => {
+                        depth = d;
+                        let open = opens[d];
+                        if open.near || near {
+                            full = true;
+                            if !open.near {
+                                widen_open(out, out_start, open.out_at);
+                            }
+                            true
+                        } else {
+                            text.get(open.at..pos).is_some_and(str::is_ascii)
+                        }
+                    }
+                    None => printed_full == near,
+                },
+                _ => true,
+            };
+            if !ok {
+                return None;
+            }
+            let ch = if full {
+                full_width(mark)
+            } else {
+                char::from(mark)
+            };
+            if space && keep_space(prev, Some(ch)) {
+                out.push(' ');
+            }
+            if mark == b'(' {
+                if let Some(slot) = opens.get_mut(depth) {
+                    *slot = Open {
+                        at: pos,
+                        out_at: out.len(),
+                        near,
+                        printed_full,
+                    };
+                }
+                depth += 1;
+            }
+            space = false;
+            out.push(ch);
+            prev = Some(ch);
+            pos += len;
+        }
+        if space && keep_space(prev, right) {
+            out.push(' ');
+        }
+    };
+    if !opens_keep_width(opens, depth) {
+        return None;
+    }
+    if copied == start {
+        let line = bytes.get(start..end).unwrap_or_default();
+        let kept = line.iter().rposition(|&b| b != b'\t').map_or(0, |k| k + 1);
+        return Some(SourceLine::Verbatim {
+            end,
+            keep: start + kept,
+        });
+    }
+    out.push_str(text.get(copied..end).unwrap_or_default());
+    let kept = out.trim_end_matches('\t').len();
+    out.truncate(kept);
+    Some(SourceLine::Built { end })
+}
+
+/// The ASCII form of the full-width form at byte `i` of `bytes` (`EF BC 81`..`EF BD 9E`,
+/// U+FF01..U+FF5E) when [`fast_line`] maps it in place: not a switchable mark (a run),
+/// not `．` (decided by its neighbours), and not `＜` `＆` `＄` `＼`, which make bytes
+/// that may start markup and need the markup pass again.
+fn full_width_form(bytes: &[u8], i: usize) -> Option<u8> {
+    if bytes.get(i) != Some(&0xEF) {
+        return None;
+    }
+    let low = match (bytes.get(i + 1)?, bytes.get(i + 2)?) {
+        // U+FF01..U+FF3F: `!`..`?` plus 0x20.
+        (0xBC, &b @ 0x81..=0xBF) => 0x20 + (b & 0x3F),
+        // U+FF40..U+FF5E: `` ` ``..`~`.
+        (0xBD, &b @ 0x80..=0x9E) => 0x60 + (b & 0x3F),
+        _ => return None,
+    };
+    let keeps_own_rule = matches!(
+        low,
+        b',' | b':' | b';' | b'(' | b')' | b'?' | b'!' | b'.' | b'<' | b'&' | b'$' | b'\\'
+    );
+    (!keeps_own_rule).then_some(low)
+}
+
+/// A neighbour as [`spacing_general`] sees it, after mapping: a full-width form that
+/// becomes ASCII is that ASCII character.
+fn mapped_form(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' if switchable(c).is_none() && c != '．' => {
+            char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c)
+        }
+        c => c,
+    }
+}
+
+/// Whether the brackets a cell leaves open (the first `depth` of `opens`) were each
+/// printed in the width of their run, which is what they keep.
+fn opens_keep_width(opens: &[Open; FAST_DEPTH], depth: usize) -> bool {
+    opens
+        .iter()
+        .take(depth)
+        .all(|open| open.printed_full == open.near)
+}
+
+/// The switchable mark at byte `i` of `bytes`: its ASCII form and its length in bytes
+/// (1, or 3 when printed full-width).
+#[allow(clippy::inline_always)]
+#[inline(always)]
+fn mark_at(bytes: &[u8], i: usize) -> Option<(u8, usize)> {
+    match bytes.get(i)? {
+        &b @ (b',' | b':' | b';' | b'?' | b'!' | b'(' | b')') => Some((b, 1)),
+        // `，：；？！（）` are U+FF0C, U+FF1A, U+FF1B, U+FF1F, U+FF01, U+FF08, U+FF09.
+        0xEF if bytes.get(i + 1) == Some(&0xBC) => {
+            let ascii = match bytes.get(i + 2)? {
+                0x8C => b',',
+                0x9A => b':',
+                0x9B => b';',
+                0x9F => b'?',
+                0x81 => b'!',
+                0x88 => b'(',
+                0x89 => b')',
+                _ => return None,
+            };
+            Some((ascii, 3))
+        }
+        _ => None,
+    }
+}
+
 /// Whether byte `b` of a source line has a class in [`SOURCE_CLASS`] other than [`TAB`]:
 /// it ends the line, is or may start a character that needs work, or is a control. The
 /// same set as the table, written as comparisons so that [`next_special`] tests sixteen
@@ -428,19 +735,27 @@ fn is_special(b: u8) -> bool {
 }
 
 /// The first index at or after `i` whose byte [`is_special`], or `bytes.len()`.
-fn next_special(bytes: &[u8], mut i: usize) -> usize {
+fn next_special(bytes: &[u8], i: usize) -> usize {
+    next_stop::<false>(bytes, i)
+}
+
+/// The first index at or after `i` whose byte [`is_special`] or, when `TABS`, is a tab;
+/// else `bytes.len()`.
+#[allow(clippy::inline_always)]
+#[inline(always)]
+fn next_stop<const TABS: bool>(bytes: &[u8], mut i: usize) -> usize {
     // Sixteen bytes a step, tested with no branch and no table look-up, which the compiler
     // turns into one vector test; most bytes of a line (ideographs, digits, tabs) are not
     // special. The position of a hit comes from the same vector, with no branch per byte.
     while let Some(chunk) = bytes.get(i..).and_then(|rest| rest.first_chunk::<16>()) {
-        let hits = special_bytes(chunk);
+        let hits = special_bytes::<TABS>(chunk);
         if hits != 0 {
             return i + (hits.trailing_zeros() / 8) as usize;
         }
         i += 16;
     }
     while let Some(&b) = bytes.get(i) {
-        if is_special(b) {
+        if is_special(b) || (TABS && b == b'\t') {
             break;
         }
         i += 1;
@@ -449,16 +764,67 @@ fn next_special(bytes: &[u8], mut i: usize) -> usize {
 }
 
 /// The sixteen bytes of `chunk` as one number whose byte `k` is 1 when `chunk[k]`
-/// [`is_special`], else 0: the first special byte is the lowest set byte, found with no
-/// branch per byte.
-#[allow(clippy::inline_always)]
+/// [`is_special`] (or, when `TABS`, is a tab), else 0: the first such byte is the lowest
+/// set byte, found with no branch per byte.
+// Bitwise, not lazy: no branch per byte.
+#[allow(clippy::inline_always, clippy::needless_bitwise_bool)]
 #[inline(always)]
-fn special_bytes(chunk: &[u8; 16]) -> u128 {
+fn special_bytes<const TABS: bool>(chunk: &[u8; 16]) -> u128 {
     let mut hits = [0u8; 16];
     for (hit, &b) in hits.iter_mut().zip(chunk) {
-        *hit = u8::from(is_special(b));
+        *hit = u8::from(is_special(b) | (TABS & (b == b'\t')));
     }
     u128::from_le_bytes(hits)
+}
+
+/// Whether [`fast_line`] stops at byte `b`: every byte that [`is_special`], and a few more
+/// that make a cheaper vector test and are rare in the text (`"` `#` `'` `*` `+` `=` `>`,
+/// the lead bytes `C3`..`E0`), all of class 0 in [`CLASS`], which [`fast_line`] steps
+/// over. A test holds this to [`is_special`] for every byte.
+// Bitwise, not lazy: no branch per byte, so that sixteen of them make one vector test.
+#[allow(clippy::inline_always, clippy::needless_bitwise_bool)]
+#[inline(always)]
+fn is_fast_stop(b: u8) -> bool {
+    // C0 controls, line ends, the space, `!` `$` `&` `(` `)` `,`, but not the tab nor `%`.
+    let low = (b <= b',') & (b != b'\t') & (b != b'%');
+    // `:` `;` `<` `?`, `\`, DEL.
+    let marks = in_range(b, b':', b'?') | (b == b'\\') | (b == 0x7F);
+    // Lead bytes that need a closer look: `C2`, `E1`..`E3`, `EF`.
+    let leads = in_range(b, 0xC2, 0xE3) | (b == 0xEF);
+    low | marks | leads
+}
+
+/// `lo <= b <= hi`, written as one signed comparison after one addition (SSE2 has a
+/// signed byte comparison but no unsigned one).
+#[allow(clippy::inline_always, clippy::cast_possible_wrap)]
+#[inline(always)]
+fn in_range(b: u8, lo: u8, hi: u8) -> bool {
+    (b.wrapping_sub(lo).wrapping_add(0x80) as i8) <= (hi.wrapping_sub(lo).wrapping_add(0x80) as i8)
+}
+
+/// The first index at or after `i` whose byte [`is_fast_stop`] or, when `TABS`, is a
+/// tab; else `bytes.len()`. As [`next_stop`], sixteen bytes a step.
+#[allow(clippy::inline_always)]
+#[inline(always)]
+fn next_fast_stop<const TABS: bool>(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = bytes.get(i..).and_then(|rest| rest.first_chunk::<16>()) {
+        let mut hits = [0u8; 16];
+        for (hit, &b) in hits.iter_mut().zip(chunk) {
+            *hit = u8::from(is_fast_stop(b) || (TABS && b == b'\t'));
+        }
+        let hits = u128::from_le_bytes(hits);
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += 16;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if is_fast_stop(b) || (TABS && b == b'\t') {
+            break;
+        }
+        i += 1;
+    }
+    i
 }
 
 /// In [`SOURCE_CLASS`]: a byte that ends a source line (LF, CR, form feed).
@@ -917,6 +1283,7 @@ fn spacing_general(s: &str, scratch: &mut Scratch, out: &mut String) -> bool {
         mapped,
         events,
         opens,
+        ..
     } = scratch;
     let Mapped {
         text: mapped,
@@ -1407,6 +1774,58 @@ mod tests {
         }
     }
 
+    /// [`is_fast_stop`] holds every special byte, and every other byte it holds is one
+    /// [`fast_line`] steps over (class 0).
+    #[test]
+    fn fast_stops_are_special_bytes_and_plain_ones() {
+        for b in 0..=255u8 {
+            if is_special(b) {
+                assert!(is_fast_stop(b), "byte {b:#04X}");
+            } else if is_fast_stop(b) {
+                assert_eq!(CLASS[usize::from(b)], 0, "byte {b:#04X}");
+            }
+            for lo in [0u8, 0x3A, 0x7F, 0x80, 0xC2, 0xFE] {
+                for hi in [lo, lo.saturating_add(5), 0xFF] {
+                    assert_eq!(in_range(b, lo, hi), (lo..=hi).contains(&b), "{b} {lo} {hi}");
+                }
+            }
+        }
+    }
+
+    /// [`next_fast_stop`] finds the first stop wherever it stands in a chunk.
+    #[test]
+    fn next_fast_stop_finds_every_byte_in_every_lane() {
+        for b in 0..=255u8 {
+            for at in 0..40 {
+                let mut bytes: Vec<u8> = b"12\t\xE5\xB9\xB4a"
+                    .iter()
+                    .copied()
+                    .cycle()
+                    .take(48)
+                    .collect();
+                bytes[at] = b;
+                for from in [0, 1, 7, 16, 17] {
+                    let want = (from..bytes.len())
+                        .find(|&k| is_fast_stop(bytes[k]))
+                        .unwrap_or(bytes.len());
+                    assert_eq!(
+                        next_fast_stop::<false>(&bytes, from),
+                        want,
+                        "{b:#04X} {at} {from}"
+                    );
+                    let want = (from..bytes.len())
+                        .find(|&k| is_fast_stop(bytes[k]) || bytes[k] == b'\t')
+                        .unwrap_or(bytes.len());
+                    assert_eq!(
+                        next_fast_stop::<true>(&bytes, from),
+                        want,
+                        "{b:#04X} {at} {from}"
+                    );
+                }
+            }
+        }
+    }
+
     /// [`next_special`] finds the first special byte wherever it stands in a chunk.
     #[test]
     fn next_special_finds_every_byte_in_every_lane() {
@@ -1519,6 +1938,141 @@ mod tests {
                     proptest::prop_assert_eq!(notes, want_notes);
                 }
             }
+        }
+    }
+
+    /// Pieces for [`fast_line_matches_cells`]: what the one-scan path takes (plain text,
+    /// tabs, spaces, marks of both widths, characters whose lead byte needs a look but
+    /// nothing else), brackets to nest and leave open across cells, and a few bytes that
+    /// make it give up.
+    const FAST_LINE_PIECES: &[&str] = &[
+        "年度",
+        "中",
+        "14500",
+        "a",
+        "%",
+        "≥",
+        "≤",
+        "\t",
+        "\t\t",
+        " ",
+        "  ",
+        "(",
+        ")",
+        "（",
+        "）",
+        ",",
+        "，",
+        ":",
+        "：",
+        ";",
+        "；",
+        "?",
+        "？",
+        "!",
+        "！",
+        "。",
+        "、",
+        "—",
+        "“",
+        "°",
+        "·",
+        "\"",
+        "=",
+        ">",
+        "×",
+        "\u{800}",
+        "\u{3000}",
+        "．",
+        "Ａ",
+        "<p>",
+        "\0",
+        "\n",
+        "\r\n",
+        "１",
+        "２",
+        "％",
+        "ｚ",
+        "～",
+        "＂",
+        "＝",
+        "＜",
+        "＆",
+        "＄",
+        "＼",
+        "\u{FF5F}",
+        "\u{FF00}",
+        "｀",
+        "１ ",
+        "</p>",
+        "<p> ",
+        "<b>",
+        "</b>",
+        "<h2 style=\"margin: 0;\">",
+        "<br/>",
+        "<BR>",
+        "<p",
+        "<x>",
+        "<!-- c -->",
+        "<1>",
+        "<span\t>",
+        "&amp;",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(16384))]
+        /// When the one-scan path takes a line, it gives what the cell-at-a-time path
+        /// gives: the same end, the same text, nothing else written.
+        #[test]
+        fn fast_line_matches_cells(
+            pieces in proptest::collection::vec(proptest::sample::select(FAST_LINE_PIECES), 0..32),
+            prefix in proptest::sample::select(&["", "x\n", "（\t", "a(\t"][..]),
+        ) {
+            let text = format!("{prefix}{}", pieces.concat());
+            // Start at a line start, or inside a line after a tab (a cell start).
+            let start = prefix.len();
+            let mut fast = String::from("x");
+            let mut opens = [Open::default(); FAST_DEPTH];
+            let got = fast_line(&text, start, &mut opens, &mut fast);
+            let mut cells = String::from("x");
+            let mut notes = Notes::default();
+            let want =
+                source_line_cells(&text, start, &mut Scratch::default(), &mut notes, &mut cells);
+            // The line as either path leaves it: in place, or written after the `x`.
+            let line = |got: SourceLine, out: &str| match got {
+                SourceLine::Verbatim { end, keep } => (end, format!("x{}", &text[start..keep]), out == "x"),
+                SourceLine::Built { end } => (end, out.to_owned(), true),
+            };
+            if let (Some(got), Some(want)) = (got, want) {
+                proptest::prop_assert_eq!(line(got, &fast), line(want, &cells), "text {:?}", text);
+                proptest::prop_assert_eq!(notes, Notes::default());
+            } else {
+                proptest::prop_assert!(got.is_none(), "text {:?}", text);
+            }
+        }
+    }
+
+    /// The one-scan path takes the lines most often met, and what it gives is right.
+    #[test]
+    fn fast_line_takes_the_common_lines() {
+        let cases: &[(&str, &str)] = &[
+            ("项目名称\t养老 (保险)\t\t", "项目名称\t养老（保险）"),
+            ("\t其中: 财政拨款\t14500\t\t", "\t其中：财政拨款\t14500"),
+            (
+                "数量指标(必填硬性指标)\t 4670 人 \t",
+                "数量指标（必填硬性指标）\t4670人",
+            ),
+            ("a (b) c\t(2024)年\t(x\t", "a (b) c\t（2024）年\t(x"),
+            (
+                "1. 确保到位。 2. 推进, 保障。",
+                "1.确保到位。2.推进，保障。",
+            ),
+        ];
+        for &(line, want) in cases {
+            let mut out = String::new();
+            let got = fast_line(line, 0, &mut [Open::default(); FAST_DEPTH], &mut out);
+            assert_eq!(got, Some(SourceLine::Built { end: line.len() }), "{line:?}");
+            assert_eq!(out, want, "{line:?}");
         }
     }
 

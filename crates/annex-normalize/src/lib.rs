@@ -111,16 +111,21 @@ pub fn normalize_decoded(decoded: &Decoded) -> Normalized {
 /// ```
 pub fn normalize_text(text: &str, encoding: &'static str, replaced: &[Replacement]) -> Normalized {
     let bytes = text.as_bytes();
-    // One line per LF and the last: the vector is sized once (a vectorized count).
-    let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
+    // Sized for lines of 48 bytes on average, without a pass to count them (budget tables
+    // average nearer 60): most texts fit without growing, and one of much longer lines
+    // gives the room back at the end.
+    let mut lines = Vec::with_capacity(bytes.len() / 48 + 1);
     let mut warnings = Vec::new();
     let mut scratch = Scratch::default();
+    let mut notes = Notes::default();
     let mut replaced = replaced.iter().peekable();
     // A line that needs work is built here, then copied once into a string of its exact size.
     let mut out = String::new();
 
     // Pages are noted as they come; whether the text has any is known at its end (every
     // form feed turns the page, so there is one exactly when the last page is not 1).
+    // Until then the lines of page 1 are given no page, and get it at the end if the text
+    // turns out to have pages, so that text without (most) needs no second pass.
     let (mut pos, mut number, mut page) = (0usize, 1u32, 1u32);
     loop {
         // Form feeds at a line start change the page and end no line.
@@ -133,80 +138,79 @@ pub fn normalize_text(text: &str, encoding: &'static str, replaced: &[Replacemen
         }
         let start = pos;
         out.clear();
-        let mut notes = Notes::default();
+        let page_of_line = (page > 1).then_some(page);
         // One scan finds the line end and canonicalizes the line, unless it holds a
         // control character: then the line is found, cleaned and canonicalized apart.
         let fast = canon::source_line_into(text, start, &mut scratch, &mut notes, &mut out);
         // A line no cell of which needed work is taken from `text` as it stands.
-        let mut verbatim = None;
-        let (end, removed) = if let Some(fast) = fast {
-            match fast {
-                SourceLine::Verbatim { end, keep } => {
-                    verbatim = Some(text.get(start..keep).unwrap_or_default());
-                    (end, None)
-                }
-                SourceLine::Built { end } => (end, None),
+        let (end, line_text) = match fast {
+            Some(SourceLine::Verbatim { end, keep }) => {
+                (end, text.get(start..keep).unwrap_or_default())
             }
-        } else {
-            let end = bytes
-                .get(start..)
-                .and_then(|rest| memchr::memchr3(b'\n', b'\r', 0x0C, rest))
-                .map_or(bytes.len(), |k| start + k);
-            let (clean, removed) = remove_controls(text.get(start..end).unwrap_or_default());
-            out.clear();
-            notes = Notes::default();
-            canon::line_into(&clean, &mut scratch, &mut notes, &mut out);
-            (end, removed)
+            Some(SourceLine::Built { end }) => (end, out.as_str()),
+            None => {
+                let end = bytes
+                    .get(start..)
+                    .and_then(|rest| memchr::memchr3(b'\n', b'\r', 0x0C, rest))
+                    .map_or(bytes.len(), |k| start + k);
+                let (clean, removed) = remove_controls(text.get(start..end).unwrap_or_default());
+                out.clear();
+                notes = Notes::default();
+                canon::line_into(&clean, &mut scratch, &mut notes, &mut out);
+                // Warnings in order: undecodable bytes, control characters, markup.
+                line_warnings(
+                    &mut warnings,
+                    &mut replaced,
+                    end,
+                    encoding,
+                    number,
+                    page_of_line,
+                );
+                if let Some((count, first)) = removed {
+                    warnings.push(Warning {
+                        code: WarningCode::ControlChars,
+                        message: format!(
+                            "removed {count} control character{} (first U+{:04X})",
+                            plural(count),
+                            u32::from(first)
+                        ),
+                        line: Some(number),
+                        page: page_of_line,
+                    });
+                }
+                (end, out.as_str())
+            }
         };
-
-        let at = |code, message: String| Warning {
-            code,
-            message,
-            line: Some(number),
-            page: Some(page),
-        };
-        let (mut runs, mut bad_bytes) = (0usize, 0usize);
-        while let Some(r) = replaced.next_if(|r| r.offset < end) {
-            runs += 1;
-            bad_bytes += r.len;
-        }
-        if runs > 0 {
-            warnings.push(at(
-                WarningCode::UndecodableBytes,
-                format!(
-                    "{bad_bytes} byte{} not valid {} replaced by {runs} U+FFFD",
-                    plural(bad_bytes),
-                    encoding
-                ),
-            ));
-        }
-        if let Some((count, first)) = removed {
-            warnings.push(at(
-                WarningCode::ControlChars,
-                format!(
-                    "removed {count} control character{} (first U+{:04X})",
-                    plural(count),
-                    u32::from(first)
-                ),
-            ));
+        if fast.is_some() && replaced.peek().is_some_and(|r| r.offset < end) {
+            line_warnings(
+                &mut warnings,
+                &mut replaced,
+                end,
+                encoding,
+                number,
+                page_of_line,
+            );
         }
         if notes.unclosed > 0 {
-            warnings.push(at(
-                WarningCode::UnclosedMarkup,
-                format!(
+            warnings.push(Warning {
+                code: WarningCode::UnclosedMarkup,
+                message: format!(
                     "{} unclosed markup construct{} kept as text, first at `{}`",
                     notes.unclosed,
                     plural(notes.unclosed as usize),
-                    notes.first.unwrap_or_default()
+                    notes.first.as_deref().unwrap_or_default()
                 ),
-            ));
+                line: Some(number),
+                page: page_of_line,
+            });
+            notes = Notes::default();
         }
 
         lines.push(Line {
-            text: String::from(verbatim.unwrap_or(out.as_str())),
+            text: String::from(line_text),
             first: number,
             last: number,
-            page: Some(page),
+            page: page_of_line,
         });
 
         let crlf = bytes.get(end) == Some(&b'\r') && bytes.get(end + 1) == Some(&b'\n');
@@ -216,18 +220,51 @@ pub fn normalize_text(text: &str, encoding: &'static str, replaced: &[Replacemen
         number = number.saturating_add(1);
         pos = end + if crlf { 2 } else { 1 };
     }
-    if page == 1 {
+    if lines.capacity() > 2 * lines.len() + 16 {
+        lines.shrink_to_fit();
+    }
+    if page > 1 {
+        // The text has pages: what was left without one is on page 1.
         for line in &mut lines {
-            line.page = None;
+            line.page.get_or_insert(1);
         }
         for warning in &mut warnings {
-            warning.page = None;
+            warning.page.get_or_insert(1);
         }
     }
     Normalized {
         lines,
         warnings,
         encoding,
+    }
+}
+
+/// The [`WarningCode::UndecodableBytes`] warning of the source line `number` that ends at
+/// byte `end`, if replacements were made in it (`replaced` holds those not yet reported).
+fn line_warnings(
+    warnings: &mut Vec<Warning>,
+    replaced: &mut std::iter::Peekable<std::slice::Iter<'_, Replacement>>,
+    end: usize,
+    encoding: &str,
+    number: u32,
+    page: Option<u32>,
+) {
+    let (mut runs, mut bad_bytes) = (0usize, 0usize);
+    while let Some(r) = replaced.next_if(|r| r.offset < end) {
+        runs += 1;
+        bad_bytes += r.len;
+    }
+    if runs > 0 {
+        warnings.push(Warning {
+            code: WarningCode::UndecodableBytes,
+            message: format!(
+                "{bad_bytes} byte{} not valid {} replaced by {runs} U+FFFD",
+                plural(bad_bytes),
+                encoding
+            ),
+            line: Some(number),
+            page,
+        });
     }
 }
 

@@ -204,7 +204,7 @@ impl<'a, 'n> Pass<'a, 'n> {
         let kind = if declaration {
             Some(TagKind::Block)
         } else {
-            tag_kind(name)
+            tag_kind(name.as_bytes())
         };
         let kind = kind?;
         // `<p>`, `<br/>`, `<td class=…>`: anything else after the name (`<b中`) is not a tag.
@@ -432,7 +432,7 @@ enum TagKind {
     Inline,
 }
 
-fn tag_kind(name: &str) -> Option<TagKind> {
+fn tag_kind(name: &[u8]) -> Option<TagKind> {
     const BLOCK: &[&str] = &[
         "address",
         "article",
@@ -487,14 +487,57 @@ fn tag_kind(name: &str) -> Option<TagKind> {
     if name.len() > 10 {
         return None;
     }
-    let lower = name.to_ascii_lowercase();
-    if BLOCK.contains(&lower.as_str()) {
+    // The lists are lowercase: compared without a lowercase copy of the name.
+    let is = |list: &[&str]| list.iter().any(|t| t.as_bytes().eq_ignore_ascii_case(name));
+    if is(BLOCK) {
         Some(TagKind::Block)
-    } else if INLINE.contains(&lower.as_str()) {
+    } else if is(INLINE) {
         Some(TagKind::Inline)
     } else {
         None
     }
+}
+
+/// The tag that starts with the `<` at byte `i` of `b`, when [`strip`] removes it as
+/// `Pass::tag` does (a known tag name, a `>` within [`MAX_TAG_LEN`]) and it is no
+/// comment: the byte after its `>`, and whether it is a block tag (which becomes a
+/// space; an inline one vanishes). Its `>` is looked for only up to the cell's end: the
+/// first tab, line end or form feed after `i` (the caller's cell ends there), and no
+/// further than a control character.
+pub(crate) fn simple_tag(b: &[u8], i: usize) -> Option<(usize, bool)> {
+    let at = |k: usize| b.get(k).copied().unwrap_or(0);
+    if at(i) != b'<' || b.get(i + 1..i + 4) == Some(b"!--") {
+        return None;
+    }
+    let mut j = i + 1;
+    let declaration = matches!(at(j), b'!' | b'?');
+    if declaration || at(j) == b'/' {
+        j += 1;
+    }
+    let name_start = j;
+    if !at(j).is_ascii_alphabetic() {
+        return None;
+    }
+    while at(j).is_ascii_alphanumeric() {
+        j += 1;
+    }
+    let kind = if declaration {
+        TagKind::Block
+    } else {
+        tag_kind(b.get(name_start..j)?)?
+    };
+    // (The markup pass also takes a name at the cell's end, whose `>` is then missing.)
+    let next = at(j);
+    if !(next == b'>' || next == b'/' || next.is_ascii_whitespace()) {
+        return None;
+    }
+    // Not across a control character either: the caller's line is not cleaned of them
+    // (`C2` may start a C1 control; giving up on `°` too is only slower).
+    let rest = b.get(j..)?;
+    let gt = j + rest
+        .iter()
+        .position(|&c| c == b'>' || c < 0x20 || c == 0x7F || c == 0xC2)?;
+    (at(gt) == b'>' && gt - i <= MAX_TAG_LEN).then_some((gt + 1, kind == TagKind::Block))
 }
 
 fn named_entity(name: &str) -> Option<char> {

@@ -558,11 +558,16 @@ const POW10: [i64; 19] = {
 /// [`integer`] does (`-0` included: a zero mantissa gives `0`).
 fn whole(n: Number) -> Option<i64> {
     let mantissa = i64::try_from(n.0.mantissa()).ok()?;
-    let scale = *POW10.get(usize::try_from(n.0.scale()).ok()?)?;
-    if mantissa % scale != 0 {
-        return None;
-    }
-    let q = mantissa / scale;
+    // Most numbers have no scale: no division for them.
+    let q = if n.0.scale() == 0 {
+        mantissa
+    } else {
+        let scale = *POW10.get(usize::try_from(n.0.scale()).ok()?)?;
+        if mantissa % scale != 0 {
+            return None;
+        }
+        mantissa / scale
+    };
     (q.unsigned_abs() < 1 << 53).then_some(q)
 }
 
@@ -847,7 +852,8 @@ fn block_at(bytes: &[u8], at: usize) -> Option<&[u8; 16]> {
 fn block_needs_escape(block: &[u8; 16]) -> bool {
     let mut any = 0u8;
     for &b in block {
-        any |= u8::from(b < 0x20) | u8::from(b == b'"') | u8::from(b == b'\\');
+        // `b ^ 2` swaps the controls among themselves and sends only `"` to 0x20.
+        any |= u8::from(b ^ 2 <= 0x20) | u8::from(b == b'\\');
     }
     any != 0
 }

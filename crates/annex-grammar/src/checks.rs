@@ -89,7 +89,8 @@ pub(crate) fn run_with<'a>(
     )
 }
 
-/// The four checks under their ids (borrowed: the ids are constants).
+/// The four checks under their ids (borrowed: the ids are constants), given in the
+/// order of their ids, which is the cheapest for `BTreeMap::from` to sort.
 fn keyed(
     funds: Check,
     cost: Check,
@@ -97,8 +98,8 @@ fn keyed(
     required: Check,
 ) -> BTreeMap<Cow<'static, str>, Check> {
     BTreeMap::from([
-        (Cow::Borrowed(FUNDS_SUM), funds),
         (Cow::Borrowed(COST_SUM), cost),
+        (Cow::Borrowed(FUNDS_SUM), funds),
         (Cow::Borrowed(GOAL_NUMBERING), goals),
         (Cow::Borrowed(REQUIRED_INDICATORS), required),
     ])
@@ -138,7 +139,7 @@ pub fn funds_sum(funds: &Funds) -> Check {
 /// Whether a row is a 成本指标 row: under the 二级指标 `成本指标` (older templates) or the
 /// 一级指标 `成本指标` (newer ones).
 fn is_cost(row: &Indicator) -> bool {
-    row.level2 == "成本指标" || row.level1 == "成本指标"
+    same(&row.level2, "成本指标") || same(&row.level1, "成本指标")
 }
 
 /// The money of the 成本指标 rows, in 元, adds up to 年度资金总额 in 元.
@@ -571,8 +572,11 @@ fn show(d: Decimal) -> String {
 /// `normalize` does (a zero mantissa ends with scale 0 and no sign, as `normalize` turns
 /// `-0` into `0`). `Display` of a normalized decimal is then its digits with the point
 /// `scale` digits from the right, `0.` and zeros in front when it has no more digits
-/// than that, minus sign first; [`place_point`] writes that. Larger mantissas go the
-/// same way in `u128` after `normalize` (a proptest compares both with `Display`).
+/// than that, minus sign first: for a scale up to 18, the whole part `a / 10^scale`,
+/// then the point and the `scale` digits of `a % 10^scale` with their leading zeros
+/// (the digits of `10^scale + a % 10^scale` after its `1`). Larger mantissas and scales
+/// go through [`place_point`], after `normalize` for the mantissas (a proptest compares
+/// all with `Display`).
 fn show_into(out: &mut String, d: Decimal) {
     if let Ok(mut m) = i64::try_from(d.mantissa()) {
         let mut scale = d.scale();
@@ -583,8 +587,21 @@ fn show_into(out: &mut String, d: Decimal) {
         if m < 0 {
             out.push('-');
         }
+        let a = m.unsigned_abs();
+        if scale == 0 {
+            push_int(out, a);
+            return;
+        }
+        if let Some(&power) = POW10.get(scale as usize) {
+            push_int(out, a / power);
+            out.push('.');
+            let mut digits = [0u8; 20];
+            let at = digits_of(&mut digits, power + a % power);
+            push_ascii(out, digits.get(at + 1..).unwrap_or_default());
+            return;
+        }
         let mut digits = [0u8; 20];
-        let at = digits_of(&mut digits, m.unsigned_abs());
+        let at = digits_of(&mut digits, a);
         place_point(out, &digits[at..], scale as usize);
         return;
     }
@@ -605,6 +622,17 @@ fn show_into(out: &mut String, d: Decimal) {
     }
     place_point(out, &digits[at..], d.scale() as usize);
 }
+
+/// Powers of ten up to 10^18 (the largest below 2^63).
+const POW10: [u64; 19] = {
+    let mut p = [1u64; 19];
+    let mut k = 1;
+    while k < p.len() {
+        p[k] = p[k - 1] * 10;
+        k += 1;
+    }
+    p
+};
 
 /// The ASCII digits `ds` with the point `scale` digits from the right, as `Display`
 /// writes a normalized decimal: `0.` and zeros in front when there are no more digits

@@ -670,26 +670,37 @@ const QUADS: &str = {
 };
 
 /// The decimal digits of `n` (no leading zeros; `0` for zero), as slices of [`QUADS`]:
-/// four digits per piece, copied without a digit loop.
+/// four digits per piece, copied without a digit loop. Inlined for the numbers below
+/// 10^8 that nearly all are (no call per number, none per piece).
+#[inline]
 pub(crate) fn digits(o: Out<'_>, n: u64) {
-    const E4: u64 = 10_000;
-    const E8: u64 = E4 * E4;
     if n < E4 {
         leading_quad(o, n);
     } else if n < E8 {
         leading_quad(o, n / E4);
         full_quad(o, n % E4);
     } else {
-        // At most 20 digits: the digits above 10^8, then two full groups of four.
-        digits(o, n / E8);
-        let low = n % E8;
-        full_quad(o, low / E4);
-        full_quad(o, low % E4);
+        long_digits(o, n);
     }
+}
+
+const E4: u64 = 10_000;
+const E8: u64 = E4 * E4;
+
+/// [`digits`] of `n` from 10^8 on (at most 20 digits): the digits above 10^8, then two
+/// full groups of four.
+#[inline(never)]
+fn long_digits(o: Out<'_>, n: u64) {
+    digits(o, n / E8);
+    let low = n % E8;
+    full_quad(o, low / E4);
+    full_quad(o, low % E4);
 }
 
 /// The digits of `n` (below 10^4) without leading zeros. Each width is its own push of
 /// a known length, which the compiler writes as a store, not a call of `memcpy`.
+#[allow(clippy::inline_always)]
+#[inline(always)]
 fn leading_quad(o: Out<'_>, n: u64) {
     // `n` is below 10^4, so `4 * n + 4` is within `QUADS`, all of it ASCII.
     #[allow(clippy::cast_possible_truncation)]
@@ -703,6 +714,8 @@ fn leading_quad(o: Out<'_>, n: u64) {
 }
 
 /// The four digits of `n` (below 10^4), leading zeros included.
+#[allow(clippy::inline_always)]
+#[inline(always)]
 fn full_quad(o: Out<'_>, n: u64) {
     #[allow(clippy::cast_possible_truncation)] // below 10^4
     let at = 4 * n as usize;
@@ -846,9 +859,12 @@ fn block_at(bytes: &[u8], at: usize) -> Option<&[u8; 16]> {
 }
 
 /// Whether some byte of `block` [`needs_escape`]: written byte by byte without a branch,
-/// which the compiler turns into a few vector compares over the 16 bytes. (Inlined into
-/// [`has_escape`] it is compiled byte by byte, three times the instructions.)
-#[inline(never)]
+/// which the compiler turns into a few vector compares over the 16 bytes (`b ^ 2 <= 0x20`
+/// is one unsigned minimum and compare for the controls and `"`). Written this way it
+/// stays vectorized inlined into [`has_escape`]'s loop (`b < 0x20 | b == '"' | …` was
+/// compiled byte by byte there, so it used to be a call per block).
+#[allow(clippy::inline_always)]
+#[inline(always)]
 fn block_needs_escape(block: &[u8; 16]) -> bool {
     let mut any = 0u8;
     for &b in block {

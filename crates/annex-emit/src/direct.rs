@@ -104,8 +104,8 @@ impl Vocabulary {
     /// [`body`] of a string of the vocabulary: a static string is tested for escapes
     /// once, then copied.
     // The `Cow` itself is what tells a static string (borrowed) from another.
-    #[allow(clippy::ptr_arg)]
-    #[inline]
+    #[allow(clippy::ptr_arg, clippy::inline_always)]
+    #[inline(always)]
     fn body(&mut self, o: Out<'_>, s: &Cow<'static, str>) {
         match s {
             Cow::Borrowed(s) => {
@@ -672,7 +672,8 @@ const QUADS: &str = {
 /// The decimal digits of `n` (no leading zeros; `0` for zero), as slices of [`QUADS`]:
 /// four digits per piece, copied without a digit loop. Inlined for the numbers below
 /// 10^8 that nearly all are (no call per number, none per piece).
-#[inline]
+#[allow(clippy::inline_always)]
+#[inline(always)]
 pub(crate) fn digits(o: Out<'_>, n: u64) {
     if n < E4 {
         leading_quad(o, n);

@@ -705,11 +705,34 @@ fn digits_of(buf: &mut [u8; 20], mut n: u64) -> usize {
     at
 }
 
-/// `n` in decimal digits, as `n.to_string()` writes it.
+/// `n` in decimal digits, as `n.to_string()` writes it: the digits above the last two,
+/// then those two as one slice of [`PAIRS_TEXT`] (a push of two bytes, not two pushes
+/// of a character, and no buffer to fill first).
 pub(crate) fn push_int(out: &mut String, n: u64) {
-    let mut digits = [0u8; 20];
-    let at = digits_of(&mut digits, n);
-    push_ascii(out, &digits[at..]);
+    if n >= 100 {
+        push_int(out, n / 100);
+        push_pair(out, n % 100);
+    } else if n >= 10 {
+        push_pair(out, n);
+    } else {
+        // Below 10: one digit.
+        #[allow(clippy::cast_possible_truncation)]
+        out.push(char::from(b'0' + n as u8));
+    }
+}
+
+/// [`PAIRS`] as text.
+const PAIRS_TEXT: &str = match std::str::from_utf8(PAIRS) {
+    Ok(text) => text,
+    Err(_) => panic!("ASCII digits"),
+};
+
+/// The two digits of `p` (below 100), `0` in front when below 10.
+fn push_pair(out: &mut String, p: u64) {
+    // Below 100, so `at + 2` is within the 200 bytes.
+    #[allow(clippy::cast_possible_truncation)]
+    let at = 2 * p as usize;
+    out.push_str(&PAIRS_TEXT[at..at + 2]);
 }
 
 fn pass(detail: impl Into<Cow<'static, str>>) -> Check {

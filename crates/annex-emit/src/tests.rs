@@ -637,10 +637,83 @@ fn repeated_indicator_strings_match_serde_path() {
         i.value.unit = Some(Cow::Borrowed(if k == 5 { "\t" } else { "%" }));
         record.indicators.push(i);
     }
-    assert_eq!(
-        to_canonical(&record).unwrap(),
-        to_canonical_value(&record).unwrap()
-    );
+    // Again, with what the first time taught the writer's vocabulary.
+    for _ in 0..2 {
+        assert_eq!(
+            to_canonical(&record).unwrap(),
+            to_canonical_value(&record).unwrap()
+        );
+    }
+}
+
+/// Static strings, some with escapes, for the levels, notes, comparators and units of
+/// the proptest below (more triples than the writer has places for).
+const VOCABULARY: [&str; 12] = [
+    "产出指标",
+    "效益指标",
+    "数量指标",
+    "质量指标",
+    "必填",
+    "必填硬性指标",
+    "≥",
+    "万元",
+    "\"引\"",
+    "back\\slash",
+    "tab\t",
+    "",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// Records whose indicators take their vocabulary strings from a small pool, borrowed
+    /// or owned, written one after the other as JSON Lines are: the writer's remembered
+    /// strings and level texts give the serde path's bytes.
+    #[test]
+    fn vocabulary_strings_match_serde_path(
+        records in proptest::collection::vec(
+            proptest::collection::vec(
+                (0..VOCABULARY.len(), 0..VOCABULARY.len(), 0..=VOCABULARY.len(),
+                 0..=VOCABULARY.len(), 0..=VOCABULARY.len(), 0u8..8),
+                0..12,
+            ),
+            1..6,
+        )
+    ) {
+        use std::borrow::Cow;
+        let word = |k: usize, owned: bool| -> Cow<'static, str> {
+            if owned {
+                Cow::Owned(VOCABULARY[k].to_owned())
+            } else {
+                Cow::Borrowed(VOCABULARY[k])
+            }
+        };
+        let maybe = |k: usize, owned: bool| (k < VOCABULARY.len()).then(|| word(k, owned));
+        let template = pension_record();
+        let mut lines = String::new();
+        let mut expected = String::new();
+        for rows in records {
+            let mut record = template.clone();
+            let row = record.indicators[0].clone();
+            record.indicators = rows
+                .into_iter()
+                .map(|(l1, l2, note, comparator, unit, owned)| {
+                    let mut i = row.clone();
+                    i.level1 = word(l1, owned & 1 != 0);
+                    i.level2 = word(l2, owned & 2 != 0);
+                    i.level2_note = maybe(note, owned & 4 != 0);
+                    i.value.comparator = maybe(comparator, false);
+                    i.value.unit = maybe(unit, owned != 0);
+                    i
+                })
+                .collect();
+            crate::write_canonical(&mut lines, &record).unwrap();
+            lines.push('\n');
+            expected.push_str(&to_canonical_value(&record).unwrap());
+            expected.push('\n');
+        }
+        proptest::prop_assert_eq!(lines, expected);
+    }
 }
 
 #[test]

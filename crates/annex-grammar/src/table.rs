@@ -1177,8 +1177,13 @@ fn goal_marker_candidates(text: &[u8]) -> impl Iterator<Item = usize> + '_ {
     const ONES: u64 = 0x0101_0101_0101_0101;
     let zeros = |y: u64| !(((y & LOW7) + LOW7) | y | LOW7);
     text.chunks(8).enumerate().flat_map(move |(k, chunk)| {
-        let mut word = [0xFFu8; 8];
-        word[..chunk.len()].copy_from_slice(chunk);
+        // A whole chunk is read as it is; only the last, short one is padded (with `FF`,
+        // which no flag matches), so no copy of variable length is made per chunk.
+        let word = <[u8; 8]>::try_from(chunk).unwrap_or_else(|_| {
+            let mut word = [0xFFu8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            word
+        });
         let x = u64::from_le_bytes(word);
         let mut flags =
             zeros(x & (ONES * 0xC0)) | zeros(x ^ (ONES * 0xE2)) | zeros(x ^ (ONES * 0xEF));

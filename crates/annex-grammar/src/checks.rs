@@ -749,11 +749,30 @@ fn digits_of(buf: &mut [u8; 20], mut n: u64) -> usize {
 /// `n` in decimal digits, as `n.to_string()` writes it: the digits above the last two,
 /// then those two as one slice of [`PAIRS_TEXT`] (a push of two bytes, not two pushes
 /// of a character, and no buffer to fill first).
+///
+/// Below 10^6 (nearly every amount, count and line) without a call: the leading one or
+/// two digits, then the pairs after them; from 10^6 on, the digits above the last four
+/// first (a call), then those four.
 pub(crate) fn push_int(out: &mut String, n: u64) {
-    if n >= 100 {
-        push_int(out, n / 100);
+    if n < 100 {
+        leading_pair(out, n);
+    } else if n < 10_000 {
+        leading_pair(out, n / 100);
         push_pair(out, n % 100);
-    } else if n >= 10 {
+    } else {
+        if n < 1_000_000 {
+            leading_pair(out, n / 10_000);
+        } else {
+            push_int(out, n / 10_000);
+        }
+        push_pair(out, n / 100 % 100);
+        push_pair(out, n % 100);
+    }
+}
+
+/// The digits of `n` (below 100) without a leading zero.
+fn leading_pair(out: &mut String, n: u64) {
+    if n >= 10 {
         push_pair(out, n);
     } else {
         // Below 10: one digit.
@@ -1081,6 +1100,22 @@ mod tests {
         fn same_is_eq(a in "[产出指标ab]{0,6}", b in "[产出指标ab]{0,6}") {
             proptest::prop_assert_eq!(same(&a, &b), a == b);
             proptest::prop_assert!(same(&a, &a.clone()));
+        }
+    }
+
+    /// Every width of [`push_int`]'s paths: each number below 2·10^6, and the numbers
+    /// around every power of ten.
+    #[test]
+    fn push_int_is_to_string_at_every_width() {
+        let mut out = String::new();
+        let around = (1..20).flat_map(|k| {
+            let p = 10u64.pow(k);
+            [p - 1, p, p + 1]
+        });
+        for n in (0..2_000_000).chain(around).chain([u64::MAX]) {
+            out.clear();
+            push_int(&mut out, n);
+            assert_eq!(out, n.to_string());
         }
     }
 

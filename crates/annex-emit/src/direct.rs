@@ -48,7 +48,12 @@ type Res = Result<(), NoJson>;
 /// Appends the canonical JSON text of `record` to `out`, or fails with `NoJson` (leaving
 /// a partial text behind) when some number has no JSON form.
 pub(crate) fn record(out: &mut String, record: &Record) -> Res {
-    out.reserve(size_hint(record));
+    // A writer of JSON Lines reserves the sum of the records' size hints up front; the
+    // hint is a walk over the indicators, so it is not taken again while the spare room
+    // is at least its fixed part (at worst the buffer then grows once midway).
+    if out.capacity() - out.len() < size_floor(record) {
+        out.reserve(size_hint(record));
+    }
     VOCABULARY.with_borrow_mut(|vocabulary| write_record(out, record, vocabulary))
 }
 
@@ -186,6 +191,12 @@ pub(crate) fn size_hint(record: &Record) -> usize {
     let goals: usize = record.goals.iter().map(|g| g.len() + 3).sum();
     let warnings: usize = record.warnings.iter().map(|w| w.message.len() + 96).sum();
     1024 + indicators + goals + warnings
+}
+
+/// The part of [`size_hint`] that needs no walk over the indicators (their strings left
+/// out): at most the hint.
+fn size_floor(record: &Record) -> usize {
+    1024 + 240 * record.indicators.len() + 96 * record.warnings.len() + 3 * record.goals.len()
 }
 
 fn write_record(o: Out<'_>, r: &Record, v: &mut Vocabulary) -> Res {

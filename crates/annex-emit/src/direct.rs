@@ -48,7 +48,12 @@ type Res = Result<(), NoJson>;
 /// Appends the canonical JSON text of `record` to `out`, or fails with `NoJson` (leaving
 /// a partial text behind) when some number has no JSON form.
 pub(crate) fn record(out: &mut String, record: &Record) -> Res {
-    out.reserve(size_hint(record));
+    // A writer of JSON Lines reserves the sum of the records' size hints up front; the
+    // hint is a walk over the indicators, so it is not taken again while the spare room
+    // is at least its fixed part (at worst the buffer then grows once midway).
+    if out.capacity() - out.len() < size_floor(record) {
+        out.reserve(size_hint(record));
+    }
     VOCABULARY.with_borrow_mut(|vocabulary| write_record(out, record, vocabulary))
 }
 
@@ -186,6 +191,12 @@ pub(crate) fn size_hint(record: &Record) -> usize {
     let goals: usize = record.goals.iter().map(|g| g.len() + 3).sum();
     let warnings: usize = record.warnings.iter().map(|w| w.message.len() + 96).sum();
     1024 + indicators + goals + warnings
+}
+
+/// The part of [`size_hint`] that needs no walk over the indicators (their strings left
+/// out): at most the hint.
+fn size_floor(record: &Record) -> usize {
+    1024 + 240 * record.indicators.len() + 96 * record.warnings.len() + 3 * record.goals.len()
 }
 
 fn write_record(o: Out<'_>, r: &Record, v: &mut Vocabulary) -> Res {
@@ -643,35 +654,20 @@ const PAIRS: &[u8; 200] = b"\
     6061626364656667686970717273747576777879\
     8081828384858687888990919293949596979899";
 
-/// `0000`, `0001`, … `9999`: every number below 10^4 in four digits, as one string.
-const QUADS: &str = {
-    // Only read here, at compile time: the string is what the program holds.
-    #[allow(clippy::large_const_arrays)]
-    const BYTES: [u8; 40_000] = {
-        let mut b = [0u8; 40_000];
-        let mut n = 0;
-        while n < 10_000 {
-            // Each below 10, so a digit.
-            #[allow(clippy::cast_possible_truncation)]
-            {
-                b[4 * n] = b'0' + (n / 1000) as u8;
-                b[4 * n + 1] = b'0' + (n / 100 % 10) as u8;
-                b[4 * n + 2] = b'0' + (n / 10 % 10) as u8;
-                b[4 * n + 3] = b'0' + (n % 10) as u8;
-            }
-            n += 1;
-        }
-        b
-    };
-    match std::str::from_utf8(&BYTES) {
-        Ok(s) => s,
-        Err(_) => panic!("ASCII digits"),
-    }
+/// [`PAIRS`] as text: each two-digit piece is a slice of it.
+const PAIRS_TEXT: &str = match std::str::from_utf8(PAIRS) {
+    Ok(text) => text,
+    Err(_) => panic!("ASCII digits"),
 };
 
-/// The decimal digits of `n` (no leading zeros; `0` for zero), as slices of [`QUADS`]:
-/// four digits per piece, copied without a digit loop. Inlined for the numbers below
-/// 10^8 that nearly all are (no call per number, none per piece).
+/// The decimal digits of `n` (no leading zeros; `0` for zero), two at a time as slices
+/// of [`PAIRS_TEXT`]. Inlined for the numbers below 10^8 that nearly all are (no call
+/// per number, none per piece).
+///
+/// The pieces come from the 200 bytes of [`PAIRS`], which stay in the first-level
+/// cache: a table of every four-digit group (40 KB) needs fewer pushes but missed the
+/// cache on most numbers of a run (amounts are spread over it), and that load was the
+/// hottest instruction of the writer's number code natively.
 #[allow(clippy::inline_always)]
 #[inline(always)]
 pub(crate) fn digits(o: Out<'_>, n: u64) {
@@ -698,19 +694,29 @@ fn long_digits(o: Out<'_>, n: u64) {
     full_quad(o, low % E4);
 }
 
-/// The digits of `n` (below 10^4) without leading zeros. Each width is its own push of
-/// a known length, which the compiler writes as a store, not a call of `memcpy`.
+/// The digits of `n` (below 10^4) without leading zeros: those above the last two
+/// (one or two), then the last two.
 #[allow(clippy::inline_always)]
 #[inline(always)]
 fn leading_quad(o: Out<'_>, n: u64) {
-    // `n` is below 10^4, so `4 * n + 4` is within `QUADS`, all of it ASCII.
-    #[allow(clippy::cast_possible_truncation)]
-    let at = 4 * n as usize;
-    match n {
-        0..=9 => o.push_str(&QUADS[at + 3..at + 4]),
-        10..=99 => o.push_str(&QUADS[at + 2..at + 4]),
-        100..=999 => o.push_str(&QUADS[at + 1..at + 4]),
-        _ => o.push_str(&QUADS[at..at + 4]),
+    if n >= 100 {
+        leading_pair(o, n / 100);
+        pair(o, n % 100);
+    } else {
+        leading_pair(o, n);
+    }
+}
+
+/// The digits of `n` (below 100) without a leading zero.
+#[allow(clippy::inline_always)]
+#[inline(always)]
+fn leading_pair(o: Out<'_>, n: u64) {
+    if n >= 10 {
+        pair(o, n);
+    } else {
+        // Below 10: one digit.
+        #[allow(clippy::cast_possible_truncation)]
+        o.push(char::from(b'0' + n as u8));
     }
 }
 
@@ -718,9 +724,18 @@ fn leading_quad(o: Out<'_>, n: u64) {
 #[allow(clippy::inline_always)]
 #[inline(always)]
 fn full_quad(o: Out<'_>, n: u64) {
-    #[allow(clippy::cast_possible_truncation)] // below 10^4
-    let at = 4 * n as usize;
-    o.push_str(&QUADS[at..at + 4]);
+    pair(o, n / 100);
+    pair(o, n % 100);
+}
+
+/// The two digits of `n` (below 100), `0` first when below 10: one push of two bytes.
+#[allow(clippy::inline_always)]
+#[inline(always)]
+fn pair(o: Out<'_>, n: u64) {
+    // Below 100, so `at + 2` is within the 200 bytes.
+    #[allow(clippy::cast_possible_truncation)]
+    let at = 2 * n as usize;
+    o.push_str(&PAIRS_TEXT[at..at + 2]);
 }
 
 /// Appends ASCII bytes (digits) to `o`.

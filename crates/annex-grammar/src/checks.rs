@@ -454,12 +454,21 @@ pub(crate) fn required_of<'a>(
     const FEW: usize = 16;
     let mut seen = BTreeSet::new();
     let mut required: Vec<LabelSeen<'a>> = Vec::with_capacity(16);
+    // `prints[k]` is `print` of `required[k]` for the first `FEW`: a pair is compared
+    // byte by byte only with the labels of its print.
+    let mut prints = [0u64; FEW];
     for l in labels.filter(|l| l.required) {
         let key = (l.level1, l.level2);
         let first = if required.len() < FEW {
-            !required
+            let p = print(key);
+            let first = !prints
                 .iter()
-                .any(|r| same_pair((r.level1, r.level2), key))
+                .zip(&required)
+                .any(|(&q, r)| q == p && same_pair((r.level1, r.level2), key));
+            if first {
+                prints[required.len()] = p;
+            }
+            first
         } else {
             if seen.is_empty() {
                 seen.extend(required.iter().map(|r| (r.level1, r.level2)));
@@ -487,10 +496,18 @@ pub(crate) fn required_of<'a>(
             continue;
         }
         last = Some(pair);
-        if let Some(k) = required
-            .iter()
-            .position(|l| same_pair((l.level1, l.level2), pair))
-        {
+        let found = if required.len() <= FEW {
+            let p = print(pair);
+            prints
+                .iter()
+                .zip(&required)
+                .position(|(&q, l)| q == p && same_pair((l.level1, l.level2), pair))
+        } else {
+            required
+                .iter()
+                .position(|l| same_pair((l.level1, l.level2), pair))
+        };
+        if let Some(k) = found {
             match k.checked_sub(64) {
                 None => has_row |= 1 << k,
                 Some(j) => more[j] = true,
@@ -551,12 +568,36 @@ fn same_pair(a: (&str, &str), b: (&str, &str)) -> bool {
     same(a.0, b.0) && same(a.1, b.1)
 }
 
-/// `a == b`, see [`same_pair`].
+/// A summary of a (一级, 二级) pair for [`required_of`]: a function of the pair's bytes,
+/// so equal pairs have equal prints, and pairs of different prints are different pairs
+/// (only those of the same print need comparing byte by byte). The last 8 bytes of each
+/// name (all of them when shorter) and the lengths: the names of a table's labels
+/// differ there nearly always.
+fn print(pair: (&str, &str)) -> u64 {
+    fn tail(s: &[u8]) -> u64 {
+        match s.len().checked_sub(8) {
+            Some(at) => s
+                .get(at..)
+                .and_then(|w| <[u8; 8]>::try_from(w).ok())
+                .map_or(0, u64::from_le_bytes),
+            None => s.iter().fold(0, |acc, &b| acc << 8 | u64::from(b)),
+        }
+    }
+    let (a, b) = (pair.0.as_bytes(), pair.1.as_bytes());
+    tail(b) ^ tail(a).rotate_left(31) ^ ((a.len() as u64) << 40) ^ ((b.len() as u64) << 13)
+}
+
+/// `a == b`, see [`same_pair`]. The same address and length are the same bytes (the
+/// levels are mostly the vocabulary's static strings, shared by labels and rows): no
+/// load of them then.
 fn same(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     let n = a.len();
     if n != b.len() {
         return false;
+    }
+    if std::ptr::eq(a.as_ptr(), b.as_ptr()) {
+        return true;
     }
     if !(8..=16).contains(&n) {
         return a == b;
@@ -708,11 +749,30 @@ fn digits_of(buf: &mut [u8; 20], mut n: u64) -> usize {
 /// `n` in decimal digits, as `n.to_string()` writes it: the digits above the last two,
 /// then those two as one slice of [`PAIRS_TEXT`] (a push of two bytes, not two pushes
 /// of a character, and no buffer to fill first).
+///
+/// Below 10^6 (nearly every amount, count and line) without a call: the leading one or
+/// two digits, then the pairs after them; from 10^6 on, the digits above the last four
+/// first (a call), then those four.
 pub(crate) fn push_int(out: &mut String, n: u64) {
-    if n >= 100 {
-        push_int(out, n / 100);
+    if n < 100 {
+        leading_pair(out, n);
+    } else if n < 10_000 {
+        leading_pair(out, n / 100);
         push_pair(out, n % 100);
-    } else if n >= 10 {
+    } else {
+        if n < 1_000_000 {
+            leading_pair(out, n / 10_000);
+        } else {
+            push_int(out, n / 10_000);
+        }
+        push_pair(out, n / 100 % 100);
+        push_pair(out, n % 100);
+    }
+}
+
+/// The digits of `n` (below 100) without a leading zero.
+fn leading_pair(out: &mut String, n: u64) {
+    if n >= 10 {
         push_pair(out, n);
     } else {
         // Below 10: one digit.
@@ -951,11 +1011,111 @@ mod tests {
         }
     }
 
+    /// [`required_of`] the plain way: labels deduplicated and rows looked up with `==`.
+    fn required_naive(labels: &[LabelSeen<'_>], indicators: &[Indicator]) -> Check {
+        let mut required: Vec<LabelSeen<'_>> = Vec::new();
+        for l in labels.iter().filter(|l| l.required) {
+            if !required
+                .iter()
+                .any(|r| (r.level1, r.level2) == (l.level1, l.level2))
+            {
+                required.push(*l);
+            }
+        }
+        if required.is_empty() {
+            return skip("no 二级指标 is marked 必填");
+        }
+        let missing: Vec<String> = required
+            .iter()
+            .filter(|l| {
+                !indicators
+                    .iter()
+                    .any(|r| (&*r.level1, &*r.level2) == (l.level1, l.level2))
+            })
+            .map(|l| match l.line {
+                Some(n) => format!("{}/{} (line {n})", l.level1, l.level2),
+                None => format!("{}/{}", l.level1, l.level2),
+            })
+            .collect();
+        if missing.is_empty() {
+            pass(format!(
+                "{} required 二级指标, all have rows",
+                required.len()
+            ))
+        } else {
+            fail(format!(
+                "{} of {} required 二级指标 without rows: {}",
+                missing.len(),
+                required.len(),
+                missing.join(", ")
+            ))
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3_000))]
+        /// Names of 1 to 20 bytes, some differing only in their first bytes (the print
+        /// reads the last 8), as owned copies (other addresses) and as the same strings.
+        #[test]
+        fn required_of_agrees_with_eq(
+            labels in proptest::collection::vec((0usize..8, 0usize..8, proptest::bool::ANY, proptest::bool::ANY), 0..24),
+            rows in proptest::collection::vec((0usize..8, 0usize..8, proptest::bool::ANY), 0..24),
+        ) {
+            const NAMES: [&str; 8] = [
+                "产出指标", "效益指标", "数量指标", "质量指标",
+                "a", "ab效益指标", "b", "xx效益指标",
+            ];
+            let copies: Vec<String> = NAMES.iter().map(|s| (*s).to_owned()).collect();
+            let name = |k: usize, copy: bool| if copy { copies[k].as_str() } else { NAMES[k] };
+            let labels: Vec<LabelSeen<'_>> = labels
+                .iter()
+                .enumerate()
+                .map(|(k, &(a, b, required, copy))| LabelSeen {
+                    level1: name(a, copy),
+                    level2: name(b, !copy),
+                    required,
+                    line: u32::try_from(k).ok(),
+                })
+                .collect();
+            let rows: Vec<Indicator> = rows
+                .iter()
+                .map(|&(a, b, copy)| {
+                    let mut r = row(NAMES[a], NAMES[b], "x", "1");
+                    if !copy {
+                        r.level1 = Cow::Borrowed(NAMES[a]);
+                        r.level2 = Cow::Borrowed(NAMES[b]);
+                    }
+                    r
+                })
+                .collect();
+            proptest::prop_assert_eq!(
+                required_of(labels.iter().copied(), &rows),
+                required_naive(&labels, &rows)
+            );
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn same_is_eq(a in "[产出指标ab]{0,6}", b in "[产出指标ab]{0,6}") {
             proptest::prop_assert_eq!(same(&a, &b), a == b);
             proptest::prop_assert!(same(&a, &a.clone()));
+        }
+    }
+
+    /// Every width of [`push_int`]'s paths: each number below 2·10^6, and the numbers
+    /// around every power of ten.
+    #[test]
+    fn push_int_is_to_string_at_every_width() {
+        let mut out = String::new();
+        let around = (1..20).flat_map(|k| {
+            let p = 10u64.pow(k);
+            [p - 1, p, p + 1]
+        });
+        for n in (0..2_000_000).chain(around).chain([u64::MAX]) {
+            out.clear();
+            push_int(&mut out, n);
+            assert_eq!(out, n.to_string());
         }
     }
 

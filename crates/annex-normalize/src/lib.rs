@@ -171,10 +171,10 @@ impl LinePool {
     /// Room a string of the pool is made with at least: most lines then fit in any string
     /// given back, which a string of exactly its first line's size would not (and growing
     /// it would copy it whole).
-    const MIN_STRING: usize = 128;
+    const MIN_STRING: usize = 96;
 
     /// `text` in a string of the pool when one has room for it, else in a new one: of
-    /// [`Self::MIN_STRING`] bytes at least when `roomy` (a pooled reader's), else of the
+    /// [`Self::MIN_STRING`] bytes at least unless `exact` (a pooled reader's), else of the
     /// exact size. A string of the pool too small for `text` is kept for a shorter line.
     fn string_for(&mut self, text: &str, exact: bool) -> String {
         if text.is_empty() {

@@ -46,7 +46,10 @@ pub(crate) fn extract_text(
     bytes: &[u8],
     shape: Option<annex_shapes::Shape>,
 ) -> (Parsed, Vec<annex_shapes::Region>) {
-    let shaped = annex_shapes::read(bytes, shape);
+    // The lines' strings come from this thread's pool and go back to it once parsed: a
+    // worker reading input after input allocates no string per line.
+    let mut pool = LINE_POOL.take();
+    let shaped = annex_shapes::read_with(bytes, shape, &mut pool);
     let info = InputInfo {
         path: path.to_owned(),
         sha256,
@@ -54,5 +57,14 @@ pub(crate) fn extract_text(
     };
     // Decoding warnings inside a table belong to its record; the rest stay file-level.
     let parsed = annex_grammar::parse_with_warnings(&shaped.lines, shaped.warnings, &info);
+    pool.give(shaped.lines);
+    LINE_POOL.set(pool);
     (parsed, shaped.regions)
+}
+
+thread_local! {
+    /// The strings of the lines [`extract_text`] reads, kept by each thread from one input
+    /// to the next (bounded: see [`annex_normalize::LinePool`]).
+    static LINE_POOL: std::cell::Cell<annex_normalize::LinePool> =
+        const { std::cell::Cell::new(annex_normalize::LinePool::new()) };
 }

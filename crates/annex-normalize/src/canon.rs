@@ -487,6 +487,13 @@ fn fast_line(
             i += 1;
             continue;
         }
+        // The most common run: one space before an ideograph. It goes (see below).
+        if b == b' ' && ideograph_at(bytes, i + 1) {
+            out.push_str(text.get(copied..i).unwrap_or_default());
+            i += 1;
+            copied = i;
+            continue;
+        }
         // A run of spaces, switchable marks and tags (a block tag is a space, an inline
         // one nothing).
         let run_start = i;
@@ -642,6 +649,21 @@ fn fast_line(
     let kept = out.trim_end_matches('\t').len();
     out.truncate(kept);
     Some(SourceLine::Built { end })
+}
+
+/// Whether the character at byte `i` of `bytes` (a character boundary) is an ideograph
+/// that [`is_cjk`]: its UTF-8 lead `E5`..`E9` (U+5000..U+9FFF), or `E4` but for `E4 B7`
+/// (U+4DC0..U+4DFF, hexagram symbols). A space before one is a run of one space (an
+/// ideograph is no space, mark or tag) with a CJK neighbour, which [`fast_line`] drops:
+/// the general handling of the run reaches the same, `keep_space` being false.
+#[allow(clippy::inline_always)]
+#[inline(always)]
+fn ideograph_at(bytes: &[u8], i: usize) -> bool {
+    match bytes.get(i) {
+        Some(0xE5..=0xE9) => true,
+        Some(0xE4) => bytes.get(i + 1).is_some_and(|&b| b != 0xB7),
+        _ => false,
+    }
 }
 
 /// The ASCII form of the full-width form at byte `i` of `bytes` (`EF BC 81`..`EF BD 9E`,
@@ -1983,6 +2005,12 @@ mod tests {
         "×",
         "\u{800}",
         "\u{3000}",
+        "\u{4000}",
+        "\u{4DBF}",
+        "\u{4DC0}",
+        "\u{4DFF}",
+        "\u{4E00}",
+        "\u{9FFF}",
         "．",
         "Ａ",
         "<p>",
@@ -2048,6 +2076,21 @@ mod tests {
                 proptest::prop_assert_eq!(notes, Notes::default());
             } else {
                 proptest::prop_assert!(got.is_none(), "text {:?}", text);
+            }
+        }
+    }
+
+    /// `ideograph_at` says yes exactly for the characters of its leads that `is_cjk`
+    /// takes, and for no other character.
+    #[test]
+    fn ideograph_at_is_cjk() {
+        for c in (0x80..=0x10_FFFF).filter_map(char::from_u32) {
+            let mut buf = [0u8; 4];
+            let bytes = c.encode_utf8(&mut buf).as_bytes();
+            if ideograph_at(bytes, 0) {
+                assert!(is_cjk(c), "{c:?}");
+            } else if (0xE4..=0xE9).contains(&bytes[0]) {
+                assert!(!is_cjk(c), "{c:?}");
             }
         }
     }

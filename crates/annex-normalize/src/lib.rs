@@ -110,11 +110,140 @@ pub fn normalize_decoded(decoded: &Decoded) -> Normalized {
 /// assert_eq!(n.lines[0].text, annex_normalize::normalize(bytes).lines[0].text);
 /// ```
 pub fn normalize_text(text: &str, encoding: &'static str, replaced: &[Replacement]) -> Normalized {
+    normalize_inner(text, encoding, replaced, &mut LinePool::default(), true)
+}
+
+/// [`normalize_text`] with the lines' strings (and the vector of lines) taken from `pool`,
+/// where a caller that reads many inputs one after another gives them back
+/// ([`LinePool::give`]) once it is done with the lines: no allocation per line once the
+/// pool holds enough. The result is the same as [`normalize_text`]'s.
+///
+/// ```
+/// let mut pool = annex_normalize::LinePool::default();
+/// for _ in 0..2 {
+///     let n = annex_normalize::normalize_text_with("a: b\n项目 (1)\n", "UTF-8", &[], &mut pool);
+///     assert_eq!(n.lines, annex_normalize::normalize_text("a: b\n项目 (1)\n", "UTF-8", &[]).lines);
+///     pool.give(n.lines);
+/// }
+/// ```
+pub fn normalize_text_with(
+    text: &str,
+    encoding: &'static str,
+    replaced: &[Replacement],
+    pool: &mut LinePool,
+) -> Normalized {
+    normalize_inner(text, encoding, replaced, pool, false)
+}
+
+/// Strings and vectors of [`Line`]s kept from one input to the next, so that reading many
+/// inputs in a row does not allocate (and free) a string per line of each
+/// ([`normalize_text_with`]). What it keeps is bounded: very long strings and vectors, and
+/// more strings than a large input has lines, are freed rather than kept.
+#[derive(Debug, Default)]
+pub struct LinePool {
+    strings: Vec<String>,
+    vectors: Vec<Vec<Line>>,
+}
+
+impl LinePool {
+    /// At most this many strings are kept.
+    const MAX_STRINGS: usize = 1 << 16;
+    /// A string with more room than this (bytes) is freed rather than kept.
+    const MAX_STRING: usize = 1 << 12;
+    /// At most this many vectors of lines are kept.
+    const MAX_VECTORS: usize = 4;
+    /// A vector with room for more lines than this is freed rather than kept.
+    const MAX_VECTOR: usize = 1 << 16;
+
+    /// An empty pool (as `default`, usable in a `const` context such as a thread local).
+    pub const fn new() -> Self {
+        LinePool {
+            strings: Vec::new(),
+            vectors: Vec::new(),
+        }
+    }
+
+    /// An empty string, with room when one was given back.
+    pub fn string(&mut self) -> String {
+        self.strings.pop().unwrap_or_default()
+    }
+
+    /// Room a string of the pool is made with at least: most lines then fit in any string
+    /// given back, which a string of exactly its first line's size would not (and growing
+    /// it would copy it whole).
+    const MIN_STRING: usize = 96;
+
+    /// `text` in a string of the pool when one has room for it, else in a new one: of
+    /// [`Self::MIN_STRING`] bytes at least unless `exact` (a pooled reader's), else of the
+    /// exact size. A string of the pool too small for `text` is kept for a shorter line.
+    fn string_for(&mut self, text: &str, exact: bool) -> String {
+        if text.is_empty() {
+            return String::new();
+        }
+        let mut s = match self.strings.pop() {
+            Some(s) if s.capacity() >= text.len() => s,
+            Some(small) => {
+                self.strings.push(small);
+                Self::new_string(text.len(), exact)
+            }
+            None => Self::new_string(text.len(), exact),
+        };
+        s.push_str(text);
+        s
+    }
+
+    fn new_string(len: usize, exact: bool) -> String {
+        String::with_capacity(if exact {
+            len
+        } else {
+            len.max(Self::MIN_STRING)
+        })
+    }
+
+    /// An empty vector of lines with room for at least `capacity` lines.
+    pub fn lines(&mut self, capacity: usize) -> Vec<Line> {
+        let mut v = self.vectors.pop().unwrap_or_default();
+        v.reserve(capacity);
+        v
+    }
+
+    /// Give back a string (its text is dropped).
+    pub fn give_string(&mut self, mut s: String) {
+        if s.capacity() > 0
+            && s.capacity() <= Self::MAX_STRING
+            && self.strings.len() < Self::MAX_STRINGS
+        {
+            s.clear();
+            self.strings.push(s);
+        }
+    }
+
+    /// Give back lines once done with them: their strings and the vector are kept.
+    pub fn give(&mut self, mut lines: Vec<Line>) {
+        for line in lines.drain(..) {
+            self.give_string(line.text);
+        }
+        if lines.capacity() > 0
+            && lines.capacity() <= Self::MAX_VECTOR
+            && self.vectors.len() < Self::MAX_VECTORS
+        {
+            self.vectors.push(lines);
+        }
+    }
+}
+
+fn normalize_inner(
+    text: &str,
+    encoding: &'static str,
+    replaced: &[Replacement],
+    pool: &mut LinePool,
+    shrink: bool,
+) -> Normalized {
     let bytes = text.as_bytes();
     // Sized for lines of 48 bytes on average, without a pass to count them (budget tables
     // average nearer 60): most texts fit without growing, and one of much longer lines
-    // gives the room back at the end.
-    let mut lines = Vec::with_capacity(bytes.len() / 48 + 1);
+    // gives the room back at the end (unless the vector goes back to a pool).
+    let mut lines = pool.lines(bytes.len() / 48 + 1);
     let mut warnings = Vec::new();
     let mut scratch = Scratch::default();
     let mut notes = Notes::default();
@@ -206,8 +335,9 @@ pub fn normalize_text(text: &str, encoding: &'static str, replaced: &[Replacemen
             notes = Notes::default();
         }
 
+        let line_string = pool.string_for(line_text, shrink);
         lines.push(Line {
-            text: String::from(line_text),
+            text: line_string,
             first: number,
             last: number,
             page: page_of_line,
@@ -220,7 +350,7 @@ pub fn normalize_text(text: &str, encoding: &'static str, replaced: &[Replacemen
         number = number.saturating_add(1);
         pos = end + if crlf { 2 } else { 1 };
     }
-    if lines.capacity() > 2 * lines.len() + 16 {
+    if shrink && lines.capacity() > 2 * lines.len() + 16 {
         lines.shrink_to_fit();
     }
     if page > 1 {
@@ -520,6 +650,32 @@ mod tests {
                     .iter()
                     .any(|w| w.code == WarningCode::ControlChars && w.line == Some(number));
                 proptest::prop_assert_eq!(warned, removed.is_some());
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        /// Lines made with strings of a pool (given back after each text, so that later
+        /// texts reuse them) are those [`normalize_text`] makes.
+        #[test]
+        fn pooled_lines_match_fresh(
+            texts in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(&["a", "年度", " ", "\t", "\n", "\r\n", "\x0C", "(", "\0", "<p>", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"][..]),
+                    0..40,
+                ),
+                1..6,
+            ),
+        ) {
+            let mut pool = LinePool::new();
+            for pieces in &texts {
+                let text = pieces.concat();
+                let fresh = normalize_text(&text, "UTF-8", &[]);
+                let pooled = normalize_text_with(&text, "UTF-8", &[], &mut pool);
+                proptest::prop_assert_eq!(&pooled.lines, &fresh.lines);
+                proptest::prop_assert_eq!(&pooled.warnings, &fresh.warnings);
+                pool.give(pooled.lines);
             }
         }
     }

@@ -53,7 +53,7 @@ mod layout;
 mod markdown;
 mod source;
 
-use annex_normalize::{Line, Warning, WarningCode, canonical_text};
+use annex_normalize::{Line, LinePool, Warning, WarningCode, canonical_text};
 
 pub use detect::detect;
 use source::SrcLine;
@@ -173,6 +173,22 @@ impl Row {
 /// `annex_normalize::normalize` runs only when a region is tab-separated or the text holds
 /// something only it reports (undecodable bytes, control characters).
 pub fn read(bytes: &[u8], shape: Option<Shape>) -> Shaped {
+    read_with(bytes, shape, &mut LinePool::default())
+}
+
+/// [`read`] with the lines' strings taken from `pool`, for a caller that reads many inputs
+/// one after another and gives the lines back ([`LinePool::give`]) once done with them.
+/// The result is the same as [`read`]'s.
+///
+/// ```
+/// let mut pool = annex_normalize::LinePool::default();
+/// for _ in 0..2 {
+///     let shaped = annex_shapes::read_with("项目名称\t养老 (保险)\n".as_bytes(), None, &mut pool);
+///     assert_eq!(shaped.lines[0].text, "项目名称\t养老（保险）");
+///     pool.give(shaped.lines);
+/// }
+/// ```
+pub fn read_with(bytes: &[u8], shape: Option<Shape>, pool: &mut LinePool) -> Shaped {
     // Valid UTF-8 (nearly every input) is read in place; anything else is decoded.
     let decoded;
     let (text, encoding, replaced) = if let Some(text) = annex_normalize::decode_borrowed(bytes) {
@@ -192,9 +208,11 @@ pub fn read(bytes: &[u8], shape: Option<Shape>) -> Shaped {
     // exist is only asked when it has not run anyway.
     let needs_normalize = || !replaced.is_empty() || has_line_controls(text);
     let mut normalized: Option<annex_normalize::Normalized> = None;
-    let normalize = |slot: &mut Option<annex_normalize::Normalized>| {
+    let normalize = |slot: &mut Option<annex_normalize::Normalized>, pool: &mut LinePool| {
         if slot.is_none() {
-            *slot = Some(annex_normalize::normalize_text(text, encoding, replaced));
+            *slot = Some(annex_normalize::normalize_text_with(
+                text, encoding, replaced, pool,
+            ));
         }
     };
     let decoding_only = |w: &Warning| {
@@ -213,15 +231,16 @@ pub fn read(bytes: &[u8], shape: Option<Shape>) -> Shaped {
     if html {
         // HTML keeps its own structure across lines: one region, its own tokenizer.
         if needs_normalize() {
-            normalize(&mut normalized);
+            normalize(&mut normalized, pool);
         }
         if let Some(n) = normalized {
             warnings.extend(n.warnings.into_iter().filter(decoding_only));
+            pool.give(n.lines);
         }
         let rows = html::read(text, &all);
         let last = all.last().map_or(1, |l| l.number);
-        let mut lines = Vec::with_capacity(rows.len());
-        emit(rows, &mut lines, &mut warnings, true);
+        let mut lines = pool.lines(rows.len());
+        emit(rows, &mut lines, &mut warnings, true, pool);
         return finish(
             Shape::Html,
             vec![region(1, last, Shape::Html)],
@@ -236,7 +255,7 @@ pub fn read(bytes: &[u8], shape: Option<Shape>) -> Shaped {
     // Each region's rows become lines as soon as it is read: rows never cross regions,
     // and emitting adds no warning outside HTML, so the order of lines and warnings is
     // the same as emitting all rows at the end.
-    let mut lines: Vec<Line> = Vec::with_capacity(kept.len());
+    let mut lines: Vec<Line> = pool.lines(kept.len());
     let chunks = detect::regions(&kept);
     let found: Vec<Option<Shape>> = chunks
         .iter()
@@ -263,7 +282,7 @@ pub fn read(bytes: &[u8], shape: Option<Shape>) -> Shaped {
                 // The normalizer's own lines: tabs are already the grid, and the cells are
                 // canonical. It keeps every source line, blank ones too, so line n is at
                 // index n - 1; each source line is in one region, so its text is moved.
-                normalize(&mut normalized);
+                normalize(&mut normalized, pool);
                 let Some(n) = normalized.as_mut() else {
                     continue;
                 };
@@ -279,6 +298,7 @@ pub fn read(bytes: &[u8], shape: Option<Shape>) -> Shaped {
                     let kept = text.bytes().rposition(|b| b != b'\t').map_or(0, |p| p + 1);
                     text.truncate(kept);
                     if text.is_empty() {
+                        pool.give_string(text);
                         continue;
                     }
                     lines.push(Line {
@@ -296,11 +316,11 @@ pub fn read(bytes: &[u8], shape: Option<Shape>) -> Shaped {
             Shape::Glued => glued::read(chunk, &mut warnings),
             Shape::Html => html::read_lines(chunk),
         };
-        emit(rows, &mut lines, &mut warnings, false);
+        emit(rows, &mut lines, &mut warnings, false, pool);
     }
     let tsv_only = regions.iter().all(|r| r.shape == Shape::Tsv);
     if normalized.is_none() && needs_normalize() {
-        normalize(&mut normalized);
+        normalize(&mut normalized, pool);
     }
     // The normalizer's markup warnings are about tab-separated lines; other shapes hold
     // markup that spans lines or cells, and only the decoding warnings apply.
@@ -310,6 +330,8 @@ pub fn read(bytes: &[u8], shape: Option<Shape>) -> Shaped {
                 .into_iter()
                 .filter(|w| tsv_only || decoding_only(w)),
         );
+        // Lines not moved out (blank ones, other shapes' regions) go back to the pool.
+        pool.give(n.lines);
     }
     let main = shape.unwrap_or_else(|| majority(&regions));
     finish(main, regions, encoding, lines, warnings)
@@ -369,12 +391,18 @@ fn majority(regions: &[Region]) -> Shape {
 /// Rows → grammar lines, appended to `out`: every cell through the canonical text form,
 /// trailing empty cells dropped, rows left empty dropped. For HTML, page noise is judged
 /// here, on whole rows.
-fn emit(rows: Vec<Row>, out: &mut Vec<Line>, warnings: &mut Vec<Warning>, page_noise: bool) {
+fn emit(
+    rows: Vec<Row>,
+    out: &mut Vec<Line>,
+    warnings: &mut Vec<Warning>,
+    page_noise: bool,
+    pool: &mut LinePool,
+) {
     out.reserve(rows.len());
     for row in rows {
         // The cells `\t`-joined as they are made; `kept` is the end of the last non-empty
         // one, so cutting there drops the trailing empty cells.
-        let mut text = String::new();
+        let mut text = pool.string();
         let mut kept = 0;
         for (i, c) in row.cells.iter().enumerate() {
             if i > 0 {
@@ -392,6 +420,7 @@ fn emit(rows: Vec<Row>, out: &mut Vec<Line>, warnings: &mut Vec<Warning>, page_n
         }
         text.truncate(kept);
         if text.is_empty() {
+            pool.give_string(text);
             continue;
         }
         if page_noise && source::is_page_number(&text) {
@@ -489,7 +518,7 @@ mod tests {
                 (!cells.is_empty()).then(|| cells.join("\t"))
             })
             .collect();
-        emit(rows, &mut out, &mut w, false);
+        emit(rows, &mut out, &mut w, false, &mut LinePool::default());
         let texts: Vec<&str> = out.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(texts, old);
         assert_eq!(texts, ["\ta ( 1 )", "x y\t\tz"]);

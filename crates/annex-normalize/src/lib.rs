@@ -146,10 +146,12 @@ pub struct LinePool {
 }
 
 impl LinePool {
-    /// At most this many strings are kept.
-    const MAX_STRINGS: usize = 1 << 16;
-    /// A string with more room than this (bytes) is freed rather than kept.
-    const MAX_STRING: usize = 1 << 12;
+    /// At most this many strings are kept (an input of ~600 lines, the usual annex, needs
+    /// that many; a larger input reuses what there is and allocates the rest).
+    const MAX_STRINGS: usize = 1 << 12;
+    /// A string with more room than this (bytes) is freed rather than kept: with
+    /// [`Self::MAX_STRINGS`], a pool holds at most 4 MiB of strings.
+    const MAX_STRING: usize = 1 << 10;
     /// At most this many vectors of lines are kept.
     const MAX_VECTORS: usize = 4;
     /// A vector with room for more lines than this is freed rather than kept.
@@ -175,18 +177,18 @@ impl LinePool {
 
     /// `text` in a string of the pool when one has room for it, else in a new one: of
     /// [`Self::MIN_STRING`] bytes at least unless `exact` (a pooled reader's), else of the
-    /// exact size. A string of the pool too small for `text` is kept for a shorter line.
+    /// exact size. A string of the pool too small for `text` is freed.
     fn string_for(&mut self, text: &str, exact: bool) -> String {
         if text.is_empty() {
             return String::new();
         }
         let mut s = match self.strings.pop() {
             Some(s) if s.capacity() >= text.len() => s,
-            Some(small) => {
-                self.strings.push(small);
-                Self::new_string(text.len(), exact)
-            }
-            None => Self::new_string(text.len(), exact),
+            // Too small: freed, not kept for a shorter line. Kept, it would stay on top
+            // while a new string is made for each longer line, and the pool would grow
+            // with every input read (up to its bound) instead of staying at the size of
+            // the longest input's lines.
+            _ => Self::new_string(text.len(), exact),
         };
         s.push_str(text);
         s
@@ -678,6 +680,28 @@ mod tests {
                 pool.give(pooled.lines);
             }
         }
+    }
+
+    /// Reading the same inputs again and again through one pool keeps it at the size of
+    /// their lines: strings too small for a later line are freed, not piled up (a pool
+    /// that grew with every input made a batch's peak RSS grow with the corpus).
+    #[test]
+    fn pool_does_not_grow_with_inputs() {
+        let short = "a\nb\nc\n";
+        let long = format!("{}\n{}\n", "x".repeat(200), "y".repeat(300));
+        let mut pool = LinePool::new();
+        let mut sizes = Vec::new();
+        for round in 0..50 {
+            let text = if round % 2 == 0 {
+                short.to_owned()
+            } else {
+                long.clone()
+            };
+            let lines = normalize_text_with(&text, "UTF-8", &[], &mut pool).lines;
+            pool.give(lines);
+            sizes.push(pool.strings.len());
+        }
+        assert!(sizes.iter().all(|&n| n <= 4), "pool sizes: {sizes:?}");
     }
 
     #[test]

@@ -494,6 +494,39 @@ fn fast_line(
             copied = i;
             continue;
         }
+        // The next most common: a switchable mark after an ideograph, spaces before it
+        // allowed (`项目 (`, `元)`, `：`). It is printed full-width (see below).
+        if let Some((pos, mark, len)) = mark_after_ideograph(bytes, start, i) {
+            let ok = match mark {
+                b'(' => depth < FAST_DEPTH,
+                b')' => depth > 0 || len == 3,
+                _ => true,
+            };
+            if ok {
+                out.push_str(text.get(copied..i).unwrap_or_default());
+                if mark == b'(' {
+                    if let Some(slot) = opens.get_mut(depth) {
+                        *slot = Open {
+                            at: pos,
+                            out_at: out.len(),
+                            near: true,
+                            printed_full: len == 3,
+                        };
+                    }
+                    depth += 1;
+                } else if mark == b')' && depth > 0 {
+                    depth -= 1;
+                    let open = opens[depth];
+                    if !open.near {
+                        widen_open(out, out_start, open.out_at);
+                    }
+                }
+                out.push(full_width(mark));
+                i = pos + len;
+                copied = i;
+                continue;
+            }
+        }
         // A run of spaces, switchable marks and tags (a block tag is a space, an inline
         // one nothing).
         let run_start = i;
@@ -663,6 +696,36 @@ fn ideograph_at(bytes: &[u8], i: usize) -> bool {
         Some(0xE5..=0xE9) => true,
         Some(0xE4) => bytes.get(i + 1).is_some_and(|&b| b != 0xB7),
         _ => false,
+    }
+}
+
+/// For a stop at byte `i` of `bytes` in the line from `start`: when the run there is
+/// spaces (maybe none) and then one switchable mark, with an ideograph that [`is_cjk`]
+/// just before it, the mark's position, ASCII form and length in bytes.
+///
+/// Exact: the character before the run is that ideograph (a three-byte lead at `i - 3`,
+/// not before `start`, is the character ending at `i`, `i` being a character boundary),
+/// so the run is near CJK. The byte after the mark is no space, no `<` and no byte a
+/// mark starts with, so the run ends there. [`fast_line`]'s run handling then drops the
+/// spaces (`keep_space` is false after CJK), prints the mark full-width and, for a
+/// bracket, does what [`fast_line`] does here: a `(` opens near CJK, a `)` closes the
+/// last open bracket, widening it if it was not near, or with none open is kept only
+/// if printed full-width.
+#[allow(clippy::inline_always)]
+#[inline(always)]
+fn mark_after_ideograph(bytes: &[u8], start: usize, i: usize) -> Option<(usize, u8, usize)> {
+    let lead = i.checked_sub(3).filter(|&k| k >= start)?;
+    if !ideograph_at(bytes, lead) {
+        return None;
+    }
+    let mut pos = i;
+    while bytes.get(pos) == Some(&b' ') {
+        pos += 1;
+    }
+    let (mark, len) = mark_at(bytes, pos)?;
+    match bytes.get(pos + len) {
+        Some(b' ' | b'<' | b',' | b':' | b';' | b'?' | b'!' | b'(' | b')' | 0xEF) => None,
+        _ => Some((pos, mark, len)),
     }
 }
 

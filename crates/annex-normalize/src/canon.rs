@@ -714,6 +714,14 @@ fn ideograph_at(bytes: &[u8], i: usize) -> bool {
 #[allow(clippy::inline_always)]
 #[inline(always)]
 fn mark_after_ideograph(bytes: &[u8], start: usize, i: usize) -> Option<(usize, u8, usize)> {
+    // Only a space or a byte a mark starts with begins such a run: other stops (lead
+    // bytes, `<`) are not looked at further.
+    if !matches!(
+        bytes.get(i),
+        Some(b' ' | b',' | b':' | b';' | b'?' | b'!' | b'(' | b')' | 0xEF)
+    ) {
+        return None;
+    }
     let lead = i.checked_sub(3).filter(|&k| k >= start)?;
     if !ideograph_at(bytes, lead) {
         return None;

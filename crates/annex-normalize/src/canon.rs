@@ -667,7 +667,7 @@ fn fast_line(
             out.push(' ');
         }
     };
-    if !opens_keep_width(opens, depth) {
+    if depth != 0 && !opens_keep_width(opens, depth) {
         return None;
     }
     if copied == start {

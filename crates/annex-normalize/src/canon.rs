@@ -627,29 +627,22 @@ fn fast_line(
                 out,
                 out_start,
             )?;
-            let ch = if full {
-                full_width(mark)
-            } else {
-                char::from(mark)
-            };
-            if space && keep_space(prev, Some(ch)) {
-                out.push(' ');
-            }
-            if mark == b'(' {
-                push_open(
-                    opens,
-                    &mut depth,
-                    Open {
-                        at: pos,
-                        out_at: out.len(),
-                        near,
-                        printed_full,
-                    },
-                );
-            }
+            prev = Some(write_mark(
+                out,
+                mark,
+                full,
+                space,
+                prev,
+                opens,
+                &mut depth,
+                Open {
+                    at: pos,
+                    out_at: 0,
+                    near,
+                    printed_full,
+                },
+            ));
             space = false;
-            out.push(ch);
-            prev = Some(ch);
             pos += len;
         }
         if space && keep_space(prev, right) {
@@ -1221,6 +1214,44 @@ fn mark_width(
     }
 }
 
+/// Write a switchable `mark` in the width decided for it (`full`), after the run's folded
+/// space when one stands before it (`space`) and stays between `prev` and the mark; an
+/// opening bracket is noted as `open`, whose `out_at` is set here (where the mark goes:
+/// callers pass 0). Returns the character written. Shared by [`fast_line`] and [`spacing_fast_from`].
+#[allow(clippy::inline_always, clippy::too_many_arguments)]
+#[inline(always)]
+fn write_mark(
+    out: &mut String,
+    mark: u8,
+    full: bool,
+    space: bool,
+    prev: Option<char>,
+    opens: &mut [Open; FAST_DEPTH],
+    depth: &mut usize,
+    open: Open,
+) -> char {
+    let ch = if full {
+        full_width(mark)
+    } else {
+        char::from(mark)
+    };
+    if space && keep_space(prev, Some(ch)) {
+        out.push(' ');
+    }
+    if mark == b'(' {
+        push_open(
+            opens,
+            depth,
+            Open {
+                out_at: out.len(),
+                ..open
+            },
+        );
+    }
+    out.push(ch);
+    ch
+}
+
 /// Note an opening bracket written at `open.out_at` (one nested deeper than
 /// [`FAST_DEPTH`] is counted but not kept: the fast paths give up on its partner).
 #[allow(clippy::inline_always)]
@@ -1359,29 +1390,22 @@ fn spacing_fast_from(s: &str, from: usize, out: &mut String) -> bool {
                 out.truncate(start);
                 return false;
             };
-            let ch = if full {
-                full_width(mark)
-            } else {
-                char::from(mark)
-            };
-            if space && keep_space(prev, Some(ch)) {
-                out.push(' ');
-            }
-            if mark == b'(' {
-                push_open(
-                    &mut opens,
-                    &mut depth,
-                    Open {
-                        at: pos,
-                        out_at: out.len(),
-                        near,
-                        printed_full,
-                    },
-                );
-            }
+            prev = Some(write_mark(
+                out,
+                mark,
+                full,
+                space,
+                prev,
+                &mut opens,
+                &mut depth,
+                Open {
+                    at: pos,
+                    out_at: 0,
+                    near,
+                    printed_full,
+                },
+            ));
             space = false;
-            out.push(ch);
-            prev = Some(ch);
             pos += len;
         }
         if space && keep_space(prev, right) {

@@ -11,6 +11,9 @@
 #
 #   scripts/perf-report.sh            # about 3 minutes on 2 cores
 #   RUNS=3 scripts/perf-report.sh     # fewer repetitions
+#   PGO=1 scripts/perf-report.sh      # and the PGO build against the release build
+#                                     # (scripts/build-pgo.sh first: 8 more minutes)
+#   PGO_BIN=target/pgo/release/annex scripts/perf-report.sh   # an existing PGO build
 #
 # Needs hyperfine, poppler-utils (pdftotext, pdfinfo) and GNU time; installs them with
 # apt-get when they are missing and it runs as root. Not a test and not part of CI.
@@ -126,4 +129,23 @@ s2=$("$BIN/examples/throughput" 5000 "$TABLES" 2 stream 1 | sed -E 's/.*peak RSS
 echo "| library pipeline, streaming (50 vs 5,000 generated inputs) | $s1 KiB | $s2 KiB |"
 rm -rf "$WORK/o"
 echo
+
+# The PGO build against the release build: the two binaries alternating run by run
+# (scripts/ab-time.sh), which a neighbour's load hits alike; judged on the median.
+pgo=${PGO_BIN:-}
+if [ -z "$pgo" ] && [ "${PGO:-0}" = 1 ]; then
+    pgo=$("$ROOT/scripts/build-pgo.sh" | tail -n 1)
+fi
+if [ -n "$pgo" ]; then
+    echo "Release build (1) against the PGO build (2, \`scripts/build-pgo.sh\`), \`annex extract -q -j N DIR\`," \
+        "alternating run by run, $((RUNS * 3)) runs each:"
+    echo
+    echo '```'
+    echo "-j 1"
+    "$ROOT/scripts/ab-time.sh" -r $((RUNS * 3)) -j 1 "$corpus" "$ANNEX" "$pgo" | sed -n '1,3p'
+    echo "-j 2"
+    "$ROOT/scripts/ab-time.sh" -r $((RUNS * 3)) -j 2 "$corpus" "$ANNEX" "$pgo" | sed -n '1,3p'
+    echo '```'
+    echo
+fi
 echo "Raw outputs: $WORK (hyperfine logs and CSV)."

@@ -33,14 +33,14 @@ fi
 export CARGO_PROFILE_RELEASE_LTO=fat
 export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1
 
-echo "build-pgo: 1/4 instrumented build" >&2
+echo "build-pgo: 1/5 instrumented build" >&2
 rm -rf "$WORK"
 mkdir -p "$WORK/raw" "$WORK/corpus"
 RUSTFLAGS="-Cprofile-generate=$WORK/raw" cargo build -q --release -p annex-cli \
     --manifest-path "$ROOT/Cargo.toml" --target-dir "$TARGET/pgo-instrumented"
-cargo build -q --release -p annex-bench --example gen --manifest-path "$ROOT/Cargo.toml"
+cargo build -q --release -p annex-cli -p annex-bench --example gen --manifest-path "$ROOT/Cargo.toml"
 
-echo "build-pgo: 2/4 training run" >&2
+echo "build-pgo: 2/5 training run" >&2
 for k in $(seq 0 99); do
     "$TARGET/release/examples/gen" 20 $((90000 + k)) >"$WORK/corpus/train-$(printf %03d "$k").txt"
 done
@@ -49,10 +49,26 @@ trained=$TARGET/pgo-instrumented/release/annex
 "$trained" extract -q "$ROOT/samples/pingluo-2024-annex2.txt" "$ROOT"/samples/shapes/*.txt >/dev/null
 "$trained" extract -q "$ROOT"/samples/pdf/*.pdf >/dev/null
 
-echo "build-pgo: 3/4 merging the profile" >&2
+echo "build-pgo: 3/5 merging the profile" >&2
 "$profdata" merge -o "$WORK/annex.profdata" "$WORK/raw"
 
-echo "build-pgo: 4/4 optimised build" >&2
+echo "build-pgo: 4/5 optimised build" >&2
 RUSTFLAGS="-Cprofile-use=$WORK/annex.profdata" cargo build -q --release -p annex-cli \
     --manifest-path "$ROOT/Cargo.toml" --target-dir "$OUT"
+
+# The same bytes as the release build, or no binary: stdout, stderr and exit status on the
+# samples and a tenth of the training corpus.
+echo "build-pgo: 5/5 comparing with the release build" >&2
+same() {
+    local a b
+    a=$("$TARGET/release/annex" extract --explain "$@" 2>&1; echo "exit $?")
+    b=$("$OUT/release/annex" extract --explain "$@" 2>&1; echo "exit $?")
+    [ "$a" = "$b" ]
+}
+if ! same "$ROOT/samples/pingluo-2024-annex2.txt" "$ROOT"/samples/shapes/*.txt "$ROOT"/samples/pdf/*.pdf ||
+    ! same "$WORK"/corpus/train-00*.txt; then
+    echo "build-pgo: the PGO build's output differs from the release build's; not using it" >&2
+    rm -f "$OUT/release/annex"
+    exit 1
+fi
 echo "$OUT/release/annex"

@@ -66,22 +66,39 @@ pub struct InputInfo {
 }
 
 /// Every table found in one input, plus warnings about lines outside any table.
+///
+/// `'a` is the lifetime of the lines parsed: records borrow texts from them (see
+/// [`model`]); [`Parsed::into_owned`] gives records that borrow nothing.
 #[derive(Debug, Clone, Default)]
-pub struct Parsed {
+pub struct Parsed<'a> {
     /// One record per project table, in source order.
-    pub records: Vec<Record>,
+    pub records: Vec<Record<'a>>,
     /// Warnings that belong to no table (decoding trouble, lines outside tables).
     pub warnings: Vec<Warning>,
 }
 
+impl Parsed<'_> {
+    /// The same tables holding their own copies of every text borrowed from the lines.
+    pub fn into_owned(self) -> Parsed<'static> {
+        Parsed {
+            records: self.records.into_iter().map(Record::into_owned).collect(),
+            warnings: self.warnings,
+        }
+    }
+}
+
 /// Parse normalized lines into records. Never fails: what it cannot read is a warning.
-pub fn parse(lines: &[Line], info: &InputInfo) -> Parsed {
+pub fn parse<'a>(lines: &'a [Line], info: &InputInfo) -> Parsed<'a> {
     parse_with_warnings(lines, Vec::new(), info)
 }
 
 /// Like [`parse`], with earlier warnings (decoding, normalization) to file under the table
 /// whose lines they point into; the rest stay file-level.
-pub fn parse_with_warnings(lines: &[Line], earlier: Vec<Warning>, info: &InputInfo) -> Parsed {
+pub fn parse_with_warnings<'a>(
+    lines: &'a [Line],
+    earlier: Vec<Warning>,
+    info: &InputInfo,
+) -> Parsed<'a> {
     let mut parsed = Parsed::default();
     let prepared = Prepared::new(lines);
     let segments = segment(lines, &prepared, &mut parsed.warnings);

@@ -7,8 +7,19 @@
 //! Texts that come from a small fixed vocabulary (the 一级/二级 labels, comparators, the
 //! common notes and units, check ids) are `Cow<'static, str>`: borrowed from the
 //! vocabulary when they are one of its words, so that a record of hundreds of rows does
-//! not allocate (and free) a copy of `产出指标` per row. Serde writes a `Cow<str>` exactly
-//! as a `String`, and schemars describes it as one.
+//! not allocate (and free) a copy of `产出指标` per row. They stay `'static` when the
+//! texts read from the input borrow for less (below): `annex-emit` remembers facts about
+//! a borrowed vocabulary string by its address, which only a `&'static str` keeps for the
+//! whole run. Serde writes a `Cow<str>` exactly as a `String`, and schemars describes it
+//! as one.
+//!
+//! Texts read from the input (a 三级指标, a 指标值) are `Cow<'a, str>`, `'a` being the
+//! lifetime of the normalized lines the record was parsed from: borrowed when the text is
+//! a slice of one line's cell (the common case), owned when the grammar built it (joined
+//! cells or lines, a repair): `Indicator::name` is borrowed when the 三级指标 is one cell,
+//! `Value::text` when it is the cell without a cut mark. (Field doc comments are the JSON
+//! Schema's descriptions, so this is said here rather than on the fields.) A caller that
+//! outlives the lines takes [`Record::into_owned`], a `Record<'static>`.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -24,7 +35,7 @@ pub const SCHEMA_ID: &str = "annex/perf-target-table/v1";
 /// One 部门项目支出预算绩效目标表.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[schemars(title = "annex/perf-target-table/v1")]
-pub struct Record {
+pub struct Record<'a> {
     /// Always `annex/perf-target-table/v1`.
     pub schema: Cow<'static, str>,
     /// Where the record came from.
@@ -42,7 +53,7 @@ pub struct Record {
     /// 年度总体目标, one item per numbered goal, numbering removed.
     pub goals: Vec<String>,
     /// One per 三级指标 row, in source order.
-    pub indicators: Vec<Indicator>,
+    pub indicators: Vec<Indicator<'a>>,
     /// Consistency checks keyed by id (`funds_sum`, `cost_sum`, `goal_numbering`,
     /// `required_indicators`).
     pub checks: BTreeMap<Cow<'static, str>, Check>,
@@ -127,7 +138,7 @@ pub struct Funds {
 
 /// One 三级指标 row.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-pub struct Indicator {
+pub struct Indicator<'a> {
     /// 一级指标: `产出指标`, `效益指标`, `满意度指标`, `成本指标`.
     pub level1: Cow<'static, str>,
     /// 二级指标 without its annotation, e.g. `数量指标`.
@@ -135,9 +146,9 @@ pub struct Indicator {
     /// The bracketed annotation after the 二级指标, e.g. `必填硬性指标`.
     pub level2_note: Option<Cow<'static, str>>,
     /// 三级指标 text.
-    pub name: String,
+    pub name: Cow<'a, str>,
     /// 指标值, parsed.
-    pub value: Value,
+    pub value: Value<'a>,
     /// Source line span of the row, for text inputs.
     pub lines: Option<Span>,
     /// Page span of the row, for PDF inputs.
@@ -146,9 +157,9 @@ pub struct Indicator {
 
 /// A parsed 指标值.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
-pub struct Value {
+pub struct Value<'a> {
     /// The value as printed, in canonical text form (an unreadable mark left out).
-    pub text: String,
+    pub text: Cow<'a, str>,
     /// `≥`, `≤`, `>`, `<`, `=`; null when none is printed or the mark is unreadable.
     pub comparator: Option<Cow<'static, str>>,
     /// The quantity, e.g. `3.43` for `3.43亿元`.
@@ -241,5 +252,63 @@ impl std::fmt::Display for Number {
 impl From<Decimal> for Number {
     fn from(d: Decimal) -> Self {
         Self(d)
+    }
+}
+
+/// A `Cow` that borrows nothing, with the same text.
+fn owned(text: Cow<'_, str>) -> Cow<'static, str> {
+    Cow::Owned(text.into_owned())
+}
+
+impl Record<'_> {
+    /// The same record holding its own copies of every text it borrowed from the input
+    /// lines, for a caller that outlives them.
+    pub fn into_owned(self) -> Record<'static> {
+        Record {
+            schema: self.schema,
+            source: self.source,
+            document: self.document,
+            form: self.form,
+            fiscal_year: self.fiscal_year,
+            project: self.project,
+            funds: self.funds,
+            goals: self.goals,
+            indicators: self
+                .indicators
+                .into_iter()
+                .map(Indicator::into_owned)
+                .collect(),
+            checks: self.checks,
+            warnings: self.warnings,
+        }
+    }
+}
+
+impl Indicator<'_> {
+    /// The same row holding its own copies of the texts it borrowed.
+    pub fn into_owned(self) -> Indicator<'static> {
+        Indicator {
+            level1: self.level1,
+            level2: self.level2,
+            level2_note: self.level2_note,
+            name: owned(self.name),
+            value: self.value.into_owned(),
+            lines: self.lines,
+            pages: self.pages,
+        }
+    }
+}
+
+impl Value<'_> {
+    /// The same value holding its own copy of its text.
+    pub fn into_owned(self) -> Value<'static> {
+        Value {
+            text: owned(self.text),
+            comparator: self.comparator,
+            number: self.number,
+            unit: self.unit,
+            yuan: self.yuan,
+            range: self.range,
+        }
     }
 }

@@ -35,7 +35,8 @@ struct Row<'a> {
     level1: &'static str,
     level2: &'static str,
     note: Option<Cow<'static, str>>,
-    name: String,
+    /// Borrowed from the line when the name is one cell; owned once it is joined.
+    name: Cow<'a, str>,
     /// Whether `name` was joined from several cells or lines. A name from one cell is
     /// in canonical form already (every front end hands the grammar canonical cells, and
     /// the canonical form is idempotent); a joined one must be canonicalized again, since
@@ -45,7 +46,7 @@ struct Row<'a> {
     value: Option<Cow<'a, str>>,
     /// `parse_value(value)`, when it was parsed already (to see whether a cell alone on
     /// its line is a value): `finish` does not parse it again.
-    parsed: Option<Box<ParsedValue>>,
+    parsed: Option<Box<ParsedValue<'a>>>,
     first: usize,
     last: usize,
 }
@@ -110,7 +111,7 @@ pub(crate) fn parse_table<'a>(
     stray: Vec<Warning>,
     ctx: TableContext<'_>,
     scratch: &mut Scratch<'a>,
-) -> Record {
+) -> Record<'a> {
     // Room for what a table usually holds, so that the vectors do not grow step by step:
     // at most one row per line, a few labels and warnings.
     let warnings = if stray.is_empty() {
@@ -800,7 +801,13 @@ impl<'a> State<'a> {
         }
     }
 
-    fn new_row(&mut self, idx: usize, name: String, joined: bool, value: Option<Cow<'a, str>>) {
+    fn new_row(
+        &mut self,
+        idx: usize,
+        name: Cow<'a, str>,
+        joined: bool,
+        value: Option<Cow<'a, str>>,
+    ) {
         self.rows.push(Row {
             level1: self.level1.unwrap_or_default(),
             level2: self.level2.unwrap_or_default(),
@@ -855,7 +862,7 @@ impl<'a> State<'a> {
                     }
                 } else if !saw_label && continues && self.rows.last().is_some() {
                     if let Some(row) = self.rows.last_mut() {
-                        row.name.push_str(cell);
+                        row.name.to_mut().push_str(cell);
                         row.joined = true;
                         row.last = idx;
                         let from = lines[row.first].first;
@@ -871,19 +878,19 @@ impl<'a> State<'a> {
                     }
                 } else {
                     self.shifted(saw_label, only, line, cell);
-                    self.new_row(idx, cell.to_owned(), false, None);
+                    self.new_row(idx, Cow::Borrowed(cell), false, None);
                 }
             }
             [names @ .., value] => {
                 let name = if let [one] = names {
-                    one.text.to_owned()
+                    Cow::Borrowed(one.text)
                 } else {
                     // Sized once, rather than grown cell by cell by `collect`.
                     let mut name = String::with_capacity(names.iter().map(|c| c.text.len()).sum());
                     for c in names {
                         name.push_str(c.text);
                     }
-                    name
+                    Cow::Owned(name)
                 };
                 if names.len() > 1 {
                     self.warn(
@@ -933,7 +940,7 @@ impl<'a> State<'a> {
         last: usize,
         ctx: TableContext<'_>,
         scratch: &mut Scratch<'a>,
-    ) -> Record {
+    ) -> Record<'a> {
         if let Some((head, at)) = self.pending_note.take() {
             self.warn(
                 WarningCode::JoinedLabel,
@@ -952,7 +959,7 @@ impl<'a> State<'a> {
         let mut indicators = Vec::with_capacity(rows.len());
         for mut row in rows.drain(..) {
             if row.joined {
-                row.name = canonical_text(&row.name);
+                row.name = Cow::Owned(canonical_text(&row.name));
             }
             let line = &lines[row.first];
             if row.level1.is_empty() || row.level2.is_empty() {
@@ -975,7 +982,7 @@ impl<'a> State<'a> {
                             "`",
                         ]),
                     );
-                    row.name = name;
+                    row.name = Cow::Owned(name);
                     row.value = Some(Cow::Owned(value));
                 } else {
                     self.warn(
@@ -989,7 +996,12 @@ impl<'a> State<'a> {
             // its parse.
             let parsed = match row.parsed.take() {
                 Some(parsed) => *parsed,
-                None => parse_value(row.value.as_deref().unwrap_or("")),
+                None => match &row.value {
+                    Some(Cow::Borrowed(cell)) => parse_value(cell),
+                    // Split off a name: owned here, so its parse owns its text too.
+                    Some(Cow::Owned(cell)) => parse_value(cell).into_owned(),
+                    None => parse_value(""),
+                },
             };
             if let Some(mark) = &parsed.unreadable {
                 self.warn(

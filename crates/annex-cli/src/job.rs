@@ -224,15 +224,12 @@ fn process_bytes(
     if is_pdf {
         match worker::read_pdf(bytes, settings.limits) {
             Ok(pdf) => {
-                let parsed = annex_grammar::parse_with_warnings(
-                    &pdf.lines,
-                    pdf.warnings,
-                    &InputInfo {
-                        path: label.to_owned(),
-                        sha256: sha256.clone(),
-                        paged: true,
-                    },
-                );
+                let info = InputInfo {
+                    path: label.to_owned(),
+                    sha256: sha256.clone(),
+                    paged: true,
+                };
+                let parsed = annex_grammar::parse_with_warnings(&pdf.lines, pdf.warnings, &info);
                 finish(settings, label, id, stem, sha256, size, &parsed)
             }
             Err((outcome, message)) => {

@@ -34,7 +34,8 @@
 //!             名称\t一级指标\t二级指标\t三级指标\t指标值\n\
 //!             绩效指标\t产出指标\t数量指标（必填硬性指标）\t全年印制社保卡\t22000张";
 //! let lines = annex_normalize::normalize(text.as_bytes()).lines;
-//! let parsed = parse(&lines, &InputInfo::default());
+//! let info = InputInfo::default();
+//! let parsed = parse(&lines, &info);
 //! let record = &parsed.records[0];
 //! assert_eq!(record.fiscal_year, Some(2024));
 //! assert_eq!(record.indicators[0].level2_note.as_deref(), Some("必填硬性指标"));
@@ -88,7 +89,7 @@ impl Parsed<'_> {
 }
 
 /// Parse normalized lines into records. Never fails: what it cannot read is a warning.
-pub fn parse<'a>(lines: &'a [Line], info: &InputInfo) -> Parsed<'a> {
+pub fn parse<'a>(lines: &'a [Line], info: &'a InputInfo) -> Parsed<'a> {
     parse_with_warnings(lines, Vec::new(), info)
 }
 
@@ -97,7 +98,7 @@ pub fn parse<'a>(lines: &'a [Line], info: &InputInfo) -> Parsed<'a> {
 pub fn parse_with_warnings<'a>(
     lines: &'a [Line],
     earlier: Vec<Warning>,
-    info: &InputInfo,
+    info: &'a InputInfo,
 ) -> Parsed<'a> {
     let mut parsed = Parsed::default();
     let prepared = Prepared::new(lines);
@@ -499,6 +500,16 @@ impl<'a> View<'_, 'a> {
     /// The line's cells joined without separators.
     pub(crate) fn joined(&self, idx: usize) -> Cow<'_, str> {
         self.prepared.joined(self.start + idx)
+    }
+
+    /// [`View::joined`] for a text kept in a record: borrowed from the line (for `'a`)
+    /// when the line has at most one cell, else owned.
+    pub(crate) fn joined_for_record(&self, idx: usize) -> Cow<'a, str> {
+        match self.cells(idx) {
+            [] => Cow::Borrowed(""),
+            [one] => Cow::Borrowed(one.text),
+            _ => Cow::Owned(self.joined(idx).into_owned()),
+        }
     }
 
     /// What page furniture the line is.

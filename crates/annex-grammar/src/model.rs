@@ -17,7 +17,9 @@
 //! lifetime of the normalized lines the record was parsed from: borrowed when the text is
 //! a slice of one line's cell (the common case), owned when the grammar built it (joined
 //! cells or lines, a repair): `Indicator::name` is borrowed when the 三级指标 is one cell,
-//! `Value::text` when it is the cell without a cut mark. (Field doc comments are the JSON
+//! `Value::text` when it is the cell without a cut mark, `Record::form` when the title
+//! line is one cell; `Source::path` and `sha256` borrow from the `InputInfo` given to the
+//! parse, which lives as long. (Field doc comments are the JSON
 //! Schema's descriptions, so this is said here rather than on the fields.) A caller that
 //! outlives the lines takes [`Record::into_owned`], a `Record<'static>`.
 
@@ -39,11 +41,11 @@ pub struct Record<'a> {
     /// Always `annex/perf-target-table/v1`.
     pub schema: Cow<'static, str>,
     /// Where the record came from.
-    pub source: Source,
+    pub source: Source<'a>,
     /// The annex heading above the tables, if any.
     pub document: Document,
     /// The form's title as printed, e.g. `部门项目支出预算绩效目标表`.
-    pub form: String,
+    pub form: Cow<'a, str>,
     /// From `（2024年度）`.
     pub fiscal_year: Option<i32>,
     /// Header fields of the project.
@@ -63,11 +65,11 @@ pub struct Record<'a> {
 
 /// Where a record came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-pub struct Source {
+pub struct Source<'a> {
     /// The input path as given by the user (`-` for stdin).
-    pub path: String,
+    pub path: Cow<'a, str>,
     /// Lowercase hex SHA-256 of the input file's bytes.
-    pub sha256: String,
+    pub sha256: Cow<'a, str>,
     /// 1-based ordinal of this table in the input.
     #[schemars(range(min = 1))]
     pub table: u32,
@@ -266,9 +268,13 @@ impl Record<'_> {
     pub fn into_owned(self) -> Record<'static> {
         Record {
             schema: self.schema,
-            source: self.source,
+            source: Source {
+                path: owned(self.source.path),
+                sha256: owned(self.source.sha256),
+                ..self.source
+            },
             document: self.document,
-            form: self.form,
+            form: owned(self.form),
             fiscal_year: self.fiscal_year,
             project: self.project,
             funds: self.funds,

@@ -15,6 +15,7 @@ use crate::vocab::{self, HeaderLabel, LabelRef};
 
 /// What a table parse needs besides its lines.
 pub(crate) struct TableContext<'a> {
+    /// The input's path and hash, borrowed by every record of the input.
     pub path: &'a str,
     pub sha256: &'a str,
     pub ordinal: u32,
@@ -109,7 +110,7 @@ pub(crate) fn parse_table<'a>(
     lines: &[Line],
     view: &View<'_, 'a>,
     stray: Vec<Warning>,
-    ctx: TableContext<'_>,
+    ctx: TableContext<'a>,
     scratch: &mut Scratch<'a>,
 ) -> Record<'a> {
     // Room for what a table usually holds, so that the vectors do not grow step by step:
@@ -134,9 +135,9 @@ pub(crate) fn parse_table<'a>(
         ..State::default()
     };
     let form = if lines.is_empty() {
-        String::new()
+        Cow::Borrowed("")
     } else {
-        view.joined(0).into_owned()
+        view.joined_for_record(0)
     };
     let mut titles_seen = 1usize;
     let mut last_nonblank = 0usize;
@@ -936,9 +937,9 @@ impl<'a> State<'a> {
     fn finish(
         mut self,
         lines: &[Line],
-        form: String,
+        form: Cow<'a, str>,
         last: usize,
-        ctx: TableContext<'_>,
+        ctx: TableContext<'a>,
         scratch: &mut Scratch<'a>,
     ) -> Record<'a> {
         if let Some((head, at)) = self.pending_note.take() {
@@ -1088,8 +1089,8 @@ impl<'a> State<'a> {
         Record {
             schema: Cow::Borrowed(SCHEMA_ID),
             source: Source {
-                path: ctx.path.to_owned(),
-                sha256: ctx.sha256.to_owned(),
+                path: Cow::Borrowed(ctx.path),
+                sha256: Cow::Borrowed(ctx.sha256),
                 table: ctx.ordinal,
                 lines: (!ctx.paged).then_some(l),
                 pages: if ctx.paged { p } else { None },

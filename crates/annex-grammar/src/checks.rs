@@ -40,7 +40,7 @@ pub const REQUIRED_INDICATORS: &str = "required_indicators";
 #[derive(Debug, Clone, Copy)]
 pub struct CheckInput<'a> {
     /// 项目资金 as parsed.
-    pub funds: &'a Funds,
+    pub funds: &'a Funds<'a>,
     /// The 三级指标 rows, in source order.
     pub indicators: &'a [Indicator<'a>],
     /// The number printed before each goal of 年度总体目标, in order; `None` for a goal
@@ -828,9 +828,9 @@ mod tests {
         Number(Decimal::from_str(s).unwrap_or_else(|e| panic!("{s:?}: {e}")))
     }
 
-    fn funds(unit: Option<&str>, total: Option<&str>, fiscal: Option<&str>) -> Funds {
+    fn funds(unit: Option<&str>, total: Option<&str>, fiscal: Option<&str>) -> Funds<'static> {
         Funds {
-            unit: unit.map(str::to_owned),
+            unit: unit.map(|u| u.to_owned().into()),
             total: total.map(n),
             fiscal: fiscal.map(n),
             other: None,

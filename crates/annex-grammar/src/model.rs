@@ -18,7 +18,8 @@
 //! a slice of one line's cell (the common case), owned when the grammar built it (joined
 //! cells or lines, a repair): `Indicator::name` is borrowed when the 三级指标 is one cell,
 //! `Value::text` when it is the cell without a cut mark, `Record::form` when the title
-//! line is one cell; `Source::path` and `sha256` borrow from the `InputInfo` given to the
+//! line is one cell, the 项目名称, 实施单位 and 项目期 when each is one cell (or the rest of
+//! its label's cell), `Funds::unit` from its label; `Source::path` and `sha256` borrow from the `InputInfo` given to the
 //! parse, which lives as long. (Field doc comments are the JSON
 //! Schema's descriptions, so this is said here rather than on the fields.) A caller that
 //! outlives the lines takes [`Record::into_owned`], a `Record<'static>`.
@@ -49,9 +50,9 @@ pub struct Record<'a> {
     /// From `（2024年度）`.
     pub fiscal_year: Option<i32>,
     /// Header fields of the project.
-    pub project: Project,
+    pub project: Project<'a>,
     /// 项目资金.
-    pub funds: Funds,
+    pub funds: Funds<'a>,
     /// 年度总体目标, one item per numbered goal, numbering removed.
     pub goals: Vec<String>,
     /// One per 三级指标 row, in source order.
@@ -101,19 +102,19 @@ pub struct Document {
 
 /// Header fields of a project table.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
-pub struct Project {
+pub struct Project<'a> {
     /// 项目名称.
-    pub name: Option<String>,
+    pub name: Option<Cow<'a, str>>,
     /// 主管部门.
     pub department: Option<String>,
     /// The code after 主管部门及代码, null when none is printed.
     pub department_code: Option<String>,
     /// 实施单位.
-    pub implementing_unit: Option<String>,
+    pub implementing_unit: Option<Cow<'a, str>>,
     /// 项目属性, e.g. `0101-一年期项目`.
     pub attribute: Option<Attribute>,
     /// 项目期, e.g. `1年`.
-    pub period: Option<String>,
+    pub period: Option<Cow<'a, str>>,
 }
 
 /// 项目属性 split into code and name.
@@ -127,9 +128,9 @@ pub struct Attribute {
 
 /// 项目资金.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
-pub struct Funds {
+pub struct Funds<'a> {
     /// The unit from the label, e.g. `万元`.
-    pub unit: Option<String>,
+    pub unit: Option<Cow<'a, str>>,
     /// 年度资金总额.
     pub total: Option<Number>,
     /// 其中：财政拨款.
@@ -276,8 +277,18 @@ impl Record<'_> {
             document: self.document,
             form: owned(self.form),
             fiscal_year: self.fiscal_year,
-            project: self.project,
-            funds: self.funds,
+            project: Project {
+                name: self.project.name.map(owned),
+                implementing_unit: self.project.implementing_unit.map(owned),
+                period: self.project.period.map(owned),
+                department: self.project.department,
+                department_code: self.project.department_code,
+                attribute: self.project.attribute,
+            },
+            funds: Funds {
+                unit: self.funds.unit.map(owned),
+                ..self.funds
+            },
             goals: self.goals,
             indicators: self
                 .indicators

@@ -73,8 +73,8 @@ enum TextField {
 #[derive(Debug, Default)]
 struct State<'a> {
     warnings: Vec<Warning>,
-    project: Project,
-    funds: Funds,
+    project: Project<'a>,
+    funds: Funds<'a>,
     goals_text: String,
     goals_line: Option<usize>,
     fiscal_year: Option<i32>,
@@ -434,8 +434,8 @@ impl<'a> State<'a> {
         &mut self,
         idx: usize,
         line: &Line,
-        cs: &[Cell<'_>],
-        first: Option<crate::HeaderLead<'_>>,
+        cs: &[Cell<'a>],
+        first: Option<crate::HeaderLead<'a>>,
     ) {
         // Labels are read without their `Funds` unit (`assign` does not look at it): the
         // unit goes straight to `funds.unit`, and the label is neither copied nor cloned.
@@ -448,7 +448,7 @@ impl<'a> State<'a> {
             };
             if let Some((label, unit, rest)) = read {
                 if let HeaderLabel::Funds(_) = &label {
-                    self.funds.unit = unit.map(str::to_owned);
+                    self.funds.unit = unit.map(Cow::Borrowed);
                 }
                 if label == HeaderLabel::Goals {
                     self.goals_line.get_or_insert(idx);
@@ -479,14 +479,14 @@ impl<'a> State<'a> {
     }
 
     /// `whole`: `text` is a whole cell (not the rest of a label's cell).
-    fn assign(&mut self, label: &HeaderLabel, text: &str, line: &Line, whole: bool) {
+    fn assign(&mut self, label: &HeaderLabel, text: &'a str, line: &Line, whole: bool) {
         // Joined raw; canonicalized once in `finish` (re-canonicalizing on every
         // continuation would be quadratic on hostile input).
-        fn append(field: &mut Option<String>, text: &str) {
+        fn append<'a>(field: &mut Option<Cow<'a, str>>, text: &'a str) {
             match field {
-                Some(f) => f.push_str(text),
-                // The first piece: a copy of exactly its size (most fields have one).
-                None => *field = Some(text.to_owned()),
+                Some(f) => f.to_mut().push_str(text),
+                // The first piece: borrowed (most fields have one).
+                None => *field = Some(Cow::Borrowed(text)),
             }
         }
         match label {
@@ -600,7 +600,8 @@ impl<'a> State<'a> {
                     TextField::Name => {
                         self.project
                             .name
-                            .get_or_insert_with(String::new)
+                            .get_or_insert_with(Cow::default)
+                            .to_mut()
                             .push_str(text);
                         self.piece(Piece::Name, whole);
                         "项目名称"
@@ -613,8 +614,8 @@ impl<'a> State<'a> {
                         let unit = self
                             .project
                             .implementing_unit
-                            .get_or_insert_with(String::new);
-                        unit.push_str(text);
+                            .get_or_insert_with(Cow::default);
+                        unit.to_mut().push_str(text);
                         self.piece(Piece::Unit, whole);
                         "实施单位"
                     }
@@ -1066,7 +1067,7 @@ impl<'a> State<'a> {
                 .as_mut()
                 .filter(|_| whole[piece as usize] != Some(true))
             {
-                *field = canonical_text(field);
+                *field = Cow::Owned(canonical_text(field));
             }
         }
 

@@ -539,11 +539,35 @@ pub(crate) fn quote(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The `Document` of line `i` when it is an annex heading: borrowed from the line when
+/// it is one cell (every table below the heading shares it without a copy), else owned.
+fn annex_document<'a>(prepared: &Prepared<'a>, i: usize) -> Option<Document<'a>> {
+    if let [one] = prepared.cells(i) {
+        // `kept_joined` of a line of one cell is that cell.
+        let text = one.text;
+        let (annex, title) = vocab::annex_heading_ref(text)?;
+        let trimmed = text.trim();
+        let annex = match trimmed.get(..annex.len()) {
+            Some(printed) if printed == annex => Cow::Borrowed(printed),
+            _ => Cow::Owned(annex),
+        };
+        return Some(Document {
+            annex: Some(annex),
+            title: title.map(Cow::Borrowed),
+        });
+    }
+    let (annex, title) = vocab::annex_heading_ref(prepared.kept_joined(i)?)?;
+    Some(Document {
+        annex: Some(Cow::Owned(annex)),
+        title: title.map(|t| Cow::Owned(t.to_owned())),
+    })
+}
+
 /// A table's lines: `start` is its title line, `end` is exclusive.
-struct Segment {
+struct Segment<'a> {
     start: usize,
     end: usize,
-    document: Document,
+    document: Document<'a>,
 }
 
 /// Lines that belong to a table's printed header (title, 年度) or are blank.
@@ -592,7 +616,11 @@ fn continues_table(
     }
 }
 
-fn segment(lines: &[Line], prepared: &Prepared<'_>, outside: &mut Vec<Warning>) -> Vec<Segment> {
+fn segment<'a>(
+    lines: &[Line],
+    prepared: &Prepared<'a>,
+    outside: &mut Vec<Warning>,
+) -> Vec<Segment<'a>> {
     let mut segments: Vec<Segment> = Vec::new();
     let mut document = Document::default();
     let mut open: Option<(usize, bool)> = None; // (start, has body)
@@ -607,9 +635,9 @@ fn segment(lines: &[Line], prepared: &Prepared<'_>, outside: &mut Vec<Warning>) 
             .cells(i)
             .first()
             .is_some_and(|c| c.text.starts_with('附'))
-            .then(|| prepared.kept_joined(i).and_then(vocab::annex_heading))
+            .then(|| annex_document(prepared, i))
             .flatten();
-        if let Some((annex, title)) = heading {
+        if let Some(heading) = heading {
             if let Some((start, _)) = open.take() {
                 segments.push(Segment {
                     start,
@@ -617,10 +645,7 @@ fn segment(lines: &[Line], prepared: &Prepared<'_>, outside: &mut Vec<Warning>) 
                     document: document.clone(),
                 });
             }
-            document = Document {
-                annex: Some(annex),
-                title,
-            };
+            document = heading;
             continue;
         }
         if prepared.furniture[i].title {

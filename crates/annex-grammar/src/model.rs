@@ -19,7 +19,8 @@
 //! cells or lines, a repair): `Indicator::name` is borrowed when the 三级指标 is one cell,
 //! `Value::text` when it is the cell without a cut mark, `Record::form` when the title
 //! line is one cell, the 项目名称, 实施单位 and 项目期 when each is one cell (or the rest of
-//! its label's cell), `Funds::unit` from its label; `Source::path` and `sha256` borrow from the `InputInfo` given to the
+//! its label's cell), `Funds::unit` from its label, the `Document` from its heading line
+//! when that is one cell (so that the tables below it share it without a copy each); `Source::path` and `sha256` borrow from the `InputInfo` given to the
 //! parse, which lives as long. (Field doc comments are the JSON
 //! Schema's descriptions, so this is said here rather than on the fields.) A caller that
 //! outlives the lines takes [`Record::into_owned`], a `Record<'static>`.
@@ -44,7 +45,7 @@ pub struct Record<'a> {
     /// Where the record came from.
     pub source: Source<'a>,
     /// The annex heading above the tables, if any.
-    pub document: Document,
+    pub document: Document<'a>,
     /// The form's title as printed, e.g. `部门项目支出预算绩效目标表`.
     pub form: Cow<'a, str>,
     /// From `（2024年度）`.
@@ -93,11 +94,11 @@ pub struct Span {
 
 /// The annex heading (`附件 2：…`) above the tables.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
-pub struct Document {
+pub struct Document<'a> {
     /// E.g. `附件2`.
-    pub annex: Option<String>,
+    pub annex: Option<Cow<'a, str>>,
     /// The heading's title, e.g. `平罗县社会保险事业管理中心项目支出预算绩效目标表`.
-    pub title: Option<String>,
+    pub title: Option<Cow<'a, str>>,
 }
 
 /// Header fields of a project table.
@@ -274,7 +275,10 @@ impl Record<'_> {
                 sha256: owned(self.source.sha256),
                 ..self.source
             },
-            document: self.document,
+            document: Document {
+                annex: self.document.annex.map(owned),
+                title: self.document.title.map(owned),
+            },
             form: owned(self.form),
             fiscal_year: self.fiscal_year,
             project: Project {

@@ -19,7 +19,7 @@ pub(crate) struct TableContext<'a> {
     pub path: &'a str,
     pub sha256: &'a str,
     pub ordinal: u32,
-    pub document: Document,
+    pub document: Document<'a>,
     pub paged: bool,
 }
 

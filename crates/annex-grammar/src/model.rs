@@ -20,7 +20,8 @@
 //! `Value::text` when it is the cell without a cut mark, `Record::form` when the title
 //! line is one cell, the 项目名称, 实施单位 and 项目期 when each is one cell (or the rest of
 //! its label's cell), `Funds::unit` from its label, the `Document` from its heading line
-//! when that is one cell (so that the tables below it share it without a copy each); `Source::path` and `sha256` borrow from the `InputInfo` given to the
+//! when that is one cell (so that the tables below it share it without a copy each), the
+//! goals when 年度总体目标 is one cell; `Source::path` and `sha256` borrow from the `InputInfo` given to the
 //! parse, which lives as long. (Field doc comments are the JSON
 //! Schema's descriptions, so this is said here rather than on the fields.) A caller that
 //! outlives the lines takes [`Record::into_owned`], a `Record<'static>`.
@@ -55,7 +56,7 @@ pub struct Record<'a> {
     /// 项目资金.
     pub funds: Funds<'a>,
     /// 年度总体目标, one item per numbered goal, numbering removed.
-    pub goals: Vec<String>,
+    pub goals: Vec<Cow<'a, str>>,
     /// One per 三级指标 row, in source order.
     pub indicators: Vec<Indicator<'a>>,
     /// Consistency checks keyed by id (`funds_sum`, `cost_sum`, `goal_numbering`,
@@ -293,7 +294,7 @@ impl Record<'_> {
                 unit: self.funds.unit.map(owned),
                 ..self.funds
             },
-            goals: self.goals,
+            goals: self.goals.into_iter().map(owned).collect(),
             indicators: self
                 .indicators
                 .into_iter()

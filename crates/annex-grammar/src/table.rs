@@ -75,7 +75,8 @@ struct State<'a> {
     warnings: Vec<Warning>,
     project: Project<'a>,
     funds: Funds<'a>,
-    goals_text: String,
+    /// The 年度总体目标 text: borrowed while it is one piece of a line, owned once joined.
+    goals_text: Cow<'a, str>,
     goals_line: Option<usize>,
     fiscal_year: Option<i32>,
     in_indicators: bool,
@@ -512,7 +513,11 @@ impl<'a> State<'a> {
             ),
             HeaderLabel::Attribute => self.project.attribute = Some(attribute(text)),
             HeaderLabel::Goals => {
-                self.goals_text.push_str(text);
+                if self.goals_text.is_empty() {
+                    self.goals_text = Cow::Borrowed(text);
+                } else {
+                    self.goals_text.to_mut().push_str(text);
+                }
                 self.piece(Piece::Goals, whole);
             }
             HeaderLabel::Funds(_) => {
@@ -620,7 +625,7 @@ impl<'a> State<'a> {
                         "实施单位"
                     }
                     TextField::Goals => {
-                        self.goals_text.push_str(text);
+                        self.goals_text.to_mut().push_str(text);
                         self.piece(Piece::Goals, whole);
                         "年度总体目标"
                     }
@@ -1032,10 +1037,15 @@ impl<'a> State<'a> {
             });
         }
 
-        let (goals, goal_numbers) = split_goals(
-            &self.goals_text,
-            self.whole_cell[Piece::Goals as usize] == Some(true),
-        );
+        let canonical = self.whole_cell[Piece::Goals as usize] == Some(true);
+        let (goals, goal_numbers) = match &self.goals_text {
+            // Borrowed from the line: so are the goals cut from it.
+            &Cow::Borrowed(text) => split_goals(text, canonical),
+            Cow::Owned(text) => {
+                let (goals, numbers) = split_goals(text, canonical);
+                (goals.into_iter().map(owned).collect(), numbers)
+            }
+        };
         // Numbered, but not 1, 2, 3 … (compared without building the expected list).
         if goal_numbers.iter().any(Option::is_some)
             && !goal_numbers
@@ -1224,21 +1234,34 @@ fn may_start_goal_marker(c: char) -> bool {
 /// a space, so `2021.1-2021.8` and `3.43亿元` inside a goal never split it.
 ///
 /// `canonical`: `text` is in canonical form already (else it is canonicalized first).
-pub(crate) fn split_goals(text: &str, canonical: bool) -> (Vec<String>, Vec<Option<u32>>) {
-    let text = if canonical {
-        Cow::Borrowed(text)
+///
+/// The goals are slices of `text` when it is canonical already, else owned.
+pub(crate) fn split_goals(text: &str, canonical: bool) -> (Vec<Cow<'_, str>>, Vec<Option<u32>>) {
+    if canonical {
+        split_canonical_goals(text)
     } else {
-        Cow::Owned(canonical_text(text))
-    };
+        let text = canonical_text(text);
+        let (goals, numbers) = split_canonical_goals(&text);
+        (goals.into_iter().map(owned).collect(), numbers)
+    }
+}
+
+/// A `Cow` that borrows nothing, with the same text.
+fn owned(text: Cow<'_, str>) -> Cow<'static, str> {
+    Cow::Owned(text.into_owned())
+}
+
+/// [`split_goals`] of a canonical text: its goals are slices of it.
+fn split_canonical_goals<'t>(text: &'t str) -> (Vec<Cow<'t, str>>, Vec<Option<u32>>) {
     // Each goal is cut when the next marker is found (markers never overlap: none
     // starts inside another), so the markers are not collected first.
     // Room for the usual few goals, allocated at once rather than grown from empty.
     let mut goals = Vec::with_capacity(4);
     let mut numbers = Vec::with_capacity(4);
-    let mut keep = |g: &str, n: Option<u32>| {
+    let mut keep = |g: &'t str, n: Option<u32>| {
         let g = vocab::trim(g);
         if !g.is_empty() {
-            goals.push(g.to_owned());
+            goals.push(Cow::Borrowed(g));
             numbers.push(n);
         }
     };
@@ -1280,11 +1303,11 @@ pub(crate) fn split_goals(text: &str, canonical: bool) -> (Vec<String>, Vec<Opti
         }
     }
     let Some((from, m)) = open else {
-        let t = vocab::trim(&text);
+        let t = vocab::trim(text);
         return if t.is_empty() {
             (vec![], vec![])
         } else {
-            (vec![t.to_owned()], vec![None])
+            (vec![Cow::Borrowed(t)], vec![None])
         };
     };
     keep(&text[from..], Some(m));
@@ -1415,7 +1438,9 @@ mod tests {
         fn split_goals_is_the_reference(
             text in "[1-3.、．（）()①⑳。；;！？!? \t\u{3000}目标x]{0,24}"
         ) {
-            proptest::prop_assert_eq!(split_goals(&text, false), split_goals_reference(&text));
+            let (goals, numbers) = split_goals(&text, false);
+            let goals: Vec<String> = goals.into_iter().map(Cow::into_owned).collect();
+            proptest::prop_assert_eq!((goals, numbers), split_goals_reference(&text));
             let want: Vec<usize> = text
                 .bytes()
                 .enumerate()

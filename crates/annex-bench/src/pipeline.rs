@@ -8,15 +8,16 @@
 use annex_grammar::{InputInfo, Parsed, Record};
 use sha2::{Digest, Sha256};
 
-/// The whole text pipeline up to records, as `annex_cli::extract_bytes` runs it.
-pub fn extract_text(path: &str, bytes: &[u8]) -> Parsed {
+/// The whole text pipeline up to records, as `annex_cli::extract_bytes` runs it (the
+/// records own their texts, as its do).
+pub fn extract_text(path: &str, bytes: &[u8]) -> Parsed<'static> {
     let shaped = annex_shapes::read(bytes, None);
     let info = InputInfo {
         path: path.to_owned(),
         sha256: hex(&Sha256::digest(bytes)),
         paged: false,
     };
-    annex_grammar::parse_with_warnings(&shaped.lines, shaped.warnings, &info)
+    annex_grammar::parse_with_warnings(&shaped.lines, shaped.warnings, &info).into_owned()
 }
 
 /// Canonical JSON Lines of records appended to `out`; returns the number of records.
@@ -40,7 +41,7 @@ pub fn text_to_jsonl(path: &str, bytes: &[u8], out: &mut Vec<u8>) -> usize {
 
 /// PDF bytes → records: `annex_pdf::extract`, each line canonicalized as for text, then
 /// the grammar with pages as positions. `None` when the PDF cannot be read.
-pub fn extract_pdf(path: &str, bytes: &[u8]) -> Option<Parsed> {
+pub fn extract_pdf(path: &str, bytes: &[u8]) -> Option<Parsed<'static>> {
     let mut pdf = annex_pdf::extract(bytes).ok()?;
     for line in &mut pdf.lines {
         line.text = annex_normalize::canonical_line(&line.text);
@@ -50,11 +51,7 @@ pub fn extract_pdf(path: &str, bytes: &[u8]) -> Option<Parsed> {
         sha256: hex(&Sha256::digest(bytes)),
         paged: true,
     };
-    Some(annex_grammar::parse_with_warnings(
-        &pdf.lines,
-        pdf.warnings,
-        &info,
-    ))
+    Some(annex_grammar::parse_with_warnings(&pdf.lines, pdf.warnings, &info).into_owned())
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -221,46 +221,53 @@ fn process_bytes(
     }
 
     let is_pdf = input::is_pdf_name(label.as_ref()) || input::looks_like_pdf(bytes);
-    let mut explained = Vec::new();
-    let parsed = if is_pdf {
+    if is_pdf {
         match worker::read_pdf(bytes, settings.limits) {
-            Ok(pdf) => annex_grammar::parse_with_warnings(
-                &pdf.lines,
-                pdf.warnings,
-                &InputInfo {
+            Ok(pdf) => {
+                let info = InputInfo {
                     path: label.to_owned(),
                     sha256: sha256.clone(),
                     paged: true,
-                },
-            ),
+                };
+                let parsed = annex_grammar::parse_with_warnings(&pdf.lines, pdf.warnings, &info);
+                finish(settings, label, id, stem, sha256, size, &parsed)
+            }
             Err((outcome, message)) => {
-                return failed(settings, label, id, Some((sha256, size)), outcome, &message);
+                failed(settings, label, id, Some((sha256, size)), outcome, &message)
             }
         }
     } else {
-        let (parsed, regions) = crate::extract_text(label, sha256.clone(), bytes, settings.shape);
-        if settings.explain {
-            let forced = if settings.shape.is_some() {
-                "forced by --shape"
-            } else {
-                "detected"
-            };
-            explained = regions
-                .iter()
-                .map(|r| {
-                    format!(
-                        "{label}:{}-{}: note[shape]: read as {} ({forced})",
-                        r.first, r.last, r.shape
-                    )
-                })
-                .collect();
-        }
-        parsed
-    };
-    let mut done = finish(settings, label, id, stem, sha256, size, &parsed);
-    explained.append(&mut done.stderr);
-    done.stderr = explained;
-    done
+        // The records borrow from the lines: they are written (`finish`) and dropped
+        // before the lines go back to the pool.
+        crate::extract_text(
+            label,
+            sha256.clone(),
+            bytes,
+            settings.shape,
+            |parsed, regions| {
+                let mut done = finish(settings, label, id, stem, sha256, size, &parsed);
+                if settings.explain {
+                    let forced = if settings.shape.is_some() {
+                        "forced by --shape"
+                    } else {
+                        "detected"
+                    };
+                    let mut explained: Vec<String> = regions
+                        .iter()
+                        .map(|r| {
+                            format!(
+                                "{label}:{}-{}: note[shape]: read as {} ({forced})",
+                                r.first, r.last, r.shape
+                            )
+                        })
+                        .collect();
+                    explained.append(&mut done.stderr);
+                    done.stderr = explained;
+                }
+                done
+            },
+        )
+    }
 }
 
 /// The earlier manifest line of this input when it need not be redone.

@@ -33,19 +33,31 @@ use sha2::{Digest, Sha256};
 /// Run the whole text pipeline on one input's bytes: decode, detect the text shape,
 /// read it into lines, parse, check.
 ///
-/// `path` is the path as the user gave it; it only labels the records.
-pub fn extract_bytes(path: &str, bytes: &[u8]) -> Parsed {
-    extract_text(path, job::hex(&Sha256::digest(bytes)), bytes, None).0
+/// `path` is the path as the user gave it; it only labels the records. The records own
+/// their texts (the lines they were read from are gone when this returns).
+pub fn extract_bytes(path: &str, bytes: &[u8]) -> Parsed<'static> {
+    extract_text(
+        path,
+        job::hex(&Sha256::digest(bytes)),
+        bytes,
+        None,
+        |parsed, _| parsed.into_owned(),
+    )
 }
 
 /// [`extract_bytes`] with the SHA-256 already known (a batch hashes every input once) and
-/// the shape forced or not; also returns the regions and their shapes, for `--explain`.
-pub(crate) fn extract_text(
+/// the shape forced or not; `use_parsed` gets the records (borrowing from the lines) and
+/// the regions and their shapes (for `--explain`), and its result is returned.
+///
+/// The records are handed to `use_parsed` rather than returned so that they can borrow
+/// from the lines, which go back to this thread's pool once it returns.
+pub(crate) fn extract_text<R>(
     path: &str,
     sha256: String,
     bytes: &[u8],
     shape: Option<annex_shapes::Shape>,
-) -> (Parsed, Vec<annex_shapes::Region>) {
+    use_parsed: impl FnOnce(Parsed<'_>, &[annex_shapes::Region]) -> R,
+) -> R {
     // The lines' strings come from this thread's pool and go back to it once parsed: a
     // worker reading input after input allocates no string per line.
     let mut pool = LINE_POOL.take();
@@ -57,9 +69,10 @@ pub(crate) fn extract_text(
     };
     // Decoding warnings inside a table belong to its record; the rest stay file-level.
     let parsed = annex_grammar::parse_with_warnings(&shaped.lines, shaped.warnings, &info);
+    let result = use_parsed(parsed, &shaped.regions);
     pool.give(shaped.lines);
     LINE_POOL.set(pool);
-    (parsed, shaped.regions)
+    result
 }
 
 thread_local! {

@@ -28,7 +28,7 @@ fn num(s: &str) -> Number {
     Number(dec(s))
 }
 
-fn text(s: &str) -> Value {
+fn text(s: &str) -> Value<'_> {
     Value {
         text: s.into(),
         ..Value::default()
@@ -40,9 +40,9 @@ fn quantity(
     comparator: Option<&'static str>,
     number: &str,
     unit: &'static str,
-) -> Value {
+) -> Value<'static> {
     Value {
-        text: printed.into(),
+        text: printed.to_owned().into(),
         comparator: comparator.map(Into::into),
         number: Some(num(number)),
         unit: Some(unit.into()),
@@ -56,14 +56,14 @@ fn row(
     level2: &'static str,
     note: &'static str,
     name: &str,
-    value: Value,
+    value: Value<'static>,
     line: u32,
-) -> Indicator {
+) -> Indicator<'static> {
     Indicator {
         level1: level1.into(),
         level2: level2.into(),
         level2_note: Some(note.into()),
-        name: name.into(),
+        name: name.to_owned().into(),
         value,
         lines: Some(Span {
             start: line,
@@ -82,7 +82,7 @@ fn check(status: CheckStatus, detail: &'static str) -> Check {
 
 /// The worked example of SCHEMA.md (城乡居民参加养老保险县配资金), with the parts the
 /// example leaves out filled in.
-fn pension_record() -> Record {
+fn pension_record() -> Record<'static> {
     let mut cost = quantity("820万元", None, "820", "万元");
     // 820万元 in 元, computed in decimal as the grammar does.
     cost.yuan = Some(Number(dec("820") * dec("10000")));
@@ -171,7 +171,7 @@ fn pension_record() -> Record {
 
 /// A record from a table where almost nothing could be read: every nullable is null and
 /// every list is empty.
-fn null_record() -> Record {
+fn null_record() -> Record<'static> {
     Record {
         schema: SCHEMA_ID.into(),
         source: Source {

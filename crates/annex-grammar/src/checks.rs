@@ -40,9 +40,9 @@ pub const REQUIRED_INDICATORS: &str = "required_indicators";
 #[derive(Debug, Clone, Copy)]
 pub struct CheckInput<'a> {
     /// 项目资金 as parsed.
-    pub funds: &'a Funds,
+    pub funds: &'a Funds<'a>,
     /// The 三级指标 rows, in source order.
-    pub indicators: &'a [Indicator],
+    pub indicators: &'a [Indicator<'a>],
     /// The number printed before each goal of 年度总体目标, in order; `None` for a goal
     /// printed without one.
     pub goal_numbers: &'a [Option<u32>],
@@ -202,7 +202,7 @@ pub fn cost_sum(funds: &Funds, indicators: &[Indicator]) -> Check {
 }
 
 /// The `cost_sum` failure that names every cost row without an amount in 元.
-fn missing_amounts<'a>(rows: impl Iterator<Item = &'a Indicator>) -> Check {
+fn missing_amounts<'a>(rows: impl Iterator<Item = &'a Indicator<'a>>) -> Check {
     let mut missing = String::new();
     for (k, row) in rows.enumerate() {
         if row.value.yuan.is_none() {
@@ -219,7 +219,7 @@ fn missing_amounts<'a>(rows: impl Iterator<Item = &'a Indicator>) -> Check {
 /// their sum (`None` when it overflowed), `shared` the unit they all printed, `total`
 /// the funds total in `unit` (`factor` 元 each), `note` what to say about that unit.
 fn added_up<'a>(
-    rows: &(impl Iterator<Item = &'a Indicator> + Clone),
+    rows: &(impl Iterator<Item = &'a Indicator<'a>> + Clone),
     sum: Option<Decimal>,
     shared: Option<&str>,
     total: Decimal,
@@ -315,8 +315,8 @@ fn div_by(d: Decimal, factor: Decimal) -> Option<Decimal> {
 /// rows' `number.and(unit)` are all equal, and not `None`). [`cost_sum`] finds it in its
 /// one walk over the rows; the tests compare the two.
 #[cfg(test)]
-fn shared_unit<'a>(mut rows: impl Iterator<Item = &'a Indicator>) -> Option<&'a str> {
-    let unit = |row: &'a Indicator| row.value.number.and(row.value.unit.as_deref());
+fn shared_unit<'a>(mut rows: impl Iterator<Item = &'a Indicator<'a>>) -> Option<&'a str> {
+    let unit = |row: &'a Indicator<'a>| row.value.number.and(row.value.unit.as_deref());
     let first = unit(rows.next()?)?;
     rows.all(|row| unit(row) == Some(first)).then_some(first)
 }
@@ -325,7 +325,7 @@ fn describe_missing(out: &mut String, ordinal: usize, row: &Indicator) {
     let text = if row.value.text.is_empty() {
         "(blank)"
     } else {
-        row.value.text.as_str()
+        &row.value.text
     };
     out.push_str("成本指标 row ");
     push_int(out, ordinal as u64);
@@ -828,28 +828,28 @@ mod tests {
         Number(Decimal::from_str(s).unwrap_or_else(|e| panic!("{s:?}: {e}")))
     }
 
-    fn funds(unit: Option<&str>, total: Option<&str>, fiscal: Option<&str>) -> Funds {
+    fn funds(unit: Option<&str>, total: Option<&str>, fiscal: Option<&str>) -> Funds<'static> {
         Funds {
-            unit: unit.map(str::to_owned),
+            unit: unit.map(|u| u.to_owned().into()),
             total: total.map(n),
             fiscal: fiscal.map(n),
             other: None,
         }
     }
 
-    fn row(level1: &str, level2: &str, name: &str, value: &str) -> Indicator {
+    fn row(level1: &str, level2: &str, name: &str, value: &str) -> Indicator<'static> {
         Indicator {
             level1: level1.to_owned().into(),
             level2: level2.to_owned().into(),
             level2_note: Some("必填".into()),
-            name: name.to_owned(),
-            value: parse_value(value).value,
+            name: name.to_owned().into(),
+            value: parse_value(value).value.into_owned(),
             lines: None,
             pages: None,
         }
     }
 
-    fn cost(name: &str, value: &str) -> Indicator {
+    fn cost(name: &str, value: &str) -> Indicator<'static> {
         row("产出指标", "成本指标", name, value)
     }
 
@@ -1320,7 +1320,7 @@ mod tests {
         ]
     }
 
-    fn sample_rows() -> Vec<Indicator> {
+    fn sample_rows() -> Vec<Indicator<'static>> {
         vec![
             row("产出指标", "数量指标", "参保人数", "241人"),
             row("产出指标", "质量指标", "补助率", "100%"),

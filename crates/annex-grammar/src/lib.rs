@@ -34,7 +34,8 @@
 //!             名称\t一级指标\t二级指标\t三级指标\t指标值\n\
 //!             绩效指标\t产出指标\t数量指标（必填硬性指标）\t全年印制社保卡\t22000张";
 //! let lines = annex_normalize::normalize(text.as_bytes()).lines;
-//! let parsed = parse(&lines, &InputInfo::default());
+//! let info = InputInfo::default();
+//! let parsed = parse(&lines, &info);
 //! let record = &parsed.records[0];
 //! assert_eq!(record.fiscal_year, Some(2024));
 //! assert_eq!(record.indicators[0].level2_note.as_deref(), Some("必填硬性指标"));
@@ -66,22 +67,39 @@ pub struct InputInfo {
 }
 
 /// Every table found in one input, plus warnings about lines outside any table.
+///
+/// `'a` is the lifetime of the lines parsed: records borrow texts from them (see
+/// [`model`]); [`Parsed::into_owned`] gives records that borrow nothing.
 #[derive(Debug, Clone, Default)]
-pub struct Parsed {
+pub struct Parsed<'a> {
     /// One record per project table, in source order.
-    pub records: Vec<Record>,
+    pub records: Vec<Record<'a>>,
     /// Warnings that belong to no table (decoding trouble, lines outside tables).
     pub warnings: Vec<Warning>,
 }
 
+impl Parsed<'_> {
+    /// The same tables holding their own copies of every text borrowed from the lines.
+    pub fn into_owned(self) -> Parsed<'static> {
+        Parsed {
+            records: self.records.into_iter().map(Record::into_owned).collect(),
+            warnings: self.warnings,
+        }
+    }
+}
+
 /// Parse normalized lines into records. Never fails: what it cannot read is a warning.
-pub fn parse(lines: &[Line], info: &InputInfo) -> Parsed {
+pub fn parse<'a>(lines: &'a [Line], info: &'a InputInfo) -> Parsed<'a> {
     parse_with_warnings(lines, Vec::new(), info)
 }
 
 /// Like [`parse`], with earlier warnings (decoding, normalization) to file under the table
 /// whose lines they point into; the rest stay file-level.
-pub fn parse_with_warnings(lines: &[Line], earlier: Vec<Warning>, info: &InputInfo) -> Parsed {
+pub fn parse_with_warnings<'a>(
+    lines: &'a [Line],
+    earlier: Vec<Warning>,
+    info: &'a InputInfo,
+) -> Parsed<'a> {
     let mut parsed = Parsed::default();
     let prepared = Prepared::new(lines);
     let segments = segment(lines, &prepared, &mut parsed.warnings);
@@ -484,6 +502,16 @@ impl<'a> View<'_, 'a> {
         self.prepared.joined(self.start + idx)
     }
 
+    /// [`View::joined`] for a text kept in a record: borrowed from the line (for `'a`)
+    /// when the line has at most one cell, else owned.
+    pub(crate) fn joined_for_record(&self, idx: usize) -> Cow<'a, str> {
+        match self.cells(idx) {
+            [] => Cow::Borrowed(""),
+            [one] => Cow::Borrowed(one.text),
+            _ => Cow::Owned(self.joined(idx).into_owned()),
+        }
+    }
+
     /// What page furniture the line is.
     pub(crate) fn furniture(&self, idx: usize) -> Furniture {
         self.prepared.furniture[self.start + idx]
@@ -511,11 +539,35 @@ pub(crate) fn quote(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The `Document` of line `i` when it is an annex heading: borrowed from the line when
+/// it is one cell (every table below the heading shares it without a copy), else owned.
+fn annex_document<'a>(prepared: &Prepared<'a>, i: usize) -> Option<Document<'a>> {
+    if let [one] = prepared.cells(i) {
+        // `kept_joined` of a line of one cell is that cell.
+        let text = one.text;
+        let (annex, title) = vocab::annex_heading_ref(text)?;
+        let trimmed = text.trim();
+        let annex = match trimmed.get(..annex.len()) {
+            Some(printed) if printed == annex => Cow::Borrowed(printed),
+            _ => Cow::Owned(annex),
+        };
+        return Some(Document {
+            annex: Some(annex),
+            title: title.map(Cow::Borrowed),
+        });
+    }
+    let (annex, title) = vocab::annex_heading_ref(prepared.kept_joined(i)?)?;
+    Some(Document {
+        annex: Some(Cow::Owned(annex)),
+        title: title.map(|t| Cow::Owned(t.to_owned())),
+    })
+}
+
 /// A table's lines: `start` is its title line, `end` is exclusive.
-struct Segment {
+struct Segment<'a> {
     start: usize,
     end: usize,
-    document: Document,
+    document: Document<'a>,
 }
 
 /// Lines that belong to a table's printed header (title, 年度) or are blank.
@@ -564,7 +616,11 @@ fn continues_table(
     }
 }
 
-fn segment(lines: &[Line], prepared: &Prepared<'_>, outside: &mut Vec<Warning>) -> Vec<Segment> {
+fn segment<'a>(
+    lines: &[Line],
+    prepared: &Prepared<'a>,
+    outside: &mut Vec<Warning>,
+) -> Vec<Segment<'a>> {
     let mut segments: Vec<Segment> = Vec::new();
     let mut document = Document::default();
     let mut open: Option<(usize, bool)> = None; // (start, has body)
@@ -579,9 +635,9 @@ fn segment(lines: &[Line], prepared: &Prepared<'_>, outside: &mut Vec<Warning>) 
             .cells(i)
             .first()
             .is_some_and(|c| c.text.starts_with('附'))
-            .then(|| prepared.kept_joined(i).and_then(vocab::annex_heading))
+            .then(|| annex_document(prepared, i))
             .flatten();
-        if let Some((annex, title)) = heading {
+        if let Some(heading) = heading {
             if let Some((start, _)) = open.take() {
                 segments.push(Segment {
                     start,
@@ -589,10 +645,7 @@ fn segment(lines: &[Line], prepared: &Prepared<'_>, outside: &mut Vec<Warning>) 
                     document: document.clone(),
                 });
             }
-            document = Document {
-                annex: Some(annex),
-                title,
-            };
+            document = heading;
             continue;
         }
         if prepared.furniture[i].title {

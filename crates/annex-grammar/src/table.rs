@@ -15,10 +15,11 @@ use crate::vocab::{self, HeaderLabel, LabelRef};
 
 /// What a table parse needs besides its lines.
 pub(crate) struct TableContext<'a> {
+    /// The input's path and hash, borrowed by every record of the input.
     pub path: &'a str,
     pub sha256: &'a str,
     pub ordinal: u32,
-    pub document: Document,
+    pub document: Document<'a>,
     pub paged: bool,
 }
 
@@ -35,7 +36,8 @@ struct Row<'a> {
     level1: &'static str,
     level2: &'static str,
     note: Option<Cow<'static, str>>,
-    name: String,
+    /// Borrowed from the line when the name is one cell; owned once it is joined.
+    name: Cow<'a, str>,
     /// Whether `name` was joined from several cells or lines. A name from one cell is
     /// in canonical form already (every front end hands the grammar canonical cells, and
     /// the canonical form is idempotent); a joined one must be canonicalized again, since
@@ -45,7 +47,7 @@ struct Row<'a> {
     value: Option<Cow<'a, str>>,
     /// `parse_value(value)`, when it was parsed already (to see whether a cell alone on
     /// its line is a value): `finish` does not parse it again.
-    parsed: Option<Box<ParsedValue>>,
+    parsed: Option<Box<ParsedValue<'a>>>,
     first: usize,
     last: usize,
 }
@@ -71,9 +73,10 @@ enum TextField {
 #[derive(Debug, Default)]
 struct State<'a> {
     warnings: Vec<Warning>,
-    project: Project,
-    funds: Funds,
-    goals_text: String,
+    project: Project<'a>,
+    funds: Funds<'a>,
+    /// The 年度总体目标 text: borrowed while it is one piece of a line, owned once joined.
+    goals_text: Cow<'a, str>,
     goals_line: Option<usize>,
     fiscal_year: Option<i32>,
     in_indicators: bool,
@@ -108,9 +111,9 @@ pub(crate) fn parse_table<'a>(
     lines: &[Line],
     view: &View<'_, 'a>,
     stray: Vec<Warning>,
-    ctx: TableContext<'_>,
+    ctx: TableContext<'a>,
     scratch: &mut Scratch<'a>,
-) -> Record {
+) -> Record<'a> {
     // Room for what a table usually holds, so that the vectors do not grow step by step:
     // at most one row per line, a few labels and warnings.
     let warnings = if stray.is_empty() {
@@ -133,9 +136,9 @@ pub(crate) fn parse_table<'a>(
         ..State::default()
     };
     let form = if lines.is_empty() {
-        String::new()
+        Cow::Borrowed("")
     } else {
-        view.joined(0).into_owned()
+        view.joined_for_record(0)
     };
     let mut titles_seen = 1usize;
     let mut last_nonblank = 0usize;
@@ -432,8 +435,8 @@ impl<'a> State<'a> {
         &mut self,
         idx: usize,
         line: &Line,
-        cs: &[Cell<'_>],
-        first: Option<crate::HeaderLead<'_>>,
+        cs: &[Cell<'a>],
+        first: Option<crate::HeaderLead<'a>>,
     ) {
         // Labels are read without their `Funds` unit (`assign` does not look at it): the
         // unit goes straight to `funds.unit`, and the label is neither copied nor cloned.
@@ -446,7 +449,7 @@ impl<'a> State<'a> {
             };
             if let Some((label, unit, rest)) = read {
                 if let HeaderLabel::Funds(_) = &label {
-                    self.funds.unit = unit.map(str::to_owned);
+                    self.funds.unit = unit.map(Cow::Borrowed);
                 }
                 if label == HeaderLabel::Goals {
                     self.goals_line.get_or_insert(idx);
@@ -477,14 +480,14 @@ impl<'a> State<'a> {
     }
 
     /// `whole`: `text` is a whole cell (not the rest of a label's cell).
-    fn assign(&mut self, label: &HeaderLabel, text: &str, line: &Line, whole: bool) {
+    fn assign(&mut self, label: &HeaderLabel, text: &'a str, line: &Line, whole: bool) {
         // Joined raw; canonicalized once in `finish` (re-canonicalizing on every
         // continuation would be quadratic on hostile input).
-        fn append(field: &mut Option<String>, text: &str) {
+        fn append<'a>(field: &mut Option<Cow<'a, str>>, text: &'a str) {
             match field {
-                Some(f) => f.push_str(text),
-                // The first piece: a copy of exactly its size (most fields have one).
-                None => *field = Some(text.to_owned()),
+                Some(f) => f.to_mut().push_str(text),
+                // The first piece: borrowed (most fields have one).
+                None => *field = Some(Cow::Borrowed(text)),
             }
         }
         match label {
@@ -510,7 +513,11 @@ impl<'a> State<'a> {
             ),
             HeaderLabel::Attribute => self.project.attribute = Some(attribute(text)),
             HeaderLabel::Goals => {
-                self.goals_text.push_str(text);
+                if self.goals_text.is_empty() {
+                    self.goals_text = Cow::Borrowed(text);
+                } else {
+                    self.goals_text.to_mut().push_str(text);
+                }
                 self.piece(Piece::Goals, whole);
             }
             HeaderLabel::Funds(_) => {
@@ -598,7 +605,8 @@ impl<'a> State<'a> {
                     TextField::Name => {
                         self.project
                             .name
-                            .get_or_insert_with(String::new)
+                            .get_or_insert_with(Cow::default)
+                            .to_mut()
                             .push_str(text);
                         self.piece(Piece::Name, whole);
                         "项目名称"
@@ -611,13 +619,13 @@ impl<'a> State<'a> {
                         let unit = self
                             .project
                             .implementing_unit
-                            .get_or_insert_with(String::new);
-                        unit.push_str(text);
+                            .get_or_insert_with(Cow::default);
+                        unit.to_mut().push_str(text);
                         self.piece(Piece::Unit, whole);
                         "实施单位"
                     }
                     TextField::Goals => {
-                        self.goals_text.push_str(text);
+                        self.goals_text.to_mut().push_str(text);
                         self.piece(Piece::Goals, whole);
                         "年度总体目标"
                     }
@@ -800,7 +808,13 @@ impl<'a> State<'a> {
         }
     }
 
-    fn new_row(&mut self, idx: usize, name: String, joined: bool, value: Option<Cow<'a, str>>) {
+    fn new_row(
+        &mut self,
+        idx: usize,
+        name: Cow<'a, str>,
+        joined: bool,
+        value: Option<Cow<'a, str>>,
+    ) {
         self.rows.push(Row {
             level1: self.level1.unwrap_or_default(),
             level2: self.level2.unwrap_or_default(),
@@ -855,7 +869,7 @@ impl<'a> State<'a> {
                     }
                 } else if !saw_label && continues && self.rows.last().is_some() {
                     if let Some(row) = self.rows.last_mut() {
-                        row.name.push_str(cell);
+                        row.name.to_mut().push_str(cell);
                         row.joined = true;
                         row.last = idx;
                         let from = lines[row.first].first;
@@ -871,19 +885,19 @@ impl<'a> State<'a> {
                     }
                 } else {
                     self.shifted(saw_label, only, line, cell);
-                    self.new_row(idx, cell.to_owned(), false, None);
+                    self.new_row(idx, Cow::Borrowed(cell), false, None);
                 }
             }
             [names @ .., value] => {
                 let name = if let [one] = names {
-                    one.text.to_owned()
+                    Cow::Borrowed(one.text)
                 } else {
                     // Sized once, rather than grown cell by cell by `collect`.
                     let mut name = String::with_capacity(names.iter().map(|c| c.text.len()).sum());
                     for c in names {
                         name.push_str(c.text);
                     }
-                    name
+                    Cow::Owned(name)
                 };
                 if names.len() > 1 {
                     self.warn(
@@ -929,11 +943,11 @@ impl<'a> State<'a> {
     fn finish(
         mut self,
         lines: &[Line],
-        form: String,
+        form: Cow<'a, str>,
         last: usize,
-        ctx: TableContext<'_>,
+        ctx: TableContext<'a>,
         scratch: &mut Scratch<'a>,
-    ) -> Record {
+    ) -> Record<'a> {
         if let Some((head, at)) = self.pending_note.take() {
             self.warn(
                 WarningCode::JoinedLabel,
@@ -952,7 +966,7 @@ impl<'a> State<'a> {
         let mut indicators = Vec::with_capacity(rows.len());
         for mut row in rows.drain(..) {
             if row.joined {
-                row.name = canonical_text(&row.name);
+                row.name = Cow::Owned(canonical_text(&row.name));
             }
             let line = &lines[row.first];
             if row.level1.is_empty() || row.level2.is_empty() {
@@ -975,7 +989,7 @@ impl<'a> State<'a> {
                             "`",
                         ]),
                     );
-                    row.name = name;
+                    row.name = Cow::Owned(name);
                     row.value = Some(Cow::Owned(value));
                 } else {
                     self.warn(
@@ -989,7 +1003,12 @@ impl<'a> State<'a> {
             // its parse.
             let parsed = match row.parsed.take() {
                 Some(parsed) => *parsed,
-                None => parse_value(row.value.as_deref().unwrap_or("")),
+                None => match &row.value {
+                    Some(Cow::Borrowed(cell)) => parse_value(cell),
+                    // Split off a name: owned here, so its parse owns its text too.
+                    Some(Cow::Owned(cell)) => parse_value(cell).into_owned(),
+                    None => parse_value(""),
+                },
             };
             if let Some(mark) = &parsed.unreadable {
                 self.warn(
@@ -1018,10 +1037,15 @@ impl<'a> State<'a> {
             });
         }
 
-        let (goals, goal_numbers) = split_goals(
-            &self.goals_text,
-            self.whole_cell[Piece::Goals as usize] == Some(true),
-        );
+        let canonical = self.whole_cell[Piece::Goals as usize] == Some(true);
+        let (goals, goal_numbers) = match &self.goals_text {
+            // Borrowed from the line: so are the goals cut from it.
+            &Cow::Borrowed(text) => split_goals(text, canonical),
+            Cow::Owned(text) => {
+                let (goals, numbers) = split_goals(text, canonical);
+                (goals.into_iter().map(owned).collect(), numbers)
+            }
+        };
         // Numbered, but not 1, 2, 3 … (compared without building the expected list).
         if goal_numbers.iter().any(Option::is_some)
             && !goal_numbers
@@ -1053,7 +1077,7 @@ impl<'a> State<'a> {
                 .as_mut()
                 .filter(|_| whole[piece as usize] != Some(true))
             {
-                *field = canonical_text(field);
+                *field = Cow::Owned(canonical_text(field));
             }
         }
 
@@ -1076,8 +1100,8 @@ impl<'a> State<'a> {
         Record {
             schema: Cow::Borrowed(SCHEMA_ID),
             source: Source {
-                path: ctx.path.to_owned(),
-                sha256: ctx.sha256.to_owned(),
+                path: Cow::Borrowed(ctx.path),
+                sha256: Cow::Borrowed(ctx.sha256),
                 table: ctx.ordinal,
                 lines: (!ctx.paged).then_some(l),
                 pages: if ctx.paged { p } else { None },
@@ -1210,21 +1234,34 @@ fn may_start_goal_marker(c: char) -> bool {
 /// a space, so `2021.1-2021.8` and `3.43亿元` inside a goal never split it.
 ///
 /// `canonical`: `text` is in canonical form already (else it is canonicalized first).
-pub(crate) fn split_goals(text: &str, canonical: bool) -> (Vec<String>, Vec<Option<u32>>) {
-    let text = if canonical {
-        Cow::Borrowed(text)
+///
+/// The goals are slices of `text` when it is canonical already, else owned.
+pub(crate) fn split_goals(text: &str, canonical: bool) -> (Vec<Cow<'_, str>>, Vec<Option<u32>>) {
+    if canonical {
+        split_canonical_goals(text)
     } else {
-        Cow::Owned(canonical_text(text))
-    };
+        let text = canonical_text(text);
+        let (goals, numbers) = split_canonical_goals(&text);
+        (goals.into_iter().map(owned).collect(), numbers)
+    }
+}
+
+/// A `Cow` that borrows nothing, with the same text.
+fn owned(text: Cow<'_, str>) -> Cow<'static, str> {
+    Cow::Owned(text.into_owned())
+}
+
+/// [`split_goals`] of a canonical text: its goals are slices of it.
+fn split_canonical_goals<'t>(text: &'t str) -> (Vec<Cow<'t, str>>, Vec<Option<u32>>) {
     // Each goal is cut when the next marker is found (markers never overlap: none
     // starts inside another), so the markers are not collected first.
     // Room for the usual few goals, allocated at once rather than grown from empty.
     let mut goals = Vec::with_capacity(4);
     let mut numbers = Vec::with_capacity(4);
-    let mut keep = |g: &str, n: Option<u32>| {
+    let mut keep = |g: &'t str, n: Option<u32>| {
         let g = vocab::trim(g);
         if !g.is_empty() {
-            goals.push(g.to_owned());
+            goals.push(Cow::Borrowed(g));
             numbers.push(n);
         }
     };
@@ -1266,11 +1303,11 @@ pub(crate) fn split_goals(text: &str, canonical: bool) -> (Vec<String>, Vec<Opti
         }
     }
     let Some((from, m)) = open else {
-        let t = vocab::trim(&text);
+        let t = vocab::trim(text);
         return if t.is_empty() {
             (vec![], vec![])
         } else {
-            (vec![t.to_owned()], vec![None])
+            (vec![Cow::Borrowed(t)], vec![None])
         };
     };
     keep(&text[from..], Some(m));
@@ -1401,7 +1438,9 @@ mod tests {
         fn split_goals_is_the_reference(
             text in "[1-3.、．（）()①⑳。；;！？!? \t\u{3000}目标x]{0,24}"
         ) {
-            proptest::prop_assert_eq!(split_goals(&text, false), split_goals_reference(&text));
+            let (goals, numbers) = split_goals(&text, false);
+            let goals: Vec<String> = goals.into_iter().map(Cow::into_owned).collect();
+            proptest::prop_assert_eq!((goals, numbers), split_goals_reference(&text));
             let want: Vec<usize> = text
                 .bytes()
                 .enumerate()

@@ -54,12 +54,23 @@ use crate::{Number, Range, Value};
 
 /// One parsed 指标值 cell.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ParsedValue {
-    /// The value, ready for the record.
-    pub value: Value,
+pub struct ParsedValue<'a> {
+    /// The value, ready for the record (its text borrowed from the cell when it is a
+    /// slice of it).
+    pub value: Value<'a>,
     /// The raw unreadable mark left out of `value.text` (e.g. `)` in `) 95%`), for the
     /// caller to report as a warning; `None` when there was none.
     pub unreadable: Option<String>,
+}
+
+impl ParsedValue<'_> {
+    /// The same parse holding its own copy of the text.
+    pub fn into_owned(self) -> ParsedValue<'static> {
+        ParsedValue {
+            value: self.value.into_owned(),
+            unreadable: self.unreadable,
+        }
+    }
 }
 
 /// Parse one 指标值 cell (already in canonical text form) into a [`Value`].
@@ -77,7 +88,7 @@ pub struct ParsedValue {
 /// let money = parse_value("3.43亿元").value;
 /// assert_eq!(money.yuan.map(|n| n.to_string()).as_deref(), Some("343000000"));
 /// ```
-pub fn parse_value(cell: &str) -> ParsedValue {
+pub fn parse_value(cell: &str) -> ParsedValue<'_> {
     let printed = trim(cell);
     // Most cells start with an ASCII digit (`4670人`, `95%`, `1—12月`): they have no
     // comparator in front (no printed form starts with a digit) and no unreadable mark
@@ -85,9 +96,8 @@ pub fn parse_value(cell: &str) -> ParsedValue {
     // is; and the number they start with is read once, for the span and the quantity
     // alike (see `number_first`).
     if printed.as_bytes().first().is_some_and(u8::is_ascii_digit) {
-        let text = printed.to_owned();
-        let (range, quantity) = number_first(&text);
-        return assemble(text, range, quantity, None);
+        let (range, quantity) = number_first(printed);
+        return assemble(Cow::Borrowed(printed), range, quantity, None);
     }
     // The comparator in front is looked for once: `split_unreadable` needs it, and so
     // does `quantity` when no mark was cut (the text is then `printed` itself).
@@ -100,7 +110,7 @@ pub fn parse_value(cell: &str) -> ParsedValue {
             let quantity = take_number(rest, true).and_then(|(number, integer, after)| {
                 quantity_after(Some(comparator), number, integer, after)
             });
-            return assemble(printed.to_owned(), None, quantity, None);
+            return assemble(Cow::Borrowed(printed), None, quantity, None);
         }
     }
     let (text, unreadable) = split_unreadable(printed, front);
@@ -140,11 +150,11 @@ fn number_first(text: &str) -> (Option<Range>, Option<Quantity>) {
 /// The parsed cell printed as `text`, from its span or quantity: one struct written in
 /// place (the fields a quantity does not set are `None`, as in `Value::default()`).
 fn assemble(
-    text: String,
+    text: Cow<'_, str>,
     range: Option<Range>,
     quantity: Option<Quantity>,
     unreadable: Option<String>,
-) -> ParsedValue {
+) -> ParsedValue<'_> {
     let (comparator, number, unit, yuan) = match quantity {
         Some(q) => {
             let yuan = q
@@ -339,15 +349,15 @@ fn comparator_prefix_by_table(s: &str) -> Option<(&'static str, &str)> {
 /// Split an unreadable mark off the front of the cell (or off the front of what follows
 /// a comparator). Returns the text without the mark, and the mark; without a mark the
 /// text is `printed`. `front` is `comparator_prefix(printed)`.
-fn split_unreadable(
-    printed: &str,
+fn split_unreadable<'a>(
+    printed: &'a str,
     front: Option<(&'static str, &str)>,
-) -> (String, Option<String>) {
+) -> (Cow<'a, str>, Option<String>) {
     let mut at = 0;
     if !starts_with_mark(printed) {
         match front {
             Some((_, rest)) if starts_with_mark(rest) => at = printed.len() - rest.len(),
-            _ => return (printed.to_owned(), None),
+            _ => return (Cow::Borrowed(printed), None),
         }
     }
     let tail = &printed[at..];
@@ -360,9 +370,9 @@ fn split_unreadable(
     let numeric = starts_with_number(after) || (at == 0 && comparator_prefix(after).is_some());
     if numeric && !opens_pair(mark, after) {
         let text = format!("{}{after}", &printed[..at]);
-        (text, Some(mark.to_owned()))
+        (Cow::Owned(text), Some(mark.to_owned()))
     } else {
-        (printed.to_owned(), None)
+        (Cow::Borrowed(printed), None)
     }
 }
 
@@ -1393,7 +1403,7 @@ mod tests {
             let parsed = parse_value(input);
             let expected = ParsedValue {
                 value: Value {
-                    text: text.to_owned(),
+                    text: text.into(),
                     comparator: comparator.map(Cow::Borrowed),
                     number: number.map(num),
                     unit: unit.map(Cow::Borrowed),

@@ -966,6 +966,11 @@ fn page_number_char(c: char) -> bool {
 
 /// The annex heading `附件 2：title`: returns (`附件2`, title).
 pub fn annex_heading(line: &str) -> Option<(String, Option<String>)> {
+    annex_heading_ref(line).map(|(annex, title)| (annex, title.map(str::to_owned)))
+}
+
+/// [`annex_heading`] with the title borrowed from `line`.
+pub(crate) fn annex_heading_ref(line: &str) -> Option<(String, Option<&str>)> {
     // Runs on every line: most do not start with `附件` (what `heading_number` reads
     // first), and are rejected without nom.
     let &first = line.as_bytes().first()?;
@@ -980,10 +985,7 @@ pub fn annex_heading(line: &str) -> Option<(String, Option<String>)> {
     }
     let (rest, n) = heading_number(line.trim()).ok()?;
     let title = rest.trim();
-    Some((
-        format!("附件{n}"),
-        (!title.is_empty()).then(|| title.to_owned()),
-    ))
+    Some((format!("附件{n}"), (!title.is_empty()).then_some(title)))
 }
 
 /// Goal numbering at the start of `i`: `1.` `1、` `1．` `（1）` `(1)` `①`. Returns the number.

@@ -15,8 +15,8 @@ fn rows_of(text: &str) -> Vec<(String, String, Option<String>, String, String)> 
                 i.level1.to_string(),
                 i.level2.to_string(),
                 i.level2_note.as_deref().map(str::to_owned),
-                i.name.clone(),
-                i.value.text.clone(),
+                i.name.to_string(),
+                i.value.text.to_string(),
             )
         })
         .collect()
@@ -276,7 +276,7 @@ fn header_fields_with_a_department_code_and_glued_label() {
     assert_eq!(r.project.department_code.as_deref(), Some("123001"));
     let attr = r.project.attribute.as_ref().unwrap();
     assert_eq!(
-        (attr.code.as_deref(), attr.name.as_str()),
+        (attr.code.as_deref(), &*attr.name),
         (Some("0101"), "一年期项目")
     );
     assert_eq!(r.project.period.as_deref(), Some("1年"));

@@ -5,11 +5,12 @@
 use annex_grammar::{InputInfo, parse};
 use annex_normalize::WarningCode;
 
-fn parse_text(text: &str) -> annex_grammar::Parsed {
+fn parse_text(text: &str) -> annex_grammar::Parsed<'static> {
     parse(
         &annex_normalize::normalize(text.as_bytes()).lines,
         &InputInfo::default(),
     )
+    .into_owned()
 }
 
 /// `项目属性 ⇥ 0101-一年期项目 ⇥ 0202-多年期项目`: the second cell used to replace the first

@@ -85,7 +85,7 @@ fn header_fields_of_every_table() {
         );
         let attr = r.project.attribute.as_ref().unwrap();
         assert_eq!(
-            (attr.code.as_deref(), attr.name.as_str()),
+            (attr.code.as_deref(), &*attr.name),
             (Some("0101"), "一年期项目"),
             "{ctx}"
         );
@@ -173,7 +173,7 @@ fn hard_rows_of_the_sample() {
     // 2024年底 is a deadline: no number, no unit.
     let d = &r[3].indicators[2].value;
     assert_eq!(
-        (d.text.as_str(), d.number, d.unit.as_deref()),
+        (&*d.text, d.number, d.unit.as_deref()),
         ("2024年底", None, None)
     );
     // The split label 效益指 … 标, with the name continued below.
@@ -187,23 +187,19 @@ fn hard_rows_of_the_sample() {
     // Value alone on the next line.
     let i = &r[4].indicators[7];
     assert_eq!(
-        (i.name.as_str(), i.value.text.as_str()),
+        (&*i.name, &*i.value.text),
         ("广大参保者对社保工作总体满意度评价持续提高", "≥95%")
     );
     // Name and value in one cell (LaTeX).
     let i = &r[7].indicators[10];
     assert_eq!(
-        (i.name.as_str(), i.value.text.as_str()),
+        (&*i.name, &*i.value.text),
         ("开通网上申报单位覆盖率，调查达到", "≥98%")
     );
     // Unreadable comparator.
     let i = &r[9].indicators[2];
     assert_eq!(
-        (
-            i.name.as_str(),
-            i.value.text.as_str(),
-            i.value.comparator.as_deref()
-        ),
+        (&*i.name, &*i.value.text, i.value.comparator.as_deref()),
         ("被征地农民参保及缴费时效性达", "95%", None)
     );
     assert!(codes(&r[9]).contains(&("unreadable_mark".into(), Some(221))));

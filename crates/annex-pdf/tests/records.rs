@@ -10,15 +10,17 @@ use common::{SEEDS, page_differences, poppler_pages, table_fields};
 
 mod common;
 
-fn text_records() -> Vec<Record> {
+fn text_records() -> Vec<Record<'static>> {
     let bytes = include_bytes!("../../../samples/pingluo-2024-annex2.txt");
     let n = annex_normalize::normalize(bytes);
-    annex_grammar::parse_with_warnings(&n.lines, n.warnings, &InputInfo::default()).records
+    annex_grammar::parse_with_warnings(&n.lines, n.warnings, &InputInfo::default())
+        .into_owned()
+        .records
 }
 
 /// Every seed's records, read once for all tests (in parallel: debug builds are slow).
-fn pdf_records(name: &str) -> Vec<Record> {
-    static ALL: OnceLock<BTreeMap<&'static str, Vec<Record>>> = OnceLock::new();
+fn pdf_records(name: &str) -> Vec<Record<'static>> {
+    static ALL: OnceLock<BTreeMap<&'static str, Vec<Record<'static>>>> = OnceLock::new();
     ALL.get_or_init(|| {
         std::thread::scope(|s| {
             let handles: Vec<_> = SEEDS
@@ -34,7 +36,7 @@ fn pdf_records(name: &str) -> Vec<Record> {
         .clone()
 }
 
-fn read_pdf_records(name: &str) -> Vec<Record> {
+fn read_pdf_records(name: &str) -> Vec<Record<'static>> {
     let path = format!("{}/../../samples/pdf/{name}", env!("CARGO_MANIFEST_DIR"));
     let bytes = std::fs::read(&path).unwrap();
     let mut out = annex_pdf::extract(&bytes).unwrap();
@@ -45,7 +47,9 @@ fn read_pdf_records(name: &str) -> Vec<Record> {
         paged: true,
         ..InputInfo::default()
     };
-    annex_grammar::parse_with_warnings(&out.lines, out.warnings, &info).records
+    annex_grammar::parse_with_warnings(&out.lines, out.warnings, &info)
+        .into_owned()
+        .records
 }
 
 fn compare(name: &str) -> Vec<String> {
@@ -98,7 +102,7 @@ fn every_seed_pdf_gives_the_text_sample_records() {
         );
         let v = &got[9].indicators[2].value;
         assert_eq!(
-            (v.text.as_str(), v.comparator.as_deref()),
+            (&*v.text, v.comparator.as_deref()),
             ("≥95%", Some("≥")),
             "{name}"
         );
@@ -163,8 +167,8 @@ fn row_cut_by_page_break_is_one_indicator_on_both_pages() {
         (
             &*i.level2,
             i.level2_note.as_deref(),
-            i.name.as_str(),
-            i.value.text.as_str()
+            &*i.name,
+            &*i.value.text
         ),
         (
             "可持续影响指标",

@@ -16,7 +16,7 @@ use common::{page_differences, poppler_pages, table_fields};
 
 mod common;
 
-fn records(bytes: &[u8]) -> (Vec<Record>, u32) {
+fn records(bytes: &[u8]) -> (Vec<Record<'static>>, u32) {
     let mut out = annex_pdf::extract(bytes).unwrap();
     for l in &mut out.lines {
         l.text = annex_normalize::canonical_line(&l.text);
@@ -27,7 +27,9 @@ fn records(bytes: &[u8]) -> (Vec<Record>, u32) {
     };
     let pages = out.pages;
     (
-        annex_grammar::parse_with_warnings(&out.lines, out.warnings, &info).records,
+        annex_grammar::parse_with_warnings(&out.lines, out.warnings, &info)
+            .into_owned()
+            .records,
         pages,
     )
 }

@@ -28,11 +28,8 @@ fn main() {
             );
         }
     }
-    let parsed = annex_grammar::parse_with_warnings(
-        &shaped.lines,
-        shaped.warnings,
-        &annex_grammar::InputInfo::default(),
-    );
+    let info = annex_grammar::InputInfo::default();
+    let parsed = annex_grammar::parse_with_warnings(&shaped.lines, shaped.warnings, &info);
     for r in &parsed.records {
         println!(
             "table {}: {} indicators, {:?}",

@@ -13,7 +13,8 @@ fn root() -> std::path::PathBuf {
 }
 
 fn records_of_lines(lines: &[annex_normalize::Line]) -> Vec<Value> {
-    let parsed = annex_grammar::parse(lines, &InputInfo::default());
+    let info = InputInfo::default();
+    let parsed = annex_grammar::parse(lines, &info);
     parsed
         .records
         .iter()

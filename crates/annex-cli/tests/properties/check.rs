@@ -83,7 +83,7 @@ pub fn normalize(bytes: &[u8]) -> Normalized {
 }
 
 /// Normalize and parse, checking [`every_line_accounted_for`].
-pub fn grammar(bytes: &[u8]) -> Parsed {
+pub fn grammar(bytes: &[u8]) -> Parsed<'static> {
     let n = annex_normalize::normalize(bytes);
     let info = InputInfo {
         path: "fuzz.txt".into(),
@@ -92,13 +92,13 @@ pub fn grammar(bytes: &[u8]) -> Parsed {
     };
     let parsed = annex_grammar::parse_with_warnings(&n.lines, n.warnings.clone(), &info);
     every_line_accounted_for(&n.lines, &parsed);
-    parsed
+    parsed.into_owned()
 }
 
 /// The whole pipeline, `extract` being `annex_cli::extract_bytes` (or, in the fuzz
 /// targets, the same three calls without the PDF reader annex-cli links): every record
 /// serializes to canonical JSON that parses back and is its own canonical form.
-pub fn pipeline_with(bytes: &[u8], extract: fn(&str, &[u8]) -> Parsed) -> Parsed {
+pub fn pipeline_with(bytes: &[u8], extract: fn(&str, &[u8]) -> Parsed<'static>) -> Parsed<'static> {
     let parsed = extract("fuzz.txt", bytes);
     for r in &parsed.records {
         let canonical = annex_emit::to_canonical(r)

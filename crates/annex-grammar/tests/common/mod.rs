@@ -3,16 +3,16 @@
 
 use annex_grammar::{InputInfo, Parsed, Record};
 
-pub fn parse_text(text: &str) -> Parsed {
+pub fn parse_text(text: &str) -> Parsed<'static> {
     let n = annex_normalize::normalize(text.as_bytes());
     let info = InputInfo {
         path: "test.txt".into(),
         ..InputInfo::default()
     };
-    annex_grammar::parse_with_warnings(&n.lines, n.warnings, &info)
+    annex_grammar::parse_with_warnings(&n.lines, n.warnings, &info).into_owned()
 }
 
-pub fn sample() -> Parsed {
+pub fn sample() -> Parsed<'static> {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../samples/pingluo-2024-annex2.txt"

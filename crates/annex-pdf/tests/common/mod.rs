@@ -106,7 +106,7 @@ pub fn page_differences(records: &[Record], poppler: &[String]) -> Vec<String> {
 pub fn table_fields(r: &Record) -> Vec<(String, String)> {
     let mut out = vec![
         ("document".into(), format!("{:?}", r.document)),
-        ("form".into(), r.form.clone()),
+        ("form".into(), r.form.to_string()),
         ("fiscal_year".into(), format!("{:?}", r.fiscal_year)),
         ("project".into(), format!("{:?}", r.project)),
         ("funds".into(), format!("{:?}", r.funds)),

@@ -38,7 +38,7 @@ rm -rf "$WORK"
 mkdir -p "$WORK/raw" "$WORK/corpus"
 RUSTFLAGS="-Cprofile-generate=$WORK/raw" cargo build -q --release -p annex-cli \
     --manifest-path "$ROOT/Cargo.toml" --target-dir "$TARGET/pgo-instrumented"
-cargo build -q --release -p annex-cli -p annex-bench --example gen --manifest-path "$ROOT/Cargo.toml"
+cargo build -q --release -p annex-cli -p annex-bench --bin annex --example gen --manifest-path "$ROOT/Cargo.toml"
 
 echo "build-pgo: 2/5 training run" >&2
 for k in $(seq 0 99); do

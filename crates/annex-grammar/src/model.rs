@@ -19,7 +19,8 @@
 //! cells or lines, a repair): `Indicator::name` is borrowed when the 三级指标 is one cell,
 //! `Value::text` when it is the cell without a cut mark, `Record::form` when the title
 //! line is one cell, the 项目名称, 实施单位 and 项目期 when each is one cell (or the rest of
-//! its label's cell), `Funds::unit` from its label, the `Document` from its heading line
+//! its label's cell), the 主管部门 and its code when they are slices of their label's
+//! cell (the name when it is canonical as it stands), `Funds::unit` from its label, the `Document` from its heading line
 //! when that is one cell (so that the tables below it share it without a copy each), the
 //! goals when 年度总体目标 is one cell; `Source::path` and `sha256` borrow from the `InputInfo` given to the
 //! parse, which lives as long. (Field doc comments are the JSON
@@ -108,9 +109,9 @@ pub struct Project<'a> {
     /// 项目名称.
     pub name: Option<Cow<'a, str>>,
     /// 主管部门.
-    pub department: Option<String>,
+    pub department: Option<Cow<'a, str>>,
     /// The code after 主管部门及代码, null when none is printed.
-    pub department_code: Option<String>,
+    pub department_code: Option<Cow<'a, str>>,
     /// 实施单位.
     pub implementing_unit: Option<Cow<'a, str>>,
     /// 项目属性, e.g. `0101-一年期项目`.
@@ -286,8 +287,8 @@ impl Record<'_> {
                 name: self.project.name.map(owned),
                 implementing_unit: self.project.implementing_unit.map(owned),
                 period: self.project.period.map(owned),
-                department: self.project.department,
-                department_code: self.project.department_code,
+                department: self.project.department.map(owned),
+                department_code: self.project.department_code.map(owned),
                 attribute: self.project.attribute,
             },
             funds: Funds {

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use annex_normalize::{Line, Warning, WarningCode, canonical_text};
+use annex_normalize::{Line, Warning, WarningCode, canonical_text, is_canonical};
 use rust_decimal::Decimal;
 
 use crate::View;
@@ -550,12 +550,24 @@ impl<'a> State<'a> {
     }
 
     /// 主管部门及代码: the department, and a code when one is printed (`123001` in its own
-    /// cell, or before/after the name).
-    fn department(&mut self, text: &str) {
+    /// cell, or before/after the name). `text` is a slice of a line's cell, so the code and
+    /// a name the scan finds canonical are kept as slices of it.
+    fn department(&mut self, text: &'a str) {
+        self.department_with(text, Cow::Borrowed);
+    }
+
+    /// [`Self::department`] of a text that lives less long than the lines (a continuation
+    /// line's cells joined): what is kept of it is copied.
+    fn department_owned(&mut self, text: &str) {
+        self.department_with(text, |s| Cow::Owned(s.to_owned()));
+    }
+
+    /// [`Self::department`], `keep` making the record's text of a slice of `text`.
+    fn department_with<'t>(&mut self, text: &'t str, keep: impl Fn(&'t str) -> Cow<'a, str>) {
         let is_code = |s: &str| s.len() >= 3 && s.chars().all(|c| c.is_ascii_digit());
         let t = text.trim_matches(|c| matches!(c, '[' | ']' | '【' | '】'));
         if is_code(t) {
-            self.project.department_code = Some(t.to_owned());
+            self.project.department_code = Some(keep(t));
             return;
         }
         // The leading and trailing runs of ASCII digits, as slices: a digit is one byte,
@@ -579,17 +591,20 @@ impl<'a> State<'a> {
             (None, t)
         };
         if let Some(code) = code {
-            self.project.department_code = Some(code.to_owned());
+            self.project.department_code = Some(keep(code));
         }
         if !name.is_empty() {
-            // The first piece is canonicalized as it is, without a joined copy.
+            // The first piece is canonicalized as it is, without a joined copy, and kept
+            // as it is when the scan finds it canonical (exact: then it is its canonical
+            // form).
             let joined = match self.project.department.as_deref() {
-                None => canonical_text(name),
+                None if is_canonical(name) => keep(name),
+                None => Cow::Owned(canonical_text(name)),
                 Some(before) => {
                     let mut joined = String::with_capacity(before.len() + name.len());
                     joined.push_str(before);
                     joined.push_str(name);
-                    canonical_text(&joined)
+                    Cow::Owned(canonical_text(&joined))
                 }
             };
             self.project.department = Some(joined);
@@ -612,7 +627,7 @@ impl<'a> State<'a> {
                         "项目名称"
                     }
                     TextField::Department => {
-                        self.department(text);
+                        self.department_owned(text);
                         "主管部门"
                     }
                     TextField::Unit => {

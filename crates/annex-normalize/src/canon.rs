@@ -252,6 +252,11 @@ fn scan(s: &str) -> u8 {
     resolve(s, flags)
 }
 
+/// [`crate::is_canonical`]: [`scan`] finds nothing to do, which is exact (see there).
+pub(crate) fn is_canonical(s: &str) -> bool {
+    scan(s) == 0
+}
+
 /// [`SPACING`] and [`MARKUP`] of cell `s` from the union of its byte classes.
 fn resolve(s: &str, mut flags: u8) -> u8 {
     if flags & TAB != 0 {

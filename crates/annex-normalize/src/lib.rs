@@ -455,6 +455,20 @@ pub fn canonical_text_into(s: &str, out: &mut String) {
     canon::canonical_text_into(s, out);
 }
 
+/// Whether `s` is known to be in canonical form already, from one scan of its bytes
+/// (nothing to map, no space or switchable mark, no byte that may start markup): then
+/// [`canonical_text`] of `s` is `s`, and a caller can keep `s` without a copy. `false` says
+/// only that the scan could not tell (the text may still be canonical).
+///
+/// ```
+/// assert!(annex_normalize::is_canonical("社会保险手机APP使用率"));
+/// assert!(!annex_normalize::is_canonical("社会保险手机 APP 使用率"));
+/// ```
+#[must_use]
+pub fn is_canonical(s: &str) -> bool {
+    canon::is_canonical(s)
+}
+
 fn line_with(line: &str, scratch: &mut Scratch, notes: &mut Notes) -> String {
     let mut out = String::with_capacity(line.len() + 8);
     canon::line_into(line, scratch, notes, &mut out);

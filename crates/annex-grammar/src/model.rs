@@ -20,7 +20,7 @@
 //! `Value::text` when it is the cell without a cut mark, `Record::form` when the title
 //! line is one cell, the 项目名称, 实施单位 and 项目期 when each is one cell (or the rest of
 //! its label's cell), the 主管部门 and its code when they are slices of their label's
-//! cell (the name when it is canonical as it stands), `Funds::unit` from its label, the `Document` from its heading line
+//! cell (the name when it is canonical as it stands), the 项目属性's code and name (slices of its cell), `Funds::unit` from its label, the `Document` from its heading line
 //! when that is one cell (so that the tables below it share it without a copy each), the
 //! goals when 年度总体目标 is one cell; `Source::path` and `sha256` borrow from the `InputInfo` given to the
 //! parse, which lives as long. (Field doc comments are the JSON
@@ -115,18 +115,18 @@ pub struct Project<'a> {
     /// 实施单位.
     pub implementing_unit: Option<Cow<'a, str>>,
     /// 项目属性, e.g. `0101-一年期项目`.
-    pub attribute: Option<Attribute>,
+    pub attribute: Option<Attribute<'a>>,
     /// 项目期, e.g. `1年`.
     pub period: Option<Cow<'a, str>>,
 }
 
 /// 项目属性 split into code and name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-pub struct Attribute {
+pub struct Attribute<'a> {
     /// E.g. `0101`; null when the cell has no code.
-    pub code: Option<String>,
+    pub code: Option<Cow<'a, str>>,
     /// E.g. `一年期项目`.
-    pub name: String,
+    pub name: Cow<'a, str>,
 }
 
 /// 项目资金.
@@ -289,7 +289,10 @@ impl Record<'_> {
                 period: self.project.period.map(owned),
                 department: self.project.department.map(owned),
                 department_code: self.project.department_code.map(owned),
-                attribute: self.project.attribute,
+                attribute: self.project.attribute.map(|a| Attribute {
+                    code: a.code.map(owned),
+                    name: owned(a.name),
+                }),
             },
             funds: Funds {
                 unit: self.funds.unit.map(owned),

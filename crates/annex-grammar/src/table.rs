@@ -1185,18 +1185,20 @@ pub(crate) fn sort_by_position(warnings: &mut [Warning]) {
 }
 
 /// 项目属性 `0101-一年期项目` → code `0101`, name `一年期项目`.
-fn attribute(text: &str) -> Attribute {
-    let code: String = text.chars().take_while(char::is_ascii_digit).collect();
-    if code.is_empty() {
+fn attribute(text: &str) -> Attribute<'_> {
+    // ASCII digits are one byte each: the code is the text's first bytes.
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 {
         return Attribute {
             code: None,
-            name: text.to_owned(),
+            name: Cow::Borrowed(text),
         };
     }
-    let rest = text[code.len()..].trim_start_matches(['-', '—', '–', '－', ' ', '_', '：', ':']);
+    let (code, rest) = text.split_at(digits);
+    let rest = rest.trim_start_matches(['-', '—', '–', '－', ' ', '_', '：', ':']);
     Attribute {
-        code: Some(code),
-        name: rest.to_owned(),
+        code: Some(Cow::Borrowed(code)),
+        name: Cow::Borrowed(rest),
     }
 }
 

@@ -36,13 +36,14 @@ struct Row<'a> {
     level1: &'static str,
     level2: &'static str,
     note: Option<Cow<'static, str>>,
-    /// Borrowed from the line when the name is one cell; owned once it is joined.
+    /// Borrowed from the line when the name is one cell; owned exactly when it was
+    /// joined from several cells or lines (until `finish` splits a value off it). A name
+    /// from one cell is in canonical form already (every front end hands the grammar
+    /// canonical cells, and the canonical form is idempotent); a joined one must be
+    /// canonicalized again, since the join can put a bracket or a space next to new
+    /// neighbours. (No flag says so: the row stays at 128 bytes, moved without a call
+    /// to `memcpy`.)
     name: Cow<'a, str>,
-    /// Whether `name` was joined from several cells or lines. A name from one cell is
-    /// in canonical form already (every front end hands the grammar canonical cells, and
-    /// the canonical form is idempotent); a joined one must be canonicalized again, since
-    /// the join can put a bracket or a space next to new neighbours.
-    joined: bool,
     /// The 指标值 cell, borrowed from the line (owned only when split off a name).
     value: Option<Cow<'a, str>>,
     /// `parse_value(value)`, when it was parsed already (to see whether a cell alone on
@@ -823,19 +824,12 @@ impl<'a> State<'a> {
         }
     }
 
-    fn new_row(
-        &mut self,
-        idx: usize,
-        name: Cow<'a, str>,
-        joined: bool,
-        value: Option<Cow<'a, str>>,
-    ) {
+    fn new_row(&mut self, idx: usize, name: Cow<'a, str>, value: Option<Cow<'a, str>>) {
         self.rows.push(Row {
             level1: self.level1.unwrap_or_default(),
             level2: self.level2.unwrap_or_default(),
             note: self.note.clone(),
             name,
-            joined,
             value,
             parsed: None,
             first: idx,
@@ -885,7 +879,6 @@ impl<'a> State<'a> {
                 } else if !saw_label && continues && self.rows.last().is_some() {
                     if let Some(row) = self.rows.last_mut() {
                         row.name.to_mut().push_str(cell);
-                        row.joined = true;
                         row.last = idx;
                         let from = lines[row.first].first;
                         self.warn(
@@ -900,7 +893,7 @@ impl<'a> State<'a> {
                     }
                 } else {
                     self.shifted(saw_label, only, line, cell);
-                    self.new_row(idx, Cow::Borrowed(cell), false, None);
+                    self.new_row(idx, Cow::Borrowed(cell), None);
                 }
             }
             [names @ .., value] => {
@@ -927,7 +920,8 @@ impl<'a> State<'a> {
                     );
                 }
                 self.shifted(saw_label, &names[0], line, &name);
-                self.new_row(idx, name, names.len() > 1, Some(Cow::Borrowed(value.text)));
+                // `name` is owned exactly when it was joined from several cells.
+                self.new_row(idx, name, Some(Cow::Borrowed(value.text)));
             }
         }
     }
@@ -980,8 +974,9 @@ impl<'a> State<'a> {
         let mut rows = std::mem::take(&mut self.rows);
         let mut indicators = Vec::with_capacity(rows.len());
         for mut row in rows.drain(..) {
-            if row.joined {
-                row.name = Cow::Owned(canonical_text(&row.name));
+            // Owned: joined (see `Row::name`).
+            if let Cow::Owned(name) = &row.name {
+                row.name = Cow::Owned(canonical_text(name));
             }
             let line = &lines[row.first];
             if row.level1.is_empty() || row.level2.is_empty() {

@@ -87,11 +87,11 @@ fn pension_record() -> Record<'static> {
     // 820万元 in 元, computed in decimal as the grammar does.
     cost.yuan = Some(Number(dec("820") * dec("10000")));
     let months = Value {
-        range: Some(Range {
+        range: Some(Box::new(Range {
             from: num("1"),
             to: num("12"),
             unit: Some("月".into()),
-        }),
+        })),
         ..text("1月—12月")
     };
     Record {

@@ -175,7 +175,7 @@ pub struct Value<'a> {
     /// Money in 元 when `unit` is exactly 元/万元/亿元, computed in decimal.
     pub yuan: Option<Number>,
     /// For spans such as `1月—12月`.
-    pub range: Option<Range>,
+    pub range: Option<Box<Range>>,
 }
 
 /// A span value such as `1月—12月`.

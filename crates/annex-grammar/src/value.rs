@@ -178,7 +178,7 @@ fn assemble(
             number,
             unit,
             yuan,
-            range,
+            range: range.map(Box::new),
         },
         unreadable,
     }
@@ -1408,10 +1408,12 @@ mod tests {
                     number: number.map(num),
                     unit: unit.map(Cow::Borrowed),
                     yuan: yuan.map(num),
-                    range: range.map(|(from, to, unit)| Range {
-                        from: num(from),
-                        to: num(to),
-                        unit: Some(Cow::Borrowed(unit)),
+                    range: range.map(|(from, to, unit)| {
+                        Box::new(Range {
+                            from: num(from),
+                            to: num(to),
+                            unit: Some(Cow::Borrowed(unit)),
+                        })
                     }),
                 },
                 unreadable: unreadable.map(str::to_owned),

@@ -1,6 +1,6 @@
 //! Properties: the canonical form is a fixed point, and normalizing never panics.
 
-use annex_normalize::{canonical_line, canonical_text, normalize};
+use annex_normalize::{canonical_line, canonical_text, is_canonical, normalize};
 use proptest::prelude::*;
 
 /// Pieces that exercise every rule and their interplay: markup that decodes into more
@@ -106,6 +106,20 @@ proptest! {
         prop_assert_eq!(canonical_text(&once), once.clone(), "input {:?}", s);
         prop_assert!(!once.contains(['\t', '\n', '\r']));
         prop_assert_eq!(once.trim(), once.as_str());
+    }
+
+    /// `is_canonical` lets the grammar keep a text without a copy: it must never say
+    /// yes to a text that canonicalizes to something else, whether drawn from the pieces
+    /// or already canonicalized once.
+    #[test]
+    fn is_canonical_only_when_canonical(s in pieces()) {
+        if is_canonical(&s) {
+            prop_assert_eq!(canonical_text(&s), s.clone(), "input {:?}", s);
+        }
+        let once = canonical_text(&s);
+        if is_canonical(&once) {
+            prop_assert_eq!(canonical_text(&once), once.clone());
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@
 # from the corpus scripts/perf-report.sh measures), the reference sample, every text-shape
 # fixture and the sample PDFs; the profile merged with the toolchain's own
 # `llvm-profdata` (the profile format follows rustc's LLVM version, so no other copy will
-# do); the optimised build. About 8 minutes on 2 cores. Needs the rustup component
+# do); the optimised build. 8–10 minutes on 2 cores (10 from a fresh clone). Needs the rustup component
 # `llvm-tools`, which it installs when missing (a download). Not a test and not part of CI:
 # `cargo build --release` stays the plain, portable way to build.
 set -euo pipefail

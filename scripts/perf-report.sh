@@ -12,7 +12,7 @@
 #   scripts/perf-report.sh            # about 3 minutes on 2 cores
 #   RUNS=3 scripts/perf-report.sh     # fewer repetitions
 #   PGO=1 scripts/perf-report.sh      # and the PGO build against the release build
-#                                     # (scripts/build-pgo.sh first: 8 more minutes)
+#                                     # (scripts/build-pgo.sh first: 8-10 more minutes)
 #   PGO_BIN=target/pgo/release/annex scripts/perf-report.sh   # an existing PGO build
 #
 # Needs hyperfine, poppler-utils (pdftotext, pdfinfo) and GNU time; installs them with

@@ -16,16 +16,17 @@
 //! Texts read from the input (a 三级指标, a 指标值) are `Cow<'a, str>`, `'a` being the
 //! lifetime of the normalized lines the record was parsed from: borrowed when the text is
 //! a slice of one line's cell (the common case), owned when the grammar built it (joined
-//! cells or lines, a repair): `Indicator::name` is borrowed when the 三级指标 is one cell,
-//! `Value::text` when it is the cell without a cut mark, `Record::form` when the title
-//! line is one cell, the 项目名称, 实施单位 and 项目期 when each is one cell (or the rest of
-//! its label's cell), the 主管部门 and its code when they are slices of their label's
-//! cell (the name when it is canonical as it stands), the 项目属性's code and name (slices of its cell), `Funds::unit` from its label, the `Document` from its heading line
-//! when that is one cell (so that the tables below it share it without a copy each), the
-//! goals when 年度总体目标 is one cell; `Source::path` and `sha256` borrow from the `InputInfo` given to the
-//! parse, which lives as long. (Field doc comments are the JSON
-//! Schema's descriptions, so this is said here rather than on the fields.) A caller that
-//! outlives the lines takes [`Record::into_owned`], a `Record<'static>`.
+//! cells or lines, a repair). Borrowed are: `Indicator::name` when the 三级指标 is one
+//! cell; `Value::text` when it is the cell without a cut mark; `Record::form` when the
+//! title line is one cell; the 项目名称, 实施单位 and 项目期 when each is one cell (or the
+//! rest of its label's cell); the 主管部门 and its code when they are slices of their
+//! label's cell (the name when it is canonical as it stands); the 项目属性's code and
+//! name (slices of its cell); `Funds::unit` from its label; the `Document` from its
+//! heading line when that is one cell (so that the tables below it share it without a
+//! copy each); the goals when 年度总体目标 is one cell. `Source::path` and `sha256` borrow
+//! from the `InputInfo` given to the parse, which lives as long. (Field doc comments are
+//! the JSON Schema's descriptions, so this is said here rather than on the fields.) A
+//! caller that outlives the lines takes [`Record::into_owned`], a `Record<'static>`.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -261,8 +262,9 @@ impl From<Decimal> for Number {
     }
 }
 
-/// A `Cow` that borrows nothing, with the same text.
-fn owned(text: Cow<'_, str>) -> Cow<'static, str> {
+/// A `Cow` that borrows nothing, with the same text (for `into_owned`, and for the
+/// grammar's texts cut from a string it is about to drop).
+pub(crate) fn owned(text: Cow<'_, str>) -> Cow<'static, str> {
     Cow::Owned(text.into_owned())
 }
 

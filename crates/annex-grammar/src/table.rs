@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use crate::View;
 use crate::checks::{self, LabelSeen};
 use crate::model::{
-    Attribute, Document, Funds, Indicator, Number, Project, Record, SCHEMA_ID, Source, Span,
+    Attribute, Document, Funds, Indicator, Number, Project, Record, SCHEMA_ID, Source, Span, owned,
 };
 use crate::value::{ParsedValue, parse_value};
 use crate::vocab::{self, HeaderLabel, LabelRef};
@@ -1256,11 +1256,6 @@ pub(crate) fn split_goals(text: &str, canonical: bool) -> (Vec<Cow<'_, str>>, Ve
         let (goals, numbers) = split_canonical_goals(&text);
         (goals.into_iter().map(owned).collect(), numbers)
     }
-}
-
-/// A `Cow` that borrows nothing, with the same text.
-fn owned(text: Cow<'_, str>) -> Cow<'static, str> {
-    Cow::Owned(text.into_owned())
 }
 
 /// [`split_goals`] of a canonical text: its goals are slices of it.
